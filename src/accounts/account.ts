@@ -1,0 +1,21 @@
+export type AccountRole = 'customer' | 'admin';
+
+export interface Account {
+  id: number;
+  email: string;
+  role: AccountRole;
+  disabledAt: Date | null;
+  createdAt: Date;
+}
+
+export const ACCOUNT_COLUMNS = `id, email, role, disabled_at AS "disabledAt", created_at AS "createdAt"`;
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
+
+export function isEmailShape(email: string): boolean {
+  return EMAIL_SHAPE.test(email) && email.length <= 254;
+}

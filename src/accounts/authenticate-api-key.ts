@@ -1,0 +1,33 @@
+import type { DbContext } from '../platform/db.ts';
+import { DomainError } from '../platform/errors.ts';
+import type { AccountRole } from './account.ts';
+import { hashApiKey, isApiKeyShape } from './api-key.ts';
+
+export interface Principal {
+  accountId: number;
+  role: AccountRole;
+  apiKeyId: number;
+}
+
+/** Resolves a presented key to its account. Malformed, unknown, revoked or disabled → UNAUTHORIZED. */
+export async function authenticateApiKey({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: { key: string };
+}): Promise<Principal> {
+  // Keys are issued lowercase; clients that upper-case hex still mean the same key.
+  const key = input.key.toLowerCase();
+  if (!isApiKeyShape(key)) throw new DomainError('UNAUTHORIZED', 'invalid API key');
+  const result = await ctx.db.query<Principal>({
+    name: 'accounts.authenticate-api-key',
+    text: `SELECT k.account_id AS "accountId", a.role, k.id AS "apiKeyId"
+           FROM api_keys k JOIN accounts a ON a.id = k.account_id
+           WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND a.disabled_at IS NULL`,
+    values: [hashApiKey(key)],
+  });
+  const principal = result.rows[0];
+  if (!principal) throw new DomainError('UNAUTHORIZED', 'invalid API key');
+  return principal;
+}

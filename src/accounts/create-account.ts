@@ -1,0 +1,49 @@
+import { createWallet } from '../ledger/create-wallet.ts';
+import { type DbContext, pgConstraint, withTransaction } from '../platform/db.ts';
+import { DomainError } from '../platform/errors.ts';
+import { ACCOUNT_COLUMNS, type Account, type AccountRole, isEmailShape, normalizeEmail } from './account.ts';
+import { generatePassword, hashPassword } from './password.ts';
+
+export interface CreateAccountInput {
+  email: string;
+  role: AccountRole;
+  /** Generated (and returned) when absent. */
+  password?: string | undefined;
+}
+
+/** Creates an account and its wallet. Returns the password only when it was generated here. */
+export async function createAccount({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: CreateAccountInput;
+}): Promise<{ account: Account; generatedPassword: string | undefined }> {
+  const email = normalizeEmail(input.email);
+  if (!isEmailShape(email)) throw new DomainError('VALIDATION_ERROR', 'email is not a valid address');
+  if (input.role !== 'customer' && input.role !== 'admin') {
+    throw new DomainError('VALIDATION_ERROR', 'role must be customer or admin');
+  }
+  if (input.password !== undefined && input.password.length < 8) {
+    throw new DomainError('VALIDATION_ERROR', 'password must have at least 8 characters');
+  }
+  const generatedPassword = input.password === undefined ? generatePassword() : undefined;
+  const passwordHash = await hashPassword(input.password ?? generatedPassword!);
+
+  return withTransaction(ctx, async (tx) => {
+    try {
+      const inserted = await tx.db.query<Account>(
+        `INSERT INTO accounts (email, password_hash, role) VALUES ($1, $2, $3) RETURNING ${ACCOUNT_COLUMNS}`,
+        [email, passwordHash, input.role],
+      );
+      const account = inserted.rows[0]!;
+      await createWallet({ ctx: tx, input: { accountId: account.id } });
+      return { account, generatedPassword };
+    } catch (error) {
+      if (pgConstraint(error) === 'accounts_email_key') {
+        throw new DomainError('CONFLICT', `an account with email ${email} already exists`);
+      }
+      throw error;
+    }
+  });
+}

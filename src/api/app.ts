@@ -1,0 +1,44 @@
+/**
+ * buildApp assembles the HTTP surface without listening: tests use app.inject(), server.ts listens.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { AppContext } from '../platform/context.ts';
+import { acceptEmptyJsonBodies } from './plugins/json-body.ts';
+import { registerOpenApi } from './plugins/openapi.ts';
+import { handleSmscodeError, handleSmscodeNotFound } from './plugins/smscode-errors.ts';
+import { smscodeRoutes } from './routes/smscode/index.ts';
+import { systemRoutes } from './routes/system.ts';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export async function buildApp(
+  ctx: AppContext,
+  options: { version?: string } = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Ids are always ours: a client-supplied X-Request-Id is not trusted to be unique.
+    requestIdHeader: false,
+    genReqId: () => randomUUID(),
+    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode }, 'request');
+  });
+  acceptEmptyJsonBodies(app);
+  app.setErrorHandler(handleSmscodeError);
+  app.setNotFoundHandler(handleSmscodeNotFound);
+
+  await registerOpenApi(app, options.version ?? '0.0.0');
+  await app.register(systemRoutes, { ctx });
+  for (const prefix of ['/v1', '/v2']) await app.register(smscodeRoutes, { prefix, ctx });
+  return app;
+}

@@ -1,0 +1,39 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { checkReadiness } from '../../health/check-readiness.ts';
+import type { AppContext } from '../../platform/context.ts';
+
+const Readiness = Type.Object({
+  ready: Type.Boolean(),
+  database: Type.Boolean(),
+  migrations: Type.Object({ applied: Type.Integer(), expected: Type.Integer() }),
+});
+
+export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Process is up',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Database reachable and migrations applied',
+        response: { 200: Readiness, 503: Readiness },
+      },
+    },
+    async (_request, reply) => {
+      const readiness = await checkReadiness({ ctx });
+      return reply.code(readiness.ready ? 200 : 503).send(readiness);
+    },
+  );
+};

@@ -1,0 +1,120 @@
+/**
+ * Configuration from environment variables, parsed and validated once at boot, then passed in.
+ * Nothing else reads process.env.
+ */
+import { resolve } from 'node:path';
+import Type, { type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+
+const EnvSchema = Type.Object({
+  PORT: Port,
+  HOST: Type.String({ minLength: 1 }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  NUMPOOL_DATA_DIR: Type.String({ minLength: 1 }),
+  NUMPOOL_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  NUMPOOL_ROLE: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')]),
+  NUMPOOL_DEMO: Type.Union([Type.Literal('auto'), Type.Literal('1'), Type.Literal('0')]),
+  NUMPOOL_DEMO_API_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$' })),
+  NUMPOOL_FX_USD_IDR: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+  ),
+});
+
+const DEFAULTS = {
+  PORT: '8080',
+  HOST: '127.0.0.1',
+  NUMPOOL_DATA_DIR: './.data',
+  NUMPOOL_ROLE: 'all',
+  NUMPOOL_DEMO: 'auto',
+  NUMPOOL_FX_USD_IDR: '16000',
+  LOG_LEVEL: 'info',
+} as const;
+
+const HINTS: Record<keyof Static<typeof EnvSchema>, string> = {
+  PORT: 'an integer from 0 to 65535',
+  HOST: 'a host name or address to listen on',
+  DATABASE_URL: 'a postgres:// or postgresql:// connection URL',
+  REDIS_URL: 'a redis:// or rediss:// URL',
+  NUMPOOL_DATA_DIR: 'a directory path',
+  NUMPOOL_SECRET: 'at least 32 characters',
+  NUMPOOL_ROLE: 'one of all, api, worker',
+  NUMPOOL_DEMO: 'one of auto, 1, 0',
+  NUMPOOL_DEMO_API_KEY: '32 lowercase hexadecimal characters',
+  NUMPOOL_FX_USD_IDR: 'a positive integer (IDR per 1 USD)',
+  LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
+};
+
+const NUMERIC = new Set<string>(['PORT', 'NUMPOOL_FX_USD_IDR']);
+
+export type Role = Static<typeof EnvSchema>['NUMPOOL_ROLE'];
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  dataDir: string;
+  secret: string | undefined;
+  role: Role;
+  demo: 'auto' | 'on' | 'off';
+  demoApiKey: string | undefined;
+  fxUsdIdr: number;
+  logLevel: Static<typeof EnvSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const name of Object.keys(HINTS)) {
+    const value = env[name] === '' ? undefined : (env[name] ?? DEFAULTS[name as keyof typeof DEFAULTS]);
+    if (value === undefined) continue;
+    if (NUMERIC.has(name)) {
+      if (!/^\d+$/.test(value)) {
+        problems.push(`${name}=${JSON.stringify(value)}: expected ${HINTS[name as keyof typeof HINTS]}`);
+        continue;
+      }
+      raw[name] = Number(value);
+    } else {
+      raw[name] = value;
+    }
+  }
+  const seen = new Set<string>();
+  for (const error of Value.Errors(EnvSchema, raw)) {
+    const name = error.instancePath.replace(/^\//, '');
+    if (!name || seen.has(name)) continue;
+    seen.add(name);
+    problems.push(
+      `${name}=${JSON.stringify(env[name] ?? '')}: expected ${HINTS[name as keyof typeof HINTS] ?? error.message}`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const parsed = raw as Static<typeof EnvSchema>;
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    databaseUrl: parsed.DATABASE_URL,
+    redisUrl: parsed.REDIS_URL,
+    dataDir: resolve(parsed.NUMPOOL_DATA_DIR),
+    secret: parsed.NUMPOOL_SECRET,
+    role: parsed.NUMPOOL_ROLE,
+    demo: ({ auto: 'auto', '1': 'on', '0': 'off' } as const)[parsed.NUMPOOL_DEMO],
+    demoApiKey: parsed.NUMPOOL_DEMO_API_KEY,
+    fxUsdIdr: parsed.NUMPOOL_FX_USD_IDR,
+    logLevel: parsed.LOG_LEVEL,
+  };
+}

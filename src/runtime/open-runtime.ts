@@ -1,0 +1,50 @@
+/**
+ * Opens what every process role needs: database (embedded or DATABASE_URL), schema and catalog seed,
+ * secret, optional Redis; and closes them in reverse order.
+ */
+import { seedCatalog } from '../catalog/seed-catalog.ts';
+import type { Config } from '../config.ts';
+import { systemClock } from '../platform/clock.ts';
+import type { AppContext } from '../platform/context.ts';
+import { openDatabase } from '../platform/database.ts';
+import { createPool } from '../platform/db.ts';
+import type { Logger } from '../platform/logger.ts';
+import { migrate } from '../platform/migrate.ts';
+import { createRedis } from '../platform/redis.ts';
+import { loadSecret } from '../platform/secret.ts';
+
+export interface Runtime {
+  ctx: AppContext;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
+  const secret = loadSecret(config);
+  const database = await openDatabase(config, log);
+  const pool = createPool(database.url, { log, applicationName: `numpool-${config.role}` });
+  const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
+  const close = async () => {
+    await redis?.quit().catch(() => redis.disconnect());
+    await pool.end();
+    await database.stop();
+  };
+  try {
+    await migrate(pool, log);
+    const ctx: AppContext = {
+      pool,
+      db: pool,
+      inTransaction: false,
+      config,
+      log,
+      clock: systemClock,
+      secret,
+      redis,
+    };
+    await seedCatalog({ ctx });
+    await redis?.connect();
+    return { ctx, close };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+}
