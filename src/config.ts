@@ -80,7 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const name of Object.keys(HINTS)) {
-    const value = env[name] === '' ? undefined : (env[name] ?? DEFAULTS[name as keyof typeof DEFAULTS]);
+    const given = env[name] === '' ? undefined : env[name];
+    const value = given ?? DEFAULTS[name as keyof typeof DEFAULTS];
     if (value === undefined) continue;
     if (NUMERIC.has(name)) {
       if (!/^\d+$/.test(value)) {
@@ -92,14 +93,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       raw[name] = value;
     }
   }
-  const seen = new Set<string>();
-  for (const error of Value.Errors(EnvSchema, raw)) {
-    const name = error.instancePath.replace(/^\//, '');
-    if (!name || seen.has(name)) continue;
-    seen.add(name);
-    problems.push(
-      `${name}=${JSON.stringify(env[name] ?? '')}: expected ${HINTS[name as keyof typeof HINTS] ?? error.message}`,
-    );
+  // Each variable on its own, so every bad one is named (one schema-wide pass stops after a few errors).
+  for (const [name, schema] of Object.entries(EnvSchema.properties)) {
+    if (name in raw && !Value.Check(schema, raw[name])) {
+      problems.push(`${name}=${JSON.stringify(env[name] ?? '')}: expected ${HINTS[name as keyof typeof HINTS]}`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      secret: undefined,
+      role: 'all',
+      demo: 'auto',
+      demoApiKey: undefined,
+      fxUsdIdr: 16000,
+    });
+    expect(config.dataDir).toMatch(/\/\.data$/);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgres://u:p@db:5432/numpool',
+      REDIS_URL: 'redis://cache:6379',
+      NUMPOOL_DATA_DIR: '/var/lib/numpool',
+      NUMPOOL_SECRET: 'x'.repeat(40),
+      NUMPOOL_ROLE: 'worker',
+      NUMPOOL_DEMO: '0',
+      NUMPOOL_DEMO_API_KEY: '0123456789abcdef0123456789abcdef',
+      NUMPOOL_FX_USD_IDR: '15500',
+    });
+    expect(config).toEqual({
+      port: 9000,
+      host: '0.0.0.0',
+      databaseUrl: 'postgres://u:p@db:5432/numpool',
+      redisUrl: 'redis://cache:6379',
+      dataDir: '/var/lib/numpool',
+      secret: 'x'.repeat(40),
+      role: 'worker',
+      demo: 'off',
+      demoApiKey: '0123456789abcdef0123456789abcdef',
+      fxUsdIdr: 15500,
+      logLevel: 'info',
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 8080, databaseUrl: undefined });
+  });
+
+  it('names every bad variable at once, with what was expected', () => {
+    const problems = problemsOf({
+      PORT: 'abc',
+      HOST: '',
+      DATABASE_URL: 'mysql://db',
+      REDIS_URL: 'http://cache',
+      NUMPOOL_SECRET: 'short',
+      NUMPOOL_ROLE: 'everything',
+      NUMPOOL_DEMO: 'yes',
+      NUMPOOL_DEMO_API_KEY: 'ABCDEF0123456789ABCDEF0123456789',
+      NUMPOOL_FX_USD_IDR: '-1',
+    });
+    const names = problems.map((p) => p.split('=')[0]);
+    expect(names.sort()).toEqual(
+      [
+        'PORT',
+        'DATABASE_URL',
+        'REDIS_URL',
+        'NUMPOOL_SECRET',
+        'NUMPOOL_ROLE',
+        'NUMPOOL_DEMO',
+        'NUMPOOL_DEMO_API_KEY',
+        'NUMPOOL_FX_USD_IDR',
+      ].sort(),
+    );
+    expect(problems.find((p) => p.startsWith('PORT'))).toBe(
+      'PORT="abc": expected an integer from 0 to 65535',
+    );
+  });
+
+  it.each(['65536', '1.5', ' 80', '0x50'])('rejects PORT=%s', (port) => {
+    expect(problemsOf({ PORT: port })).toHaveLength(1);
+  });
+});

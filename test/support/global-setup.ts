@@ -1,0 +1,48 @@
+/**
+ * Once per test run: pick the PostgreSQL server and build a migrated, seeded template database. Each test
+ * file then clones its own database from the template (test/support/test-database.ts).
+ */
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { seedCatalog } from '../../src/catalog/seed-catalog.ts';
+import { createPool } from '../../src/platform/db.ts';
+import { migrate } from '../../src/platform/migrate.ts';
+import { databaseUrl, openTestServer } from './postgres-server.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+    pgTemplate: string;
+  }
+}
+
+async function admin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const server = await openTestServer();
+  const template = `numpool_tpl_${process.pid}_${Date.now()}`;
+  await admin(server.adminUrl, `CREATE DATABASE ${template}`);
+  const pool = createPool(databaseUrl(server.adminUrl, template), { max: 2 });
+  try {
+    await migrate(pool);
+    await seedCatalog({ ctx: { pool, db: pool, inTransaction: false } });
+  } finally {
+    await pool.end();
+  }
+  project.provide('pgAdminUrl', server.adminUrl);
+  project.provide('pgTemplate', template);
+  console.log(`tests use the ${server.kind} PostgreSQL server, template ${template}`);
+
+  return async () => {
+    await admin(server.adminUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await server.stop();
+  };
+}
