@@ -96,7 +96,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Each variable on its own, so every bad one is named (one schema-wide pass stops after a few errors).
   for (const [name, schema] of Object.entries(EnvSchema.properties)) {
     if (name in raw && !Value.Check(schema, raw[name])) {
-      problems.push(`${name}=${JSON.stringify(env[name] ?? '')}: expected ${HINTS[name as keyof typeof HINTS]}`);
+      problems.push(
+        `${name}=${JSON.stringify(env[name] ?? '')}: expected ${HINTS[name as keyof typeof HINTS]}`,
+      );
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);

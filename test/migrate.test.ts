@@ -22,6 +22,7 @@ describe('migrations', () => {
         ready: true,
         database: true,
         migrations: { applied: latestMigrationVersion(), expected: latestMigrationVersion() },
+        redis: null,
       });
     } finally {
       await pool.end();

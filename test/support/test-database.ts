@@ -14,6 +14,12 @@ import { createPool } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { databaseUrl } from './postgres-server.ts';
 
+// Cleanups run when the test file ends, whether the resource was made at file level or inside a test.
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
 async function onServer(sql: string): Promise<void> {
   const client = new pg.Client(inject('pgAdminUrl'));
   await client.connect();
@@ -29,42 +35,49 @@ export interface TestDatabase {
   url: string;
 }
 
+/** Runs when the current test file ends. */
+export function cleanupAfterFile(cleanup: () => Promise<void> | void): void {
+  cleanups.push(async () => cleanup());
+}
+
 /** A new database: cloned from the template, or empty (for migration tests). */
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const name = `numpool_t_${randomBytes(6).toString('hex')}`;
   await onServer(
     options.empty ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`,
   );
-  afterAll(async () => {
-    await onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  });
+  cleanups.push(() => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   return { name, url: databaseUrl(inject('pgAdminUrl'), name) };
 }
 
 /** A full application context on a fresh database, closed after the file. */
 export async function createTestContext(env: NodeJS.ProcessEnv = {}): Promise<AppContext & { url: string }> {
   const database = await createTestDatabase();
+  return contextOn(database.url, env);
+}
+
+/** A full application context on an existing database, closed after the file. */
+export function contextOn(url: string, env: NodeJS.ProcessEnv = {}): AppContext & { url: string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'numpool-test-data-'));
   const config = loadConfig({
-    DATABASE_URL: database.url,
+    DATABASE_URL: url,
     NUMPOOL_DATA_DIR: dataDir,
     NUMPOOL_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const log = createLogger(config.logLevel);
-  const pool = createPool(database.url, { max: 20 });
-  afterAll(async () => {
+  const pool = createPool(url, { max: 20 });
+  cleanups.push(async () => {
     await pool.end();
     rmSync(dataDir, { recursive: true, force: true });
   });
   return {
-    url: database.url,
+    url,
     pool,
     db: pool,
     inTransaction: false,
     config,
-    log,
+    log: createLogger(config.logLevel),
     clock: systemClock,
     secret: config.secret!,
     redis: undefined,

@@ -7,6 +7,7 @@ const Readiness = Type.Object({
   ready: Type.Boolean(),
   database: Type.Boolean(),
   migrations: Type.Object({ applied: Type.Integer(), expected: Type.Integer() }),
+  redis: Type.Union([Type.Boolean(), Type.Null()], { description: 'null when no Redis is configured' }),
 });
 
 export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -27,7 +28,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: {
         tags: ['system'],
-        summary: 'Database reachable and migrations applied',
+        summary: 'Database reachable, migrations applied, Redis reachable when configured',
         response: { 200: Readiness, 503: Readiness },
       },
     },

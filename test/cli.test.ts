@@ -1,0 +1,130 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { authenticateApiKey } from '../src/accounts/authenticate-api-key.ts';
+import { freePort } from '../src/platform/free-port.ts';
+import { runCli, startServer } from './support/cli-process.ts';
+import { cleanupAfterFile, contextOn, createTestDatabase } from './support/test-database.ts';
+
+function tempDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'numpool-cli-'));
+  cleanupAfterFile(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const demoOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8'));
+
+async function getJson(url: string, key: string) {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+  return { status: response.status, body: (await response.json()) as { data: unknown[] } };
+}
+
+describe('numpool start with bad configuration', () => {
+  it('exits non-zero naming every bad variable', async () => {
+    const result = await runCli(['start'], {
+      PORT: 'abc',
+      NUMPOOL_ROLE: 'nope',
+      NUMPOOL_DATA_DIR: tempDataDir(),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('invalid configuration');
+    expect(result.stderr).toContain('PORT="abc": expected an integer from 0 to 65535');
+    expect(result.stderr).toContain('NUMPOOL_ROLE="nope"');
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // a readable message, not a stack trace
+  });
+
+  it('exits non-zero when the database cannot be reached', async () => {
+    const result = await runCli(['migrate'], {
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      NUMPOOL_DATA_DIR: tempDataDir(),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: /m);
+  });
+});
+
+describe('numpool start on DATABASE_URL', () => {
+  it('serves the sandbox, then shuts down cleanly on SIGTERM', async () => {
+    const database = await createTestDatabase({ empty: true });
+    const dataDir = tempDataDir();
+    const server = await startServer(await freePort(), {
+      DATABASE_URL: database.url,
+      NUMPOOL_DATA_DIR: dataDir,
+    });
+    try {
+      const demo = demoOf(dataDir);
+      expect(server.output()).toContain(demo.api_key);
+      const countries = await getJson(`${server.url}/v2/catalog/countries`, demo.api_key);
+      expect(countries.status).toBe(200);
+      expect(countries.body.data.length).toBeGreaterThanOrEqual(200);
+      const services = await getJson(`${server.url}/v2/catalog/services`, demo.api_key);
+      expect(services.body.data.length).toBeGreaterThanOrEqual(700);
+      const ready = await fetch(`${server.url}/readyz`);
+      expect(ready.status).toBe(200);
+    } finally {
+      expect(await server.stop('SIGTERM')).toBe(0);
+    }
+    expect(server.output()).toContain('shutting down');
+  });
+});
+
+describe('numpool migrate and admin', () => {
+  it('migrates, creates an account, issues a key and credits a balance', async () => {
+    const database = await createTestDatabase({ empty: true });
+    const env = { DATABASE_URL: database.url, NUMPOOL_DATA_DIR: tempDataDir() };
+
+    const migrated = await runCli(['migrate'], env);
+    expect(migrated).toMatchObject({ code: 0, stdout: 'database is up to date\n' });
+
+    const created = await runCli(
+      ['admin', 'create-account', '--email', 'Ops@Example.test', '--role', 'admin'],
+      env,
+    );
+    expect(created.code).toBe(0);
+    const account = JSON.parse(created.stdout);
+    expect(account).toMatchObject({ email: 'ops@example.test', role: 'admin' });
+    expect(account.password.length).toBeGreaterThanOrEqual(12);
+
+    const duplicate = await runCli(['admin', 'create-account', '--email', 'ops@example.test'], env);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain('already exists');
+
+    const issued = await runCli(['admin', 'issue-key', '--account', 'ops@example.test'], env);
+    const { api_key: key } = JSON.parse(issued.stdout);
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+
+    const ctx = contextOn(database.url);
+    expect(await authenticateApiKey({ ctx, input: { key } })).toMatchObject({ accountId: account.id });
+
+    const credit = [
+      'admin',
+      'credit',
+      '--account',
+      String(account.id),
+      '--amount',
+      '150000',
+      '--reference',
+      'inv-1',
+    ];
+    expect(JSON.parse((await runCli(credit, env)).stdout)).toMatchObject({
+      replayed: false,
+      balance: 150_000,
+    });
+    expect(JSON.parse((await runCli(credit, env)).stdout)).toMatchObject({
+      replayed: true,
+      balance: 150_000,
+    });
+    const balance = await runCli(['admin', 'balance', '--account', 'ops@example.test'], env);
+    expect(JSON.parse(balance.stdout)).toEqual({ available: 150_000, posted: 150_000, pending: 0 });
+
+    const badAmount = await runCli(
+      ['admin', 'credit', '--account', String(account.id), '--amount', '-5'],
+      env,
+    );
+    expect(badAmount.code).not.toBe(0);
+    const nobody = await runCli(['admin', 'balance', '--account', 'nobody@example.test'], env);
+    expect(nobody).toMatchObject({ code: 1 });
+    expect(nobody.stderr).toContain('no account nobody@example.test');
+  });
+});
