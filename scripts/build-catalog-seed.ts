@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import countries from 'i18n-iso-countries';
 import slugify from 'slugify';
+import type { SeedCountry, SeedPlatform } from '../src/catalog/seed-types.ts';
 
 interface SourceCountry {
   sa_id: number;
@@ -19,20 +20,6 @@ interface SourceCountry {
 }
 interface SourceService {
   code: string;
-  name: string;
-}
-interface SeedCountry {
-  id: number;
-  iso2: string | null;
-  dial_code: string;
-  name: string;
-  emoji: string | null;
-  fivesim: string | null;
-}
-interface SeedPlatform {
-  id: number;
-  code: string;
-  handler_code: string;
   name: string;
 }
 

@@ -5,21 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type DbContext, withTransaction } from '../platform/db.ts';
-
-interface SeedCountry {
-  id: number;
-  iso2: string | null;
-  dial_code: string;
-  name: string;
-  emoji: string | null;
-  fivesim: string | null;
-}
-interface SeedPlatform {
-  id: number;
-  code: string;
-  handler_code: string;
-  name: string;
-}
+import type { SeedCountry, SeedPlatform } from './seed-types.ts';
 
 const SEED_LOCK = 727_002; // advisory lock id: one seeding process at a time
 
