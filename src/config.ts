@@ -19,6 +19,11 @@ const EnvSchema = Type.Object({
   NUMPOOL_DEMO: Type.Union([Type.Literal('auto'), Type.Literal('1'), Type.Literal('0')]),
   NUMPOOL_DEMO_API_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$' })),
   NUMPOOL_FX_USD_IDR: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
+  NUMPOOL_SYNC_INTERVAL_SECONDS: Type.Integer({ minimum: 5, maximum: 86_400 }),
+  NUMPOOL_SIM_PORT: Type.Optional(Port),
+  NUMPOOL_SIM_SEED: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }),
+  NUMPOOL_SIM_SMS_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000 }),
+  NUMPOOL_SIM_NO_SMS_RATE: Type.Number({ minimum: 0, maximum: 1 }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
   ),
@@ -31,6 +36,10 @@ const DEFAULTS = {
   NUMPOOL_ROLE: 'all',
   NUMPOOL_DEMO: 'auto',
   NUMPOOL_FX_USD_IDR: '16000',
+  NUMPOOL_SYNC_INTERVAL_SECONDS: '30',
+  NUMPOOL_SIM_SEED: '1',
+  NUMPOOL_SIM_SMS_DELAY_MS: '8000',
+  NUMPOOL_SIM_NO_SMS_RATE: '0.1',
   LOG_LEVEL: 'info',
 } as const;
 
@@ -45,10 +54,23 @@ const HINTS: Record<keyof Static<typeof EnvSchema>, string> = {
   NUMPOOL_DEMO: 'one of auto, 1, 0',
   NUMPOOL_DEMO_API_KEY: '32 lowercase hexadecimal characters',
   NUMPOOL_FX_USD_IDR: 'a positive integer (IDR per 1 USD)',
+  NUMPOOL_SYNC_INTERVAL_SECONDS: 'an integer from 5 to 86400',
+  NUMPOOL_SIM_PORT: 'an integer from 0 to 65535',
+  NUMPOOL_SIM_SEED: 'a non-negative integer',
+  NUMPOOL_SIM_SMS_DELAY_MS: 'an integer from 0 to 600000 (milliseconds)',
+  NUMPOOL_SIM_NO_SMS_RATE: 'a number from 0 to 1',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
 };
 
-const NUMERIC = new Set<string>(['PORT', 'NUMPOOL_FX_USD_IDR']);
+const NUMERIC = new Set<string>([
+  'PORT',
+  'NUMPOOL_FX_USD_IDR',
+  'NUMPOOL_SYNC_INTERVAL_SECONDS',
+  'NUMPOOL_SIM_PORT',
+  'NUMPOOL_SIM_SEED',
+  'NUMPOOL_SIM_SMS_DELAY_MS',
+]);
+const FRACTIONAL = new Set<string>(['NUMPOOL_SIM_NO_SMS_RATE']);
 
 export type Role = Static<typeof EnvSchema>['NUMPOOL_ROLE'];
 
@@ -63,6 +85,8 @@ export interface Config {
   demo: 'auto' | 'on' | 'off';
   demoApiKey: string | undefined;
   fxUsdIdr: number;
+  syncIntervalSeconds: number;
+  sim: { port: number | undefined; seed: number; smsDelayMs: number; noSmsRate: number };
   logLevel: Static<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -85,6 +109,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (value === undefined) continue;
     if (NUMERIC.has(name)) {
       if (!/^\d+$/.test(value)) {
+        problems.push(`${name}=${JSON.stringify(value)}: expected ${HINTS[name as keyof typeof HINTS]}`);
+        continue;
+      }
+      raw[name] = Number(value);
+    } else if (FRACTIONAL.has(name)) {
+      if (!/^\d+(\.\d+)?$/.test(value)) {
         problems.push(`${name}=${JSON.stringify(value)}: expected ${HINTS[name as keyof typeof HINTS]}`);
         continue;
       }
@@ -115,6 +145,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: ({ auto: 'auto', '1': 'on', '0': 'off' } as const)[parsed.NUMPOOL_DEMO],
     demoApiKey: parsed.NUMPOOL_DEMO_API_KEY,
     fxUsdIdr: parsed.NUMPOOL_FX_USD_IDR,
+    syncIntervalSeconds: parsed.NUMPOOL_SYNC_INTERVAL_SECONDS,
+    sim: {
+      port: parsed.NUMPOOL_SIM_PORT,
+      seed: parsed.NUMPOOL_SIM_SEED,
+      smsDelayMs: parsed.NUMPOOL_SIM_SMS_DELAY_MS,
+      noSmsRate: parsed.NUMPOOL_SIM_NO_SMS_RATE,
+    },
     logLevel: parsed.LOG_LEVEL,
   };
 }

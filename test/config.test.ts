@@ -40,6 +40,11 @@ describe('loadConfig', () => {
       NUMPOOL_DEMO: '0',
       NUMPOOL_DEMO_API_KEY: '0123456789abcdef0123456789abcdef',
       NUMPOOL_FX_USD_IDR: '15500',
+      NUMPOOL_SYNC_INTERVAL_SECONDS: '60',
+      NUMPOOL_SIM_PORT: '9100',
+      NUMPOOL_SIM_SEED: '42',
+      NUMPOOL_SIM_SMS_DELAY_MS: '250',
+      NUMPOOL_SIM_NO_SMS_RATE: '0.25',
     });
     expect(config).toEqual({
       port: 9000,
@@ -52,6 +57,8 @@ describe('loadConfig', () => {
       demo: 'off',
       demoApiKey: '0123456789abcdef0123456789abcdef',
       fxUsdIdr: 15500,
+      syncIntervalSeconds: 60,
+      sim: { port: 9100, seed: 42, smsDelayMs: 250, noSmsRate: 0.25 },
       logLevel: 'info',
     });
   });
@@ -88,6 +95,12 @@ describe('loadConfig', () => {
     expect(problems.find((p) => p.startsWith('PORT'))).toBe(
       'PORT="abc": expected an integer from 0 to 65535',
     );
+  });
+
+  it.each(['1.5', '-0.1', 'half'])('rejects NUMPOOL_SIM_NO_SMS_RATE=%s', (rate) => {
+    expect(problemsOf({ NUMPOOL_SIM_NO_SMS_RATE: rate })).toEqual([
+      `NUMPOOL_SIM_NO_SMS_RATE=${JSON.stringify(rate)}: expected a number from 0 to 1`,
+    ]);
   });
 
   it.each(['65536', '1.5', ' 80', '0x50'])('rejects PORT=%s', (port) => {

@@ -8,6 +8,7 @@ import type { AppContext } from '../platform/context.ts';
 import { acceptEmptyJsonBodies } from './plugins/json-body.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { handleSmscodeError, handleSmscodeNotFound } from './plugins/smscode-errors.ts';
+import { adminRoutes } from './routes/admin/index.ts';
 import { smscodeRoutes } from './routes/smscode/index.ts';
 import { systemRoutes } from './routes/system.ts';
 
@@ -39,6 +40,8 @@ export async function buildApp(
 
   await registerOpenApi(app, options.version ?? '0.0.0');
   await app.register(systemRoutes, { ctx });
-  for (const prefix of ['/v1', '/v2']) await app.register(smscodeRoutes, { prefix, ctx });
+  for (const version of ['v1', 'v2'] as const)
+    await app.register(smscodeRoutes, { prefix: `/${version}`, ctx, version });
+  await app.register(adminRoutes, { prefix: '/admin/api', ctx });
   return app;
 }

@@ -1,7 +1,11 @@
 /**
- * The plain context passed to every verb: no container, no globals. Built once at start (or per test).
+ * The plain context passed to every verb: no container, no globals. Built once at start (or per test) by
+ * runtime/create-context.ts.
  */
+import type { Registry } from 'prom-client';
+import type { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { Config } from '../config.ts';
+import type { ProviderRuntime } from '../providers/provider-runtime.ts';
 import type { Clock } from './clock.ts';
 import type { DbContext } from './db.ts';
 import type { Logger } from './logger.ts';
@@ -13,4 +17,7 @@ export interface AppContext extends DbContext {
   clock: Clock;
   secret: string;
   redis: Redis | undefined;
+  metrics: Registry;
+  upstreams: ProviderRuntime;
+  catalogCache: CatalogCache;
 }

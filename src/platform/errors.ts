@@ -10,6 +10,8 @@ export const DOMAIN_ERROR_CODES = [
   'CONFLICT',
   'INSUFFICIENT_BALANCE',
   'SERVICE_UNAVAILABLE',
+  'FX_RATE_UNAVAILABLE',
+  'PROVIDER_ERROR',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -37,7 +37,11 @@ export class ProviderError extends Error {
   /** The provider's own error token when there was one (e.g. NO_NUMBERS, "no free phones"). */
   readonly providerCode: string | undefined;
 
-  constructor(kind: ProviderErrorKind, message: string, options: { providerCode?: string; cause?: unknown } = {}) {
+  constructor(
+    kind: ProviderErrorKind,
+    message: string,
+    options: { providerCode?: string; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'ProviderError';
     this.kind = kind;
@@ -98,7 +102,14 @@ export interface ProviderSms {
   receivedAt: Date | null;
 }
 
-export type ActivationState = 'WAITING' | 'RECEIVED' | 'WAITING_RETRY' | 'CANCELED' | 'FINISHED' | 'TIMEOUT' | 'BANNED';
+export type ActivationState =
+  | 'WAITING'
+  | 'RECEIVED'
+  | 'WAITING_RETRY'
+  | 'CANCELED'
+  | 'FINISHED'
+  | 'TIMEOUT'
+  | 'BANNED';
 
 export interface ActivationStatus {
   ref: string;

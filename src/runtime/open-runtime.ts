@@ -4,7 +4,6 @@
  */
 import { seedCatalog } from '../catalog/seed-catalog.ts';
 import type { Config } from '../config.ts';
-import { systemClock } from '../platform/clock.ts';
 import type { AppContext } from '../platform/context.ts';
 import { openDatabase } from '../platform/database.ts';
 import { createPool } from '../platform/db.ts';
@@ -12,9 +11,13 @@ import type { Logger } from '../platform/logger.ts';
 import { migrate } from '../platform/migrate.ts';
 import { createRedis } from '../platform/redis.ts';
 import { loadSecret } from '../platform/secret.ts';
+import { applyConfiguredUsdRate } from '../pricing/fx-rates.ts';
+import { createContext } from './create-context.ts';
 
 export interface Runtime {
   ctx: AppContext;
+  /** For components that open their own connections (the job queue). */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -23,26 +26,21 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   const database = await openDatabase(config, log);
   const pool = createPool(database.url, { log, applicationName: `numpool-${config.role}` });
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
+  let ctx: AppContext | undefined;
   const close = async () => {
+    await ctx?.catalogCache.close();
     await redis?.quit().catch(() => redis.disconnect());
     await pool.end();
     await database.stop();
   };
   try {
     await migrate(pool, log);
-    const ctx: AppContext = {
-      pool,
-      db: pool,
-      inTransaction: false,
-      config,
-      log,
-      clock: systemClock,
-      secret,
-      redis,
-    };
-    await seedCatalog({ ctx });
     await redis?.connect();
-    return { ctx, close };
+    const created = createContext({ pool, config, log, secret, redis });
+    ctx = created;
+    await seedCatalog({ ctx: created });
+    await applyConfiguredUsdRate({ ctx: created, input: { idrPerUsd: config.fxUsdIdr } });
+    return { ctx: created, databaseUrl: database.url, close };
   } catch (error) {
     await close().catch(() => undefined);
     throw error;

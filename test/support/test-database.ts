@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { systemClock } from '../../src/platform/clock.ts';
 import type { AppContext } from '../../src/platform/context.ts';
 import { createPool } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { type ContextParts, createContext } from '../../src/runtime/create-context.ts';
 import { databaseUrl } from './postgres-server.ts';
 
 // Cleanups run when the test file ends, whether the resource was made at file level or inside a test.
@@ -51,13 +51,20 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
 }
 
 /** A full application context on a fresh database, closed after the file. */
-export async function createTestContext(env: NodeJS.ProcessEnv = {}): Promise<AppContext & { url: string }> {
+export async function createTestContext(
+  env: NodeJS.ProcessEnv = {},
+  parts: Partial<ContextParts> = {},
+): Promise<AppContext & { url: string }> {
   const database = await createTestDatabase();
-  return contextOn(database.url, env);
+  return contextOn(database.url, env, parts);
 }
 
 /** A full application context on an existing database, closed after the file. */
-export function contextOn(url: string, env: NodeJS.ProcessEnv = {}): AppContext & { url: string } {
+export function contextOn(
+  url: string,
+  env: NodeJS.ProcessEnv = {},
+  parts: Partial<ContextParts> = {},
+): AppContext & { url: string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'numpool-test-data-'));
   const config = loadConfig({
     DATABASE_URL: url,
@@ -67,19 +74,17 @@ export function contextOn(url: string, env: NodeJS.ProcessEnv = {}): AppContext 
     ...env,
   });
   const pool = createPool(url, { max: 20 });
+  const ctx = createContext({
+    pool,
+    config,
+    log: createLogger(config.logLevel),
+    secret: config.secret!,
+    ...parts,
+  });
   cleanups.push(async () => {
+    await ctx.catalogCache.close();
     await pool.end();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  return {
-    url,
-    pool,
-    db: pool,
-    inTransaction: false,
-    config,
-    log: createLogger(config.logLevel),
-    clock: systemClock,
-    secret: config.secret!,
-    redis: undefined,
-  };
+  return { ...ctx, url };
 }

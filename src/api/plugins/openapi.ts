@@ -20,6 +20,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       tags: [
         { name: 'catalog', description: 'Countries, services, products' },
         { name: 'system', description: 'Health and documentation' },
+        { name: 'admin', description: 'Operators: providers, markup, exchange rates (admin API key)' },
       ],
     },
   });

@@ -53,6 +53,8 @@ function fromDomain(code: DomainErrorCode): SmscodeErrorCode {
     case 'CONFLICT':
     case 'INSUFFICIENT_BALANCE':
     case 'SERVICE_UNAVAILABLE':
+    case 'FX_RATE_UNAVAILABLE':
+    case 'PROVIDER_ERROR':
       return code;
     default: {
       const unmapped: never = code;

@@ -2,9 +2,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { requireApiKey } from '../../plugins/api-key-auth.ts';
 import { catalogRoutes } from './catalog.ts';
+import type { ApiVersion } from './schemas.ts';
 
 /** The SMSCode-contract surface, mounted at /v1 and at /v2. */
-export const smscodeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+export const smscodeRoutes: FastifyPluginAsync<{ ctx: AppContext; version: ApiVersion }> = async (
+  app,
+  { ctx, version },
+) => {
   app.addHook('onRequest', requireApiKey(ctx));
-  await app.register(catalogRoutes, { ctx });
+  await app.register(catalogRoutes, { ctx, version });
 };

@@ -1,0 +1,14 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppContext } from '../../../platform/context.ts';
+import { requireApiKey } from '../../plugins/api-key-auth.ts';
+import { requireAdmin } from '../../plugins/require-admin.ts';
+import { pricingAdminRoutes } from './pricing.ts';
+import { providerAdminRoutes } from './providers.ts';
+
+/** The operators' HTTP API at /admin/api: an admin account's API key only. */
+export const adminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.addHook('onRequest', requireApiKey(ctx));
+  app.addHook('onRequest', requireAdmin);
+  await app.register(providerAdminRoutes, { ctx });
+  await app.register(pricingAdminRoutes, { ctx });
+};

@@ -1,0 +1,88 @@
+/**
+ * Catalog products over the pool: every in-stock tier slot of an enabled provider, filtered, sorted and
+ * paged from the in-memory catalog snapshot (see catalog-cache.ts).
+ */
+import type { AppContext } from '../platform/context.ts';
+import type { CatalogSnapshot, ListedProduct } from './catalog-cache.ts';
+
+export const PRODUCT_SORTS = [
+  'price_asc',
+  'price_desc',
+  'available_asc',
+  'available_desc',
+  'name_asc',
+  'name_desc',
+] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
+
+export interface ProductQuery {
+  countryId?: number | undefined;
+  platformId?: number | undefined;
+  operatorId?: number | undefined;
+  /** Clamped to 1–10000; default 1000. */
+  limit?: number | undefined;
+  /** 1-based; default 1. */
+  page?: number | undefined;
+  /** Unknown values fall back to price_asc. */
+  sort?: string | undefined;
+}
+
+export interface ProductPage {
+  items: ListedProduct[];
+  page: number;
+  limit: number;
+}
+
+const COMPARE: Record<ProductSort, (a: ListedProduct, b: ListedProduct) => number> = {
+  price_asc: (a, b) => a.price - b.price || a.id - b.id,
+  price_desc: (a, b) => b.price - a.price || a.id - b.id,
+  available_asc: (a, b) => a.available - b.available || a.id - b.id,
+  available_desc: (a, b) => b.available - a.available || a.id - b.id,
+  name_asc: (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id),
+  name_desc: (a, b) => (a.name > b.name ? -1 : a.name < b.name ? 1 : a.id - b.id),
+};
+
+export function normalizeSort(sort: string | undefined): ProductSort {
+  return PRODUCT_SORTS.includes(sort as ProductSort) ? (sort as ProductSort) : 'price_asc';
+}
+
+function sortedAll(snapshot: CatalogSnapshot, sort: ProductSort): ListedProduct[] {
+  let sorted = snapshot.sorted.get(sort);
+  if (!sorted) {
+    sorted = [...snapshot.products].sort(COMPARE[sort]);
+    snapshot.sorted.set(sort, sorted);
+  }
+  return sorted;
+}
+
+/** The smallest pre-grouped list holding exactly the country/platform matches, then the operator filter. */
+function matching(snapshot: CatalogSnapshot, query: ProductQuery, sort: ProductSort): ListedProduct[] {
+  const { countryId, platformId, operatorId } = query;
+  let base: ListedProduct[];
+  let presorted = false;
+  if (countryId !== undefined && platformId !== undefined)
+    base = snapshot.byPair.get(`${countryId}:${platformId}`) ?? [];
+  else if (countryId !== undefined) base = snapshot.byCountry.get(countryId) ?? [];
+  else if (platformId !== undefined) base = snapshot.byPlatform.get(platformId) ?? [];
+  else {
+    base = sortedAll(snapshot, sort);
+    presorted = true;
+  }
+  const filtered = operatorId === undefined ? base : base.filter((p) => p.operatorId === operatorId);
+  return presorted ? filtered : [...filtered].sort(COMPARE[sort]);
+}
+
+export async function listProducts({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: ProductQuery;
+}): Promise<ProductPage> {
+  const limit = Math.min(10_000, Math.max(1, Math.trunc(input.limit ?? 1000)));
+  const page = Math.max(1, Math.trunc(input.page ?? 1));
+  const sort = normalizeSort(input.sort);
+  const snapshot = await ctx.catalogCache.get(ctx);
+  const all = matching(snapshot, input, sort);
+  return { items: all.slice((page - 1) * limit, page * limit), page, limit };
+}

@@ -1,0 +1,32 @@
+/**
+ * Money arithmetic on exact decimals. The ledger unit is the integer rupiah; other currencies are
+ * projections at a stored rate, rounded half-up — never floats.
+ */
+import Big from 'big.js';
+
+const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/;
+
+export function isDecimalString(value: string): boolean {
+  return DECIMAL.test(value);
+}
+
+/** amount (decimal text) × idrPerUnit, rounded half-up to whole IDR. */
+export function toIdr(amount: string, idrPerUnit: string | number): number {
+  return Number(new Big(amount).times(idrPerUnit).round(0, Big.roundHalfUp).toFixed(0));
+}
+
+/** Whole IDR → a decimal string in a currency worth idrPerUnit, half-up at dp places, zero-padded. */
+export function fromIdr(idr: number, idrPerUnit: string | number, dp: number): string {
+  return new Big(idr).div(idrPerUnit).round(dp, Big.roundHalfUp).toFixed(dp);
+}
+
+/** A customer's USD limit → IDR: floor for a maximum, ceil for a minimum, so neither is overstepped. */
+export function usdToIdrBound(usd: string, idrPerUsd: number, bound: 'max' | 'min'): number {
+  const mode = bound === 'max' ? Big.roundDown : Big.roundUp;
+  return Number(new Big(usd).times(idrPerUsd).round(0, mode).toFixed(0));
+}
+
+/** ceil(idr × multiplier) + add: a selling price never undercuts the markup. */
+export function applyMultiplier(idr: number, multiplier: string | number, add: number): number {
+  return Number(new Big(idr).times(multiplier).round(0, Big.roundUp).toFixed(0)) + add;
+}

@@ -1,0 +1,71 @@
+/**
+ * Exchange rates: IDR per unit of USD, RUB (and IDR = 1). Provider costs convert at sync time; USD prices on
+ * /v2 and the handler API are projections at the USD rate.
+ */
+import type { DbContext } from '../platform/db.ts';
+import { DomainError } from '../platform/errors.ts';
+import type { ProviderCurrency } from '../providers/port.ts';
+
+export interface FxRate {
+  currency: ProviderCurrency;
+  /** Decimal text, e.g. "16000.000000". */
+  idrPerUnit: string;
+  source: 'config' | 'admin';
+  updatedAt: Date;
+}
+
+export async function listFxRates({ ctx }: { ctx: DbContext }): Promise<FxRate[]> {
+  const result = await ctx.db.query<FxRate>({
+    name: 'pricing.list-fx-rates',
+    text: `SELECT currency, idr_per_unit::text AS "idrPerUnit", source, updated_at AS "updatedAt"
+           FROM fx_rates ORDER BY currency`,
+  });
+  return result.rows;
+}
+
+export async function getFxRate({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: { currency: ProviderCurrency };
+}): Promise<FxRate> {
+  const rate = (await listFxRates({ ctx })).find((r) => r.currency === input.currency);
+  if (!rate) throw new DomainError('SERVICE_UNAVAILABLE', `no exchange rate for ${input.currency}`);
+  return rate;
+}
+
+/** An operator's rate: kept across restarts, whatever the environment says. */
+export async function setFxRate({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: { currency: ProviderCurrency; idrPerUnit: number };
+}): Promise<FxRate> {
+  if (input.currency === 'IDR') throw new DomainError('VALIDATION_ERROR', 'the IDR rate is always 1');
+  if (!(input.idrPerUnit > 0) || input.idrPerUnit > 1e9) {
+    throw new DomainError('VALIDATION_ERROR', 'rate must be a positive number of IDR per unit');
+  }
+  await ctx.db.query(
+    `INSERT INTO fx_rates (currency, idr_per_unit, source) VALUES ($1, $2, 'admin')
+     ON CONFLICT (currency) DO UPDATE SET idr_per_unit = excluded.idr_per_unit, source = 'admin', updated_at = now()`,
+    [input.currency, input.idrPerUnit],
+  );
+  return getFxRate({ ctx, input });
+}
+
+/** At start: the configured USD rate applies unless an operator set one. */
+export async function applyConfiguredUsdRate({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: { idrPerUsd: number };
+}) {
+  await ctx.db.query(
+    `UPDATE fx_rates SET idr_per_unit = $1, updated_at = now()
+     WHERE currency = 'USD' AND source = 'config' AND idr_per_unit <> $1`,
+    [input.idrPerUsd],
+  );
+}

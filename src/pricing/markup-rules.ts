@@ -1,0 +1,103 @@
+/**
+ * Markup rules turn a provider cost (IDR) into a selling price. The most specific rule wins: platform,
+ * then country, then provider, then the global default (always present).
+ */
+import type { DbContext } from '../platform/db.ts';
+import { DomainError } from '../platform/errors.ts';
+import { applyMultiplier } from '../platform/money.ts';
+
+export type MarkupScope = 'global' | 'provider' | 'country' | 'platform';
+
+export interface MarkupRule {
+  id: number;
+  scope: MarkupScope;
+  providerId: number | null;
+  countryId: number | null;
+  platformId: number | null;
+  /** Decimal text, e.g. "1.3000". */
+  multiplier: string;
+  addIdr: number;
+}
+
+const COLUMNS = `id, scope, provider_id AS "providerId", country_id AS "countryId", platform_id AS "platformId",
+  multiplier::text AS multiplier, add_idr AS "addIdr"`;
+
+export async function listMarkupRules({ ctx }: { ctx: DbContext }): Promise<MarkupRule[]> {
+  const result = await ctx.db.query<MarkupRule>(`SELECT ${COLUMNS} FROM markup_rules ORDER BY scope, id`);
+  return result.rows;
+}
+
+export interface SetMarkupInput {
+  scope: MarkupScope;
+  providerId?: number | null;
+  countryId?: number | null;
+  platformId?: number | null;
+  multiplier: number;
+  addIdr?: number;
+}
+
+/** Creates or replaces the rule for one scope and target. */
+export async function setMarkupRule({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: SetMarkupInput;
+}): Promise<MarkupRule> {
+  const target = {
+    providerId: input.scope === 'provider' ? (input.providerId ?? null) : null,
+    countryId: input.scope === 'country' ? (input.countryId ?? null) : null,
+    platformId: input.scope === 'platform' ? (input.platformId ?? null) : null,
+  };
+  if (input.scope !== 'global' && Object.values(target).every((v) => v === null)) {
+    throw new DomainError('VALIDATION_ERROR', `a ${input.scope} rule needs its ${input.scope} id`);
+  }
+  if (!(input.multiplier >= 1 && input.multiplier <= 100)) {
+    throw new DomainError('VALIDATION_ERROR', 'multiplier must be from 1 to 100 (no selling below cost)');
+  }
+  const addIdr = input.addIdr ?? 0;
+  if (!Number.isSafeInteger(addIdr) || addIdr < 0)
+    throw new DomainError('VALIDATION_ERROR', 'add_idr must be ≥ 0');
+  try {
+    const result = await ctx.db.query<MarkupRule>(
+      `INSERT INTO markup_rules (scope, provider_id, country_id, platform_id, multiplier, add_idr)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (scope, coalesce(provider_id, 0), coalesce(country_id, -1), coalesce(platform_id, 0))
+       DO UPDATE SET multiplier = excluded.multiplier, add_idr = excluded.add_idr, updated_at = now()
+       RETURNING ${COLUMNS}`,
+      [input.scope, target.providerId, target.countryId, target.platformId, input.multiplier, addIdr],
+    );
+    return result.rows[0]!;
+  } catch (error) {
+    if ((error as { code?: string }).code === '23503') {
+      throw new DomainError('NOT_FOUND', `no ${input.scope} with that id`);
+    }
+    throw error;
+  }
+}
+
+export async function deleteMarkupRule({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: { id: number };
+}): Promise<void> {
+  const result = await ctx.db.query(`DELETE FROM markup_rules WHERE id = $1 AND scope <> 'global'`, [
+    input.id,
+  ]);
+  if (result.rowCount === 0) throw new DomainError('NOT_FOUND', `no removable markup rule ${input.id}`);
+}
+
+/** Resolves rules for many offers at once: built once per sync, then a pure lookup per offer. */
+export function markupPricer(rules: MarkupRule[]) {
+  const global = rules.find((r) => r.scope === 'global');
+  const byProvider = new Map(rules.filter((r) => r.scope === 'provider').map((r) => [r.providerId, r]));
+  const byCountry = new Map(rules.filter((r) => r.scope === 'country').map((r) => [r.countryId, r]));
+  const byPlatform = new Map(rules.filter((r) => r.scope === 'platform').map((r) => [r.platformId, r]));
+  return (costIdr: number, at: { providerId: number; countryId: number; platformId: number }): number => {
+    const rule =
+      byPlatform.get(at.platformId) ?? byCountry.get(at.countryId) ?? byProvider.get(at.providerId) ?? global;
+    return rule ? applyMultiplier(costIdr, rule.multiplier, rule.addIdr) : costIdr;
+  };
+}

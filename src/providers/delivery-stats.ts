@@ -1,0 +1,96 @@
+/**
+ * What routing knows about real delivery: per provider × country × platform, over a rolling window of the
+ * most recent order outcomes, the share that received an SMS and the median time to the first code.
+ *
+ * The rate is smoothed towards a prior (70 % over 5 virtual orders): a provider with no history is neither
+ * shunned nor preferred, and a handful of outcomes moves it only as far as they deserve.
+ */
+import type { DbContext } from '../platform/db.ts';
+import { withTransaction } from '../platform/db.ts';
+
+export const STATS_WINDOW = { orders: 100, days: 7 } as const;
+const PRIOR_RATE = 0.7;
+const PRIOR_WEIGHT = 5;
+
+export interface DeliveryStats {
+  /** Smoothed share of orders that received an SMS, 0..1. */
+  successRate: number;
+  /** Orders in the window. */
+  samples: number;
+  medianTimeToCodeMs: number | null;
+}
+
+export function smoothedRate(delivered: number, samples: number): number {
+  return (delivered + PRIOR_RATE * PRIOR_WEIGHT) / (samples + PRIOR_WEIGHT);
+}
+
+export async function loadDeliveryStats({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: { countryId: number; platformId: number; providerIds: number[] };
+}): Promise<Map<number, DeliveryStats>> {
+  const result = await ctx.db.query<{
+    providerId: number;
+    samples: number;
+    delivered: number;
+    median: number | null;
+  }>({
+    name: 'providers.delivery-stats',
+    text: `SELECT w.provider_id AS "providerId", count(*)::int AS samples,
+             count(*) FILTER (WHERE w.delivered)::int AS delivered,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY w.time_to_code_ms)
+               FILTER (WHERE w.delivered) AS median
+           FROM unnest($3::int[]) AS pid(id)
+           CROSS JOIN LATERAL (
+             SELECT o.provider_id, o.delivered, o.time_to_code_ms FROM provider_outcomes o
+             WHERE o.provider_id = pid.id AND o.country_id = $1 AND o.platform_id = $2
+               AND o.created_at > now() - make_interval(days => $4)
+             ORDER BY o.created_at DESC LIMIT $5) w
+           GROUP BY w.provider_id`,
+    values: [input.countryId, input.platformId, input.providerIds, STATS_WINDOW.days, STATS_WINDOW.orders],
+  });
+  const stats = new Map<number, DeliveryStats>();
+  for (const id of input.providerIds)
+    stats.set(id, { successRate: smoothedRate(0, 0), samples: 0, medianTimeToCodeMs: null });
+  for (const row of result.rows) {
+    stats.set(row.providerId, {
+      successRate: smoothedRate(row.delivered, row.samples),
+      samples: row.samples,
+      medianTimeToCodeMs: row.median === null ? null : Math.round(row.median),
+    });
+  }
+  return stats;
+}
+
+export interface OutcomeInput {
+  providerId: number;
+  countryId: number;
+  platformId: number;
+  delivered: boolean;
+  timeToCodeMs?: number | null;
+}
+
+/** Records how an order at a provider ended: called by the order lifecycle when an order settles. */
+export async function recordDeliveryOutcome({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: OutcomeInput;
+}): Promise<void> {
+  await withTransaction(ctx, async (tx) => {
+    await tx.db.query(
+      `INSERT INTO provider_outcomes (provider_id, country_id, platform_id, delivered, time_to_code_ms)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [
+        input.providerId,
+        input.countryId,
+        input.platformId,
+        input.delivered,
+        input.delivered ? (input.timeToCodeMs ?? null) : null,
+      ],
+    );
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * Routing: the ordered offers an order for a catalog product (country × platform) should try.
+ *
+ * Only in-stock slots of enabled providers whose circuit is not open, inside the price bounds and, when
+ * asked, of one operator. Policies:
+ * - cheapest (default): price, then success rate, then provider priority;
+ * - best_success: success rate (smoothed, so a provider with two lucky orders does not beat one with a
+ *   long good record), then median time-to-code, then price.
+ * prefer_provider is soft: that provider's offers go first, the rest follow as failover.
+ */
+import type { AppContext } from '../platform/context.ts';
+import { DomainError } from '../platform/errors.ts';
+import { type DeliveryStats, loadDeliveryStats } from './delivery-stats.ts';
+
+export type RoutingPolicy = 'cheapest' | 'best_success';
+
+export interface CandidateQuery {
+  catalogProductId: number;
+  policy?: RoutingPolicy | undefined;
+  preferProvider?: string | undefined;
+  /** IDR bounds, inclusive. */
+  maxPrice?: number | undefined;
+  minPrice?: number | undefined;
+  operatorId?: number | undefined;
+}
+
+export interface Candidate {
+  productId: number;
+  providerId: number;
+  providerCode: string;
+  countryId: number;
+  platformId: number;
+  operatorId: number | null;
+  operatorCode: string | null;
+  price: number;
+  costIdr: number;
+  available: number;
+  priority: number;
+  stats: DeliveryStats;
+}
+
+export async function findCandidates({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: CandidateQuery;
+}): Promise<Candidate[]> {
+  const policy = input.policy ?? 'cheapest';
+  if (policy !== 'cheapest' && policy !== 'best_success') {
+    throw new DomainError('VALIDATION_ERROR', 'policy must be cheapest or best_success');
+  }
+  const rows = await ctx.db.query<Omit<Candidate, 'stats'>>({
+    name: 'providers.find-candidates',
+    text: `SELECT p.id AS "productId", p.provider_id AS "providerId", v.code AS "providerCode",
+             cp.country_id AS "countryId", cp.platform_id AS "platformId", p.operator_id AS "operatorId",
+             o.code AS "operatorCode", p.price, p.cost_idr AS "costIdr", p.available, v.priority
+           FROM products p
+           JOIN catalog_products cp ON cp.id = p.catalog_product_id AND cp.active
+           JOIN providers v ON v.id = p.provider_id AND v.enabled
+           LEFT JOIN operators o ON o.id = p.operator_id
+           WHERE p.catalog_product_id = $1 AND p.active AND p.available > 0
+             AND ($2::bigint IS NULL OR p.price <= $2) AND ($3::bigint IS NULL OR p.price >= $3)
+             AND ($4::int IS NULL OR p.operator_id = $4)`,
+    values: [
+      input.catalogProductId,
+      input.maxPrice ?? null,
+      input.minPrice ?? null,
+      input.operatorId ?? null,
+    ],
+  });
+  const routable = rows.rows.filter((row) => ctx.upstreams.health.isRoutable(row.providerId));
+  if (routable.length === 0) return [];
+
+  const stats = await loadDeliveryStats({
+    ctx,
+    input: {
+      countryId: routable[0]!.countryId,
+      platformId: routable[0]!.platformId,
+      providerIds: [...new Set(routable.map((r) => r.providerId))],
+    },
+  });
+  const candidates = routable.map((row) => ({ ...row, stats: stats.get(row.providerId)! }));
+
+  const prefer = input.preferProvider?.toLowerCase();
+  const preferred = (c: Candidate) => (prefer && c.providerCode === prefer ? 0 : 1);
+  const ttc = (c: Candidate) => c.stats.medianTimeToCodeMs ?? Number.MAX_SAFE_INTEGER;
+  candidates.sort(
+    (a, b) =>
+      preferred(a) - preferred(b) ||
+      (policy === 'cheapest'
+        ? a.price - b.price || b.stats.successRate - a.stats.successRate || a.priority - b.priority
+        : b.stats.successRate - a.stats.successRate || ttc(a) - ttc(b) || a.price - b.price) ||
+      a.productId - b.productId,
+  );
+  return candidates;
+}

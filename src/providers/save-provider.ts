@@ -1,0 +1,154 @@
+/**
+ * Creates or updates a provider's settings. The credential is sealed with NUMPOOL_SECRET before it is
+ * stored and is never read back out through any API.
+ */
+import type { DbContext } from '../platform/db.ts';
+import { pgConstraint, withTransaction } from '../platform/db.ts';
+import { DomainError } from '../platform/errors.ts';
+import { seal } from '../platform/secret-box.ts';
+import { getProvider } from './list-providers.ts';
+import type { ProviderCurrency } from './port.ts';
+import { PROVIDER_COLUMNS, PROVIDER_KINDS, type ProviderKind, type ProviderRecord } from './provider.ts';
+
+export interface ProviderInput {
+  code?: string;
+  kind?: ProviderKind;
+  name?: string;
+  enabled?: boolean;
+  priority?: number;
+  baseUrl?: string;
+  credential?: string | null;
+  currency?: ProviderCurrency;
+  timeoutMs?: number;
+  settings?: Record<string, unknown>;
+  sandbox?: boolean;
+}
+
+const CURRENCIES: ProviderCurrency[] = ['USD', 'RUB', 'IDR'];
+
+function validate(input: ProviderInput): void {
+  const bad = (message: string) => {
+    throw new DomainError('VALIDATION_ERROR', message);
+  };
+  if (input.code !== undefined && !/^[a-z0-9][a-z0-9_-]{0,39}$/.test(input.code)) {
+    bad('code must be 1-40 lowercase letters, digits, - or _');
+  }
+  if (input.kind !== undefined && !PROVIDER_KINDS.includes(input.kind))
+    bad(`kind must be ${PROVIDER_KINDS.join(' or ')}`);
+  if (input.name !== undefined && (input.name.trim() === '' || input.name.length > 100))
+    bad('name must be 1-100 characters');
+  if (input.baseUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(input.baseUrl);
+    } catch {
+      bad('base_url must be an http(s) URL');
+    }
+    if (url && url.protocol !== 'http:' && url.protocol !== 'https:') bad('base_url must be an http(s) URL');
+  }
+  if (input.currency !== undefined && !CURRENCIES.includes(input.currency))
+    bad('currency must be USD, RUB or IDR');
+  if (
+    input.timeoutMs !== undefined &&
+    !(Number.isInteger(input.timeoutMs) && input.timeoutMs >= 100 && input.timeoutMs <= 120_000)
+  ) {
+    bad('timeout_ms must be from 100 to 120000');
+  }
+  if (
+    input.priority !== undefined &&
+    !(Number.isInteger(input.priority) && Math.abs(input.priority) <= 1_000_000)
+  ) {
+    bad('priority must be an integer');
+  }
+  if (
+    input.credential !== undefined &&
+    input.credential !== null &&
+    (input.credential === '' || input.credential.length > 4096)
+  ) {
+    bad('credential must be 1-4096 characters');
+  }
+}
+
+export async function createProvider({
+  ctx,
+  input,
+}: {
+  ctx: DbContext & { secret: string };
+  input: ProviderInput & Required<Pick<ProviderInput, 'code' | 'kind' | 'baseUrl'>>;
+}): Promise<ProviderRecord> {
+  validate(input);
+  try {
+    const result = await ctx.db.query<ProviderRecord>(
+      `INSERT INTO providers (code, kind, name, enabled, priority, base_url, credential_enc, currency, timeout_ms,
+         settings, sandbox)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       RETURNING ${PROVIDER_COLUMNS}`,
+      [
+        input.code,
+        input.kind,
+        input.name ?? input.code,
+        input.enabled ?? true,
+        input.priority ?? 100,
+        input.baseUrl.replace(/\/+$/, ''),
+        input.credential ? seal(ctx.secret, input.credential) : null,
+        input.currency ?? 'USD',
+        input.timeoutMs ?? 10_000,
+        JSON.stringify(input.settings ?? {}),
+        input.sandbox ?? false,
+      ],
+    );
+    return result.rows[0]!;
+  } catch (error) {
+    if (pgConstraint(error) === 'providers_code_key') {
+      throw new DomainError('CONFLICT', `a provider with code ${input.code} already exists`);
+    }
+    throw error;
+  }
+}
+
+const UPDATABLE: Record<string, string> = {
+  name: 'name',
+  enabled: 'enabled',
+  priority: 'priority',
+  baseUrl: 'base_url',
+  currency: 'currency',
+  timeoutMs: 'timeout_ms',
+  settings: 'settings',
+};
+
+export async function updateProvider({
+  ctx,
+  input,
+}: {
+  ctx: DbContext & { secret: string };
+  input: { ref: string | number; changes: Omit<ProviderInput, 'code' | 'kind' | 'sandbox'> };
+}): Promise<ProviderRecord> {
+  validate(input.changes);
+  return withTransaction(ctx, async (tx) => {
+    const provider = await getProvider({ ctx: tx, input: { ref: input.ref } });
+    const sets: string[] = [];
+    const values: unknown[] = [provider.id];
+    for (const [key, column] of Object.entries(UPDATABLE)) {
+      const value = input.changes[key as keyof typeof input.changes];
+      if (value === undefined) continue;
+      values.push(
+        key === 'settings'
+          ? JSON.stringify(value)
+          : key === 'baseUrl'
+            ? String(value).replace(/\/+$/, '')
+            : value,
+      );
+      sets.push(`${column} = $${values.length}`);
+    }
+    if (input.changes.credential !== undefined) {
+      values.push(input.changes.credential === null ? null : seal(ctx.secret, input.changes.credential));
+      sets.push(`credential_enc = $${values.length}`);
+    }
+    if (sets.length === 0) return provider;
+    const result = await tx.db.query<ProviderRecord>(
+      `UPDATE providers SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING ${PROVIDER_COLUMNS}`,
+      values,
+    );
+    return result.rows[0]!;
+  });
+}

@@ -1,0 +1,172 @@
+/**
+ * Offer sync: a provider's prices and stock into its tier slots (products). A slot is one provider ×
+ * catalog product × operator; its price and stock change in place and it is never repointed. Slots the
+ * provider no longer offers drop to available = 0 and revive when the offer returns.
+ *
+ * Costs convert to IDR at the stored rate of the provider's currency; selling prices come from the markup
+ * rules. The whole store is one transaction of a few set-based statements, so a full-catalog sync of
+ * tens of thousands of offers takes well under a second of database time.
+ */
+import type { AppContext } from '../platform/context.ts';
+import { withTransaction } from '../platform/db.ts';
+import { DomainError } from '../platform/errors.ts';
+import { toIdr } from '../platform/money.ts';
+import { getFxRate } from '../pricing/fx-rates.ts';
+import { listMarkupRules, markupPricer } from '../pricing/markup-rules.ts';
+import { getProvider } from './list-providers.ts';
+import { ProviderError, type ProviderOffer } from './port.ts';
+import type { ProviderRecord } from './provider.ts';
+
+export interface SyncScope {
+  countryId?: number | undefined;
+  platformId?: number | undefined;
+}
+
+export interface SyncSummary {
+  providerId: number;
+  offers: number;
+  unknownCodes: number;
+  /** Slots of this provider (within the scope) that are now out of stock because the offer is gone. */
+  withdrawn: number;
+  durationMs: number;
+}
+
+/** Keeps one offer per slot (the cheapest) so one statement never touches a row twice. */
+function dedupe(offers: ProviderOffer[]): ProviderOffer[] {
+  const bySlot = new Map<string, ProviderOffer>();
+  for (const offer of offers) {
+    const key = `${offer.countryId}:${offer.platformId}:${offer.operator ?? ''}`;
+    const seen = bySlot.get(key);
+    if (!seen || Number(offer.cost) < Number(seen.cost)) bySlot.set(key, offer);
+  }
+  return [...bySlot.values()];
+}
+
+/** Writes offers into the provider's slots; within the scope, slots not offered any more are withdrawn. */
+export async function storeOffers({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: { provider: ProviderRecord; offers: ProviderOffer[]; scope?: SyncScope };
+}): Promise<{ stored: number; withdrawn: number }> {
+  const { provider } = input;
+  const offers = dedupe(input.offers);
+  const scope = input.scope ?? {};
+  return withTransaction(ctx, async (tx) => {
+    const rate = await getFxRate({ ctx: tx, input: { currency: provider.currency } });
+    const price = markupPricer(await listMarkupRules({ ctx: tx }));
+    const costIdr = offers.map((o) => toIdr(o.cost, rate.idrPerUnit));
+    const columns = {
+      country: offers.map((o) => o.countryId),
+      platform: offers.map((o) => o.platformId),
+      operator: offers.map((o) => o.operator),
+      cost: offers.map((o) => o.cost),
+      costIdr,
+      price: offers.map((o, i) =>
+        price(costIdr[i]!, { providerId: provider.id, countryId: o.countryId, platformId: o.platformId }),
+      ),
+      available: offers.map((o) => o.available),
+    };
+
+    await tx.db.query(
+      `INSERT INTO catalog_products (country_id, platform_id)
+       SELECT DISTINCT t.country_id, t.platform_id FROM unnest($1::int[], $2::int[]) AS t(country_id, platform_id)
+       ON CONFLICT (country_id, platform_id) DO NOTHING`,
+      [columns.country, columns.platform],
+    );
+    await tx.db.query(
+      `INSERT INTO operators (country_id, code)
+       SELECT DISTINCT t.country_id, t.code FROM unnest($1::int[], $2::text[]) AS t(country_id, code)
+       WHERE t.code IS NOT NULL AND t.code <> 'any'
+       ON CONFLICT (country_id, code) DO NOTHING`,
+      [columns.country, columns.operator],
+    );
+    const stored = await tx.db.query(
+      `INSERT INTO products (provider_id, catalog_product_id, operator_id, price, available, cost, cost_currency,
+         cost_idr, active, synced_at, updated_at)
+       SELECT $1, cp.id, o.id, t.price, t.available, t.cost, $2, t.cost_idr, true, now(), now()
+       FROM unnest($3::int[], $4::int[], $5::text[], $6::numeric[], $7::bigint[], $8::bigint[], $9::int[])
+         AS t(country_id, platform_id, operator, cost, cost_idr, price, available)
+       JOIN catalog_products cp ON cp.country_id = t.country_id AND cp.platform_id = t.platform_id
+       LEFT JOIN operators o ON o.country_id = t.country_id AND o.code = t.operator
+       ON CONFLICT (provider_id, catalog_product_id, coalesce(operator_id, 0)) DO UPDATE SET
+         price = excluded.price, available = excluded.available, cost = excluded.cost,
+         cost_currency = excluded.cost_currency, cost_idr = excluded.cost_idr, active = true,
+         synced_at = excluded.synced_at,
+         updated_at = CASE WHEN (products.price, products.available) IS DISTINCT FROM (excluded.price, excluded.available)
+                           THEN excluded.updated_at ELSE products.updated_at END`,
+      [
+        provider.id,
+        provider.currency,
+        columns.country,
+        columns.platform,
+        columns.operator,
+        columns.cost,
+        columns.costIdr,
+        columns.price,
+        columns.available,
+      ],
+    );
+    // Rows written above carry this transaction's now(); anything older in scope is no longer offered.
+    const withdrawn = await tx.db.query(
+      `UPDATE products p SET available = 0, updated_at = now()
+       FROM catalog_products cp
+       WHERE p.provider_id = $1 AND cp.id = p.catalog_product_id AND p.synced_at < now() AND p.available > 0
+         AND ($2::int IS NULL OR cp.country_id = $2) AND ($3::int IS NULL OR cp.platform_id = $3)`,
+      [provider.id, scope.countryId ?? null, scope.platformId ?? null],
+    );
+    return { stored: stored.rowCount ?? 0, withdrawn: withdrawn.rowCount ?? 0 };
+  });
+}
+
+/** Fetches a provider's whole offer list and stores it. Failures are recorded on the provider and rethrown. */
+export async function syncProviderOffers({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: { providerId: number };
+}): Promise<SyncSummary> {
+  const started = performance.now();
+  const provider = await getProvider({ ctx, input: { ref: input.providerId } });
+  if (!provider.enabled) throw new DomainError('CONFLICT', `provider ${provider.code} is disabled`);
+  const log = ctx.log.child({ provider: provider.code });
+  try {
+    const adapter = await ctx.upstreams.adapterFor(ctx, provider);
+    const list = await adapter.listOffers();
+    if (list.unknownCodes.length > 0) {
+      log.warn(
+        { count: list.unknownCodes.length, sample: list.unknownCodes.slice(0, 20) },
+        'provider codes not in the catalog were skipped',
+      );
+    }
+    const { stored, withdrawn } = await storeOffers({ ctx, input: { provider, offers: list.offers } });
+    await ctx.db.query('UPDATE providers SET last_sync_at = now(), last_sync_error = NULL WHERE id = $1', [
+      provider.id,
+    ]);
+    await ctx.catalogCache.invalidate();
+    const summary = {
+      providerId: provider.id,
+      offers: stored,
+      unknownCodes: list.unknownCodes.length,
+      withdrawn,
+      durationMs: Math.round(performance.now() - started),
+    };
+    log.info(summary, 'offers synced');
+    return summary;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await ctx.db.query('UPDATE providers SET last_sync_error = $2 WHERE id = $1', [
+      provider.id,
+      message.slice(0, 500),
+    ]);
+    log.warn({ err: error }, 'offer sync failed');
+    if (error instanceof ProviderError) {
+      throw new DomainError('PROVIDER_ERROR', `provider ${provider.code}: ${error.message}`, {
+        kind: error.kind,
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+import { Registry } from 'prom-client';
+import { CatalogCache } from '../catalog/catalog-cache.ts';
+import type { Config } from '../config.ts';
+import { type Clock, systemClock } from '../platform/clock.ts';
+import type { AppContext } from '../platform/context.ts';
+import type { Pool } from '../platform/db.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Redis } from '../platform/redis.ts';
+import { createAdapter } from '../providers/adapter-factory.ts';
+import type { HealthOptions } from '../providers/health.ts';
+import { ProviderRuntime } from '../providers/provider-runtime.ts';
+
+export interface ContextParts {
+  pool: Pool;
+  config: Config;
+  log: Logger;
+  secret: string;
+  redis?: Redis | undefined;
+  clock?: Clock;
+  health?: Partial<HealthOptions>;
+}
+
+export function createContext(parts: ContextParts): AppContext {
+  const metrics = new Registry();
+  return {
+    pool: parts.pool,
+    db: parts.pool,
+    inTransaction: false,
+    config: parts.config,
+    log: parts.log,
+    clock: parts.clock ?? systemClock,
+    secret: parts.secret,
+    redis: parts.redis,
+    metrics,
+    upstreams: new ProviderRuntime({ metrics, factory: createAdapter, health: parts.health }),
+    catalogCache: new CatalogCache({ redis: parts.redis, log: parts.log }),
+  };
+}
