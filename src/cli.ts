@@ -12,9 +12,16 @@ import { getBalance } from './ledger/get-balance.ts';
 import type { AppContext } from './platform/context.ts';
 import { isDomainError } from './platform/errors.ts';
 import { createLogger } from './platform/logger.ts';
+import { setFxRate } from './pricing/fx-rates.ts';
+import { type MarkupScope, setMarkupRule } from './pricing/markup-rules.ts';
+import { getProvider, listProviders } from './providers/list-providers.ts';
+import type { ProviderRecord } from './providers/provider.ts';
+import { createProvider, updateProvider } from './providers/save-provider.ts';
+import { syncProviderOffers } from './providers/sync-offers.ts';
 import { openRuntime } from './runtime/open-runtime.ts';
 import { start } from './runtime/start.ts';
 import { VERSION } from './runtime/version.ts';
+import { DEFAULT_PERSONAS, startSimulator } from './sim/index.ts';
 
 function config(overrides: Partial<Config> = {}): Config {
   return { ...loadConfig(), ...overrides };
@@ -135,6 +142,158 @@ admin
       return getBalance({ ctx, input: { accountId: account.id } });
     });
     console.log(JSON.stringify(balance));
+  });
+
+const providerOptions = (command: Command) =>
+  command
+    .option('--name <name>')
+    .option('--base-url <url>')
+    .option('--credential <secret>', 'API key or token; stored sealed with NUMPOOL_SECRET')
+    .option('--currency <currency>', 'USD | RUB | IDR')
+    .option('--priority <n>', 'lower goes first among equal offers', Number)
+    .option('--timeout-ms <ms>', 'per-request timeout', Number)
+    .option('--dialect <dialect>', 'handler providers: auto | plain | json');
+
+interface ProviderFlags {
+  name?: string;
+  baseUrl?: string;
+  credential?: string;
+  currency?: 'USD' | 'RUB' | 'IDR';
+  priority?: number;
+  timeoutMs?: number;
+  dialect?: string;
+}
+
+const providerChanges = (flags: ProviderFlags) => ({
+  name: flags.name,
+  baseUrl: flags.baseUrl,
+  credential: flags.credential,
+  currency: flags.currency,
+  priority: flags.priority,
+  timeoutMs: flags.timeoutMs,
+  settings: flags.dialect ? { dialect: flags.dialect } : undefined,
+});
+
+const printProvider = (p: ProviderRecord) =>
+  console.log(
+    JSON.stringify({
+      id: p.id,
+      code: p.code,
+      kind: p.kind,
+      enabled: p.enabled,
+      base_url: p.baseUrl,
+      currency: p.currency,
+      priority: p.priority,
+      last_sync_at: p.lastSyncAt,
+      last_sync_error: p.lastSyncError,
+    }),
+  );
+
+providerOptions(
+  admin
+    .command('provider-add')
+    .description('register an upstream provider')
+    .requiredOption('--code <code>')
+    .requiredOption('--kind <kind>', 'handler | fivesim'),
+).action(async (flags: ProviderFlags & { code: string; kind: 'handler' | 'fivesim' }) => {
+  if (!flags.baseUrl) throw new InvalidArgumentError('--base-url is required');
+  const { baseUrl } = flags;
+  printProvider(
+    await withRuntime((ctx) =>
+      createProvider({
+        ctx,
+        input: { ...providerChanges(flags), code: flags.code, kind: flags.kind, baseUrl },
+      }),
+    ),
+  );
+});
+providerOptions(admin.command('provider-update <provider>').description("change a provider's settings"))
+  .option('--enable')
+  .option('--disable')
+  .action(async (ref: string, flags: ProviderFlags & { enable?: boolean; disable?: boolean }) => {
+    const enabled = flags.enable ? true : flags.disable ? false : undefined;
+    printProvider(
+      await withRuntime((ctx) =>
+        updateProvider({ ctx, input: { ref, changes: { ...providerChanges(flags), enabled } } }),
+      ),
+    );
+  });
+admin
+  .command('provider-list')
+  .description('list providers')
+  .action(async () => {
+    for (const provider of await withRuntime((ctx) => listProviders({ ctx }))) printProvider(provider);
+  });
+admin
+  .command('provider-sync <provider>')
+  .description("refresh a provider's offers now")
+  .action(async (ref: string) => {
+    const summary = await withRuntime(async (ctx) => {
+      const provider = await getProvider({ ctx, input: { ref } });
+      return syncProviderOffers({ ctx, input: { providerId: provider.id } });
+    });
+    console.log(JSON.stringify(summary));
+  });
+admin
+  .command('markup-set')
+  .description('set the markup of a scope: selling price = ceil(cost × multiplier) + add')
+  .requiredOption('--scope <scope>', 'global | provider | country | platform')
+  .option('--id <id>', 'the provider, country or platform id', Number)
+  .requiredOption('--multiplier <m>', 'e.g. 1.3', Number)
+  .option('--add-idr <idr>', 'fixed IDR added', Number)
+  .action(async (flags: { scope: MarkupScope; id?: number; multiplier: number; addIdr?: number }) => {
+    const rule = await withRuntime((ctx) =>
+      setMarkupRule({
+        ctx,
+        input: {
+          scope: flags.scope,
+          providerId: flags.id,
+          countryId: flags.id,
+          platformId: flags.id,
+          multiplier: flags.multiplier,
+          addIdr: flags.addIdr,
+        },
+      }),
+    );
+    console.log(JSON.stringify(rule));
+  });
+admin
+  .command('fx-set <currency> <idrPerUnit>')
+  .description('set an exchange rate (IDR per unit of USD or RUB); kept across restarts')
+  .action(async (currency: 'USD' | 'RUB', idrPerUnit: string) => {
+    const rate = await withRuntime((ctx) =>
+      setFxRate({ ctx, input: { currency, idrPerUnit: Number(idrPerUnit) } }),
+    );
+    console.log(JSON.stringify(rate));
+  });
+
+program
+  .command('sim')
+  .description('run the provider simulator on its own (NUMPOOL_SIM_PORT, default 8081)')
+  .action(async () => {
+    const { sim } = config();
+    const simulator = await startSimulator({
+      port: sim.port ?? 8081,
+      seed: sim.seed,
+      smsDelayMs: sim.smsDelayMs,
+      noSmsRate: sim.noSmsRate,
+      log: createLogger(process.env.LOG_LEVEL ?? 'info', 'numpool-sim'),
+    });
+    for (const persona of DEFAULT_PERSONAS) {
+      console.log(
+        JSON.stringify({
+          persona: persona.name,
+          protocol: persona.protocol,
+          base_url: simulator.baseUrl(persona.name),
+          credential: persona.credential,
+          currency: persona.currency,
+        }),
+      );
+    }
+    console.log(`control API: ${simulator.url}/control/personas`);
+    const stop = () => void simulator.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
   });
 
 try {

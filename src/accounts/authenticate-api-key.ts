@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { DbContext } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { AccountRole } from './account.ts';
@@ -9,17 +10,30 @@ export interface Principal {
   apiKeyId: number;
 }
 
+/**
+ * Recently authenticated keys, so hot polling clients cost no database round trip per request. A revoked
+ * key or disabled account is refused within API_KEY_CACHE_TTL_MS. Unknown keys are never cached.
+ */
+export type ApiKeyCache = LRUCache<string, Principal>;
+export const API_KEY_CACHE_TTL_MS = 5_000;
+
+export function createApiKeyCache(): ApiKeyCache {
+  return new LRUCache<string, Principal>({ max: 50_000, ttl: API_KEY_CACHE_TTL_MS });
+}
+
 /** Resolves a presented key to its account. Malformed, unknown, revoked or disabled → UNAUTHORIZED. */
 export async function authenticateApiKey({
   ctx,
   input,
 }: {
-  ctx: DbContext;
+  ctx: DbContext & { apiKeyCache?: ApiKeyCache };
   input: { key: string };
 }): Promise<Principal> {
   // Keys are issued lowercase; clients that upper-case hex still mean the same key.
   const key = input.key.toLowerCase();
   if (!isApiKeyShape(key)) throw new DomainError('UNAUTHORIZED', 'invalid API key');
+  const cached = ctx.apiKeyCache?.get(key);
+  if (cached) return cached;
   const result = await ctx.db.query<Principal>({
     name: 'accounts.authenticate-api-key',
     text: `SELECT k.account_id AS "accountId", a.role, k.id AS "apiKeyId"
@@ -29,5 +43,6 @@ export async function authenticateApiKey({
   });
   const principal = result.rows[0];
   if (!principal) throw new DomainError('UNAUTHORIZED', 'invalid API key');
+  ctx.apiKeyCache?.set(key, principal);
   return principal;
 }

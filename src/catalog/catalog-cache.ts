@@ -1,11 +1,12 @@
 /**
  * The pooled catalog (every listable tier slot with its names) held in memory, so catalog reads filter,
- * sort and page without a table scan per request. A sync invalidates it; with Redis the invalidation
+ * sort and page without a table scan per request. Exchange rates ride along, for the same reason. A sync invalidates it; with Redis the invalidation
  * reaches every node (pub/sub), and a short TTL bounds staleness if a message is ever missed.
  */
 import type { Redis } from 'ioredis';
 import type { DbContext } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
+import { type FxRate, listFxRates } from '../pricing/fx-rates.ts';
 
 export interface ListedProduct {
   id: number;
@@ -30,8 +31,10 @@ export interface CatalogSnapshot {
   byPlatform: Map<number, ListedProduct[]>;
   /** Keyed by `${countryId}:${platformId}`. */
   byPair: Map<string, ListedProduct[]>;
-  /** Whole-catalog orderings, built on first use. */
+  /** Orderings of the whole catalog and of groups, built on first use. */
   sorted: Map<string, ListedProduct[]>;
+  /** Exchange rates as of this snapshot; a rate change invalidates the snapshot. */
+  fx: FxRate[];
   loadedAt: number;
 }
 
@@ -106,6 +109,7 @@ export class CatalogCache {
 }
 
 async function loadSnapshot(ctx: DbContext): Promise<CatalogSnapshot> {
+  const fx = listFxRates({ ctx });
   const result = await ctx.db.query<ListedProduct>({
     name: 'catalog.snapshot',
     text: `SELECT p.id, p.catalog_product_id AS "catalogProductId", cp.country_id AS "countryId",
@@ -129,6 +133,7 @@ async function loadSnapshot(ctx: DbContext): Promise<CatalogSnapshot> {
     byPlatform: groupBy(products, (p) => p.platformId),
     byPair: groupBy(products, (p) => `${p.countryId}:${p.platformId}`),
     sorted: new Map(),
+    fx: await fx,
     loadedAt: Date.now(),
   };
 }

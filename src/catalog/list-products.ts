@@ -46,30 +46,32 @@ export function normalizeSort(sort: string | undefined): ProductSort {
   return PRODUCT_SORTS.includes(sort as ProductSort) ? (sort as ProductSort) : 'price_asc';
 }
 
-function sortedAll(snapshot: CatalogSnapshot, sort: ProductSort): ListedProduct[] {
-  let sorted = snapshot.sorted.get(sort);
-  if (!sorted) {
-    sorted = [...snapshot.products].sort(COMPARE[sort]);
-    snapshot.sorted.set(sort, sorted);
-  }
-  return sorted;
-}
-
 /** The smallest pre-grouped list holding exactly the country/platform matches, then the operator filter. */
 function matching(snapshot: CatalogSnapshot, query: ProductQuery, sort: ProductSort): ListedProduct[] {
   const { countryId, platformId, operatorId } = query;
+  let group: string;
   let base: ListedProduct[];
-  let presorted = false;
-  if (countryId !== undefined && platformId !== undefined)
+  if (countryId !== undefined && platformId !== undefined) {
+    group = `pair:${countryId}:${platformId}`;
     base = snapshot.byPair.get(`${countryId}:${platformId}`) ?? [];
-  else if (countryId !== undefined) base = snapshot.byCountry.get(countryId) ?? [];
-  else if (platformId !== undefined) base = snapshot.byPlatform.get(platformId) ?? [];
-  else {
-    base = sortedAll(snapshot, sort);
-    presorted = true;
+  } else if (countryId !== undefined) {
+    group = `country:${countryId}`;
+    base = snapshot.byCountry.get(countryId) ?? [];
+  } else if (platformId !== undefined) {
+    group = `platform:${platformId}`;
+    base = snapshot.byPlatform.get(platformId) ?? [];
+  } else {
+    group = 'all';
+    base = snapshot.products;
   }
-  const filtered = operatorId === undefined ? base : base.filter((p) => p.operatorId === operatorId);
-  return presorted ? filtered : [...filtered].sort(COMPARE[sort]);
+  // Each group's ordering is sorted once per snapshot, then shared by every request.
+  const key = `${group}:${sort}`;
+  let sorted = snapshot.sorted.get(key);
+  if (!sorted) {
+    sorted = [...base].sort(COMPARE[sort]);
+    snapshot.sorted.set(key, sorted);
+  }
+  return operatorId === undefined ? sorted : sorted.filter((p) => p.operatorId === operatorId);
 }
 
 export async function listProducts({

@@ -3,6 +3,7 @@
  * runtime/create-context.ts.
  */
 import type { Registry } from 'prom-client';
+import type { ApiKeyCache } from '../accounts/authenticate-api-key.ts';
 import type { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { Config } from '../config.ts';
 import type { ProviderRuntime } from '../providers/provider-runtime.ts';
@@ -20,4 +21,5 @@ export interface AppContext extends DbContext {
   metrics: Registry;
   upstreams: ProviderRuntime;
   catalogCache: CatalogCache;
+  apiKeyCache: ApiKeyCache;
 }

@@ -17,7 +17,25 @@ export function toIdr(amount: string, idrPerUnit: string | number): number {
 
 /** Whole IDR → a decimal string in a currency worth idrPerUnit, half-up at dp places, zero-padded. */
 export function fromIdr(idr: number, idrPerUnit: string | number, dp: number): string {
+  if (
+    typeof idrPerUnit === 'number' &&
+    Number.isSafeInteger(idrPerUnit) &&
+    Number.isSafeInteger(idr) &&
+    idr >= 0
+  ) {
+    return integerRateFromIdr(idr, idrPerUnit, dp);
+  }
   return new Big(idr).div(idrPerUnit).round(dp, Big.roundHalfUp).toFixed(dp);
+}
+
+// Hot path (every /v2 price): whole-number rates in exact BigInt arithmetic, same result as big.js.
+function integerRateFromIdr(idr: number, rate: number, dp: number): string {
+  const scaled = BigInt(idr) * 10n ** BigInt(dp);
+  const divisor = BigInt(rate);
+  let units = scaled / divisor;
+  if ((scaled % divisor) * 2n >= divisor) units += 1n;
+  const digits = units.toString().padStart(dp + 1, '0');
+  return dp === 0 ? digits : `${digits.slice(0, -dp)}.${digits.slice(-dp)}`;
 }
 
 /** A customer's USD limit → IDR: floor for a maximum, ceil for a minimum, so neither is overstepped. */

@@ -1,3 +1,4 @@
+import type { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { DbContext } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import { listFxRates } from './fx-rates.ts';
@@ -34,9 +35,17 @@ export async function getExchangeRate({
   };
 }
 
-/** The USD/IDR rate every /v2 money value in one response is projected at. */
-export async function getUsdRate({ ctx }: { ctx: DbContext }): Promise<{ rate: number; asOf: Date }> {
-  const usd = (await listFxRates({ ctx })).find((r) => r.currency === 'USD');
+/**
+ * The USD/IDR rate every /v2 money value in one response is projected at: from the catalog snapshot when
+ * there is one (a rate change invalidates it), else from the database.
+ */
+export async function getUsdRate({
+  ctx,
+}: {
+  ctx: DbContext & { catalogCache?: CatalogCache };
+}): Promise<{ rate: number; asOf: Date }> {
+  const rates = ctx.catalogCache ? (await ctx.catalogCache.get(ctx)).fx : await listFxRates({ ctx });
+  const usd = rates.find((r) => r.currency === 'USD');
   if (!usd) throw new DomainError('FX_RATE_UNAVAILABLE', 'the USD/IDR rate is not available');
   return { rate: Math.round(Number(usd.idrPerUnit)), asOf: usd.updatedAt };
 }

@@ -2,6 +2,7 @@
  * Exchange rates: IDR per unit of USD, RUB (and IDR = 1). Provider costs convert at sync time; USD prices on
  * /v2 and the handler API are projections at the USD rate.
  */
+import type { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { DbContext } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { ProviderCurrency } from '../providers/port.ts';
@@ -40,7 +41,7 @@ export async function setFxRate({
   ctx,
   input,
 }: {
-  ctx: DbContext;
+  ctx: DbContext & { catalogCache?: CatalogCache };
   input: { currency: ProviderCurrency; idrPerUnit: number };
 }): Promise<FxRate> {
   if (input.currency === 'IDR') throw new DomainError('VALIDATION_ERROR', 'the IDR rate is always 1');
@@ -52,6 +53,7 @@ export async function setFxRate({
      ON CONFLICT (currency) DO UPDATE SET idr_per_unit = excluded.idr_per_unit, source = 'admin', updated_at = now()`,
     [input.currency, input.idrPerUnit],
   );
+  await ctx.catalogCache?.invalidate();
   return getFxRate({ ctx, input });
 }
 

@@ -1,4 +1,5 @@
 import { Registry } from 'prom-client';
+import { createApiKeyCache } from '../accounts/authenticate-api-key.ts';
 import { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { Config } from '../config.ts';
 import { type Clock, systemClock } from '../platform/clock.ts';
@@ -34,5 +35,6 @@ export function createContext(parts: ContextParts): AppContext {
     metrics,
     upstreams: new ProviderRuntime({ metrics, factory: createAdapter, health: parts.health }),
     catalogCache: new CatalogCache({ redis: parts.redis, log: parts.log }),
+    apiKeyCache: createApiKeyCache(),
   };
 }

@@ -1,17 +1,23 @@
 /**
  * `numpool start`: boots the roles this process plays (api, worker or both) and shuts down gracefully.
  *
- * SIGINT/SIGTERM: stop accepting connections, let in-flight requests finish (up to 10 s), close the pool,
- * then stop the embedded PostgreSQL if this process started it. A second signal exits at once.
+ * Sandbox mode (no real provider configured, or NUMPOOL_DEMO=1): demo accounts, and the provider
+ * simulator in this process with its personas registered as providers.
+ *
+ * SIGINT/SIGTERM: stop accepting connections, let in-flight requests and jobs finish (up to 10 s), stop
+ * the simulator, close the pool, then stop the embedded PostgreSQL if this process started it. A second
+ * signal exits at once.
  */
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.ts';
 import type { Config } from '../config.ts';
+import { type JobRunner, startJobs } from '../jobs/job-runner.ts';
 import type { AppContext } from '../platform/context.ts';
 import { createLogger } from '../platform/logger.ts';
 import { countEnabledProviders } from '../providers/count-enabled-providers.ts';
 import { type DemoCredentials, demoFilePath, ensureDemoAccounts } from '../sandbox/ensure-demo-accounts.ts';
+import { type SandboxSupply, startSandboxProviders } from '../sandbox/start-sandbox-providers.ts';
 import { openRuntime } from './open-runtime.ts';
 import { VERSION } from './version.ts';
 
@@ -21,7 +27,12 @@ async function sandboxWanted(ctx: AppContext): Promise<boolean> {
   return (await countEnabledProviders({ ctx })) === 0;
 }
 
-function printSandboxBanner(config: Config, url: string | undefined, demo: DemoCredentials): void {
+function printSandboxBanner(
+  config: Config,
+  url: string | undefined,
+  demo: DemoCredentials,
+  supply?: SandboxSupply,
+): void {
   const lines = [
     '',
     'numpool sandbox is running',
@@ -30,6 +41,11 @@ function printSandboxBanner(config: Config, url: string | undefined, demo: DemoC
     `  API key:   ${demo.api_key}`,
     `  admin:     ${demo.admin_email} / ${demo.admin_password}`,
     `  saved in:  ${demoFilePath(config.dataDir)}`,
+    ...(supply
+      ? [
+          `  providers: ${supply.providers.map((p) => p.code).join(', ')} (simulated at ${supply.simulator.url}/control)`,
+        ]
+      : []),
     ...(url
       ? [`  try:       curl -H "Authorization: Bearer ${demo.api_key}" ${url}/v1/catalog/countries`]
       : []),
@@ -38,25 +54,45 @@ function printSandboxBanner(config: Config, url: string | undefined, demo: DemoC
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** The simulator listens next to the API unless told otherwise (and on a free port when the API does). */
+function simulatorPort(config: Config): number {
+  if (config.sim.port !== undefined) return config.sim.port;
+  return config.port === 0 ? 0 : config.port + 1;
+}
+
 export async function start(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
   const runtime = await openRuntime(config, log);
   const { ctx } = runtime;
+  const servesApi = config.role === 'all' || config.role === 'api';
   let app: FastifyInstance | undefined;
+  let jobs: JobRunner | undefined;
+  let supply: SandboxSupply | undefined;
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an error');
     else log.info({ signal }, 'shutting down');
     await app?.close();
+    await jobs?.stop();
+    await supply?.simulator.close();
     await runtime.close();
   });
 
-  const demo = (await sandboxWanted(ctx))
+  const sandbox = await sandboxWanted(ctx);
+  const demo = sandbox
     ? await ensureDemoAccounts({ ctx, input: { dataDir: config.dataDir, pinnedApiKey: config.demoApiKey } })
     : undefined;
+  if (sandbox && servesApi) {
+    supply = await startSandboxProviders({ ctx, input: { ...config.sim, port: simulatorPort(config) } });
+  }
+
+  if (config.role === 'all' || config.role === 'worker') {
+    jobs = await startJobs(ctx, runtime.databaseUrl);
+    log.info('background jobs started');
+  }
 
   let url: string | undefined;
-  if (config.role === 'all' || config.role === 'api') {
+  if (servesApi) {
     app = await buildApp(ctx, { version: VERSION });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
@@ -64,8 +100,5 @@ export async function start(config: Config): Promise<void> {
     url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     log.info({ url, role: config.role, version: VERSION }, 'numpool listening');
   }
-  if (config.role === 'all' || config.role === 'worker') {
-    log.info('background work runs in this process');
-  }
-  if (demo) printSandboxBanner(config, url, demo.credentials);
+  if (demo) printSandboxBanner(config, url, demo.credentials, supply);
 }

@@ -64,3 +64,20 @@ describe('sealed credentials', () => {
     expect(seal('s'.repeat(40), 'x')).not.toBe(seal('s'.repeat(40), 'x'));
   });
 });
+
+describe('integer-rate fast path', () => {
+  it('agrees with exact decimal arithmetic for any amount and rate (property)', async () => {
+    const { default: Big } = await import('big.js');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 50 }),
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.constantFrom(0, 2, 4),
+        (idr, rate, dp) => {
+          expect(fromIdr(idr, rate, dp)).toBe(new Big(idr).div(rate).round(dp, Big.roundHalfUp).toFixed(dp));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});

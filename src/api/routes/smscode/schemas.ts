@@ -1,10 +1,19 @@
 /** Wire schemas of the SMSCode contract: closed objects, every documented key present. */
-import Type, { type TSchema } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import { SMSCODE_ERROR_CODES } from '../../plugins/smscode-errors.ts';
 
 export const Int32 = Type.Integer({ minimum: -2147483648, maximum: 2147483647 });
 export const Id32 = Type.Integer({ minimum: 0, maximum: 2147483647 });
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/**
+ * A nullable value. Primitive schemas become `type: [T, "null"]` rather than anyOf: the same JSON Schema
+ * meaning, and the response serializer handles it without trying each branch.
+ */
+export const Nullable = <T extends TSchema>(schema: T) => {
+  const type = (schema as { type?: unknown }).type;
+  return typeof type === 'string' && type !== 'object' && type !== 'array'
+    ? Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] })
+    : Type.Union([schema, Type.Null()]);
+};
 
 export const ErrorResponse = Type.Object(
   {

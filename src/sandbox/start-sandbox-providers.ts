@@ -1,0 +1,87 @@
+/**
+ * Sandbox supply: the provider simulator runs inside numpool and its personas are registered as providers
+ * (marked sandbox), pointing at the simulator's current port. Their offers are synced before the sandbox
+ * is announced, so the catalog is full from the first request.
+ */
+import type { AppContext } from '../platform/context.ts';
+import { isDomainError } from '../platform/errors.ts';
+import { getProvider } from '../providers/list-providers.ts';
+import type { ProviderRecord } from '../providers/provider.ts';
+import { createProvider, updateProvider } from '../providers/save-provider.ts';
+import { syncProviderOffers } from '../providers/sync-offers.ts';
+import { DEFAULT_PERSONAS, type Simulator, startSimulator } from '../sim/index.ts';
+
+export interface SandboxSupply {
+  simulator: Simulator;
+  providers: ProviderRecord[];
+}
+
+async function findProvider(ctx: AppContext, code: string): Promise<ProviderRecord | undefined> {
+  try {
+    return await getProvider({ ctx, input: { ref: code } });
+  } catch (error) {
+    if (isDomainError(error) && error.code === 'NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
+export async function startSandboxProviders({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: { port: number; seed: number; smsDelayMs: number; noSmsRate: number };
+}): Promise<SandboxSupply> {
+  const simulator = await startSimulator({
+    port: input.port,
+    host: '127.0.0.1',
+    seed: input.seed,
+    smsDelayMs: input.smsDelayMs,
+    noSmsRate: input.noSmsRate,
+    log: ctx.log.child({ component: 'simulator' }),
+  });
+  const providers: ProviderRecord[] = [];
+  for (const [index, persona] of DEFAULT_PERSONAS.entries()) {
+    const settings = persona.dialect ? { dialect: persona.dialect } : {};
+    const wanted = {
+      name: `Simulator ${persona.name}`,
+      baseUrl: simulator.baseUrl(persona.name),
+      credential: persona.credential,
+      currency: persona.currency,
+      settings,
+      timeoutMs: 5_000,
+    };
+    const existing = await findProvider(ctx, persona.name);
+    if (existing && !existing.sandbox) {
+      ctx.log.warn(
+        { code: persona.name },
+        'a real provider uses a simulator persona code; persona not registered',
+      );
+      continue;
+    }
+    providers.push(
+      existing
+        ? await updateProvider({ ctx, input: { ref: existing.id, changes: wanted } })
+        : await createProvider({
+            ctx,
+            input: {
+              ...wanted,
+              code: persona.name,
+              kind: persona.protocol === 'fivesim' ? 'fivesim' : 'handler',
+              priority: 100 + index,
+              sandbox: true,
+            },
+          }),
+    );
+  }
+  await Promise.all(
+    providers
+      .filter((p) => p.enabled)
+      .map((p) =>
+        syncProviderOffers({ ctx, input: { providerId: p.id } }).catch((error: unknown) =>
+          ctx.log.warn({ err: error, provider: p.code }, 'first sandbox sync failed'),
+        ),
+      ),
+  );
+  return { simulator, providers };
+}
