@@ -129,3 +129,13 @@ describe('pricing', () => {
     expect((await call('PUT', '/fx-rates/USD', { idr_per_unit: -1 })).statusCode).toBe(422);
   });
 });
+
+describe('metrics', () => {
+  it('are served in the Prometheus text format to admins only', async () => {
+    const response = await call('GET', '/metrics');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    expect(response.body).toContain('numpool_provider_request_seconds');
+    expect((await call('GET', '/metrics', undefined, customer.apiKey)).statusCode).toBe(403);
+  });
+});

@@ -3,8 +3,8 @@
  * (control API and setFault) the same way, so a bad value fails loudly instead of half-applying.
  */
 
-import type { ResolvedPersona } from './persona.ts';
 import { SimError } from './sim-errors.ts';
+import type { ResolvedPersona } from './types.ts';
 import { FAULT_MODES, type FaultMode, type PersonaConfig } from './types.ts';
 import { parseDecimal } from './wire-format.ts';
 

@@ -18,24 +18,17 @@ import { type ComposedSms, composeSms, extractCode, isValidCode } from './otp-te
 import { drawPhone } from './phone-numbers.ts';
 import { hashOf, logNormal, seededRng, unit } from './seeded-random.ts';
 import { SimError } from './sim-errors.ts';
-import type { ActivationView, FaultMode, PersonaCounters, PersonaState, SimLogger } from './types.ts';
+import type {
+  ActivationView,
+  FaultMode,
+  PersonaCounters,
+  PersonaState,
+  ResolvedPersona,
+  SimLogger,
+} from './types.ts';
 import type { WebhookPusher } from './webhook-push.ts';
 import { handlerTime, isoTime, moneyText } from './wire-format.ts';
 import type { World } from './world.ts';
-
-export interface ResolvedPersona {
-  name: string;
-  protocol: 'handler' | 'fivesim';
-  /** Always set; only handler personas use it. */
-  dialect: 'plain' | 'json';
-  currency: 'USD' | 'RUB';
-  credential: string;
-  priceFactor: number;
-  delivery: 'push' | 'poll';
-  webhookUrl: string | null;
-  earlyCancelMs: number;
-  activationTtlMs: number;
-}
 
 export type IssueResult =
   | { ok: true; activation: Activation }

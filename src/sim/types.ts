@@ -72,19 +72,13 @@ export interface PersonaCounters {
   pushAbandoned: number;
 }
 
+/** A persona's configuration with every default applied. */
+export type ResolvedPersona = Required<Omit<PersonaConfig, 'webhookUrl'>> & { webhookUrl: string | null };
+
 /** A persona's configuration (defaults applied) with its current run-time state. */
-export interface PersonaState {
-  name: string;
-  protocol: 'handler' | 'fivesim';
+export interface PersonaState extends Omit<ResolvedPersona, 'dialect'> {
   /** Handler personas only. */
   dialect?: 'plain' | 'json';
-  currency: 'USD' | 'RUB';
-  credential: string;
-  priceFactor: number;
-  delivery: 'push' | 'poll';
-  webhookUrl: string | null;
-  earlyCancelMs: number;
-  activationTtlMs: number;
   baseUrl: string;
   fault: FaultMode;
   /** Delay used by the 'slow' fault. */

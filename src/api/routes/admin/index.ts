@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { requireApiKey } from '../../plugins/api-key-auth.ts';
 import { requireAdmin } from '../../plugins/require-admin.ts';
+import { metricsRoutes } from './metrics.ts';
 import { pricingAdminRoutes } from './pricing.ts';
 import { providerAdminRoutes } from './providers.ts';
 
@@ -11,4 +12,5 @@ export const adminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
   app.addHook('onRequest', requireAdmin);
   await app.register(providerAdminRoutes, { ctx });
   await app.register(pricingAdminRoutes, { ctx });
+  await app.register(metricsRoutes, { ctx });
 };

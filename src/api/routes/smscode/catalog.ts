@@ -121,31 +121,39 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version
     },
   );
 
-  const productsSummary = 'Products: in-stock tier slots over every provider';
-  if (version === 'v1') {
-    app.get(
-      '/catalog/products',
-      {
-        schema: {
-          tags: ['catalog'],
-          summary: productsSummary,
-          security: [{ bearerAuth: [] }],
-          querystring: ProductsQuery,
-          response: {
-            200: successWithMeta(Type.Array(V1Product), PaginationMeta),
-            ...errorResponses(401, 422, 429, 500, 503),
-          },
+  app.get(
+    '/catalog/products',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Products: in-stock tier slots over every provider',
+        security: [{ bearerAuth: [] }],
+        querystring: ProductsQuery,
+        response: {
+          200:
+            version === 'v1'
+              ? successWithMeta(Type.Array(V1Product), PaginationMeta)
+              : successWithMeta(Type.Array(V2Product), V2ProductsMeta),
+          ...errorResponses(401, 422, 429, 500, 503),
         },
       },
-      async (request) => {
-        const { items, page, limit } = await listProducts({ ctx, input: productQuery(request.query) });
-        return {
-          success: true as const,
-          data: items.map((p) => ({ ...productFields(p), price: p.price })),
-          meta: { page, limit, count: items.length },
-        };
-      },
-    );
+    },
+    async (request) => {
+      // /v2 reads its rate first, so one receipt covers every price in the response.
+      const fx = version === 'v2' ? fxReceipt(await getUsdRate({ ctx })) : undefined;
+      const { items, page, limit } = await listProducts({ ctx, input: productQuery(request.query) });
+      const meta = { page, limit, count: items.length };
+      return fx
+        ? {
+            success: true as const,
+            data: items.map((p) => ({ ...productFields(p), price: usdMoney(p.price, fx, 4) })),
+            meta: { ...meta, fx },
+          }
+        : { success: true as const, data: items.map((p) => ({ ...productFields(p), price: p.price })), meta };
+    },
+  );
+
+  if (version === 'v1') {
     app.get(
       '/catalog/exchange-rate',
       {
@@ -167,32 +175,6 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version
     );
     return;
   }
-
-  app.get(
-    '/catalog/products',
-    {
-      schema: {
-        tags: ['catalog'],
-        summary: productsSummary,
-        security: [{ bearerAuth: [] }],
-        querystring: ProductsQuery,
-        response: {
-          200: successWithMeta(Type.Array(V2Product), V2ProductsMeta),
-          ...errorResponses(401, 422, 429, 500, 503),
-        },
-      },
-    },
-    async (request) => {
-      // The rate is read before anything else, so one receipt covers every price in the response.
-      const fx = fxReceipt(await getUsdRate({ ctx }));
-      const { items, page, limit } = await listProducts({ ctx, input: productQuery(request.query) });
-      return {
-        success: true as const,
-        data: items.map((p) => ({ ...productFields(p), price: usdMoney(p.price, fx, 4) })),
-        meta: { page, limit, count: items.length, fx },
-      };
-    },
-  );
   app.get(
     '/catalog/exchange-rate',
     {

@@ -1,0 +1,11 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppContext } from '../../../platform/context.ts';
+
+/** Prometheus metrics of this process (provider latency, errors, open circuits). */
+export const metricsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    '/metrics',
+    { schema: { tags: ['admin'], summary: 'Prometheus metrics (text format)' } },
+    async (_request, reply) => reply.type(ctx.metrics.contentType).send(await ctx.metrics.metrics()),
+  );
+};
