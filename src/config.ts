@@ -20,6 +20,10 @@ const EnvSchema = Type.Object({
   NUMPOOL_DEMO_API_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$' })),
   NUMPOOL_FX_USD_IDR: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
   NUMPOOL_SYNC_INTERVAL_SECONDS: Type.Integer({ minimum: 5, maximum: 86_400 }),
+  NUMPOOL_ORDER_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400 }),
+  NUMPOOL_MIN_CANCEL_SECONDS: Type.Integer({ minimum: 0, maximum: 3_600 }),
+  NUMPOOL_RESEND_COOLDOWN_SECONDS: Type.Integer({ minimum: 0, maximum: 3_600 }),
+  NUMPOOL_DAILY_CANCEL_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   NUMPOOL_SIM_PORT: Type.Optional(Port),
   NUMPOOL_SIM_SEED: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }),
   NUMPOOL_SIM_SMS_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000 }),
@@ -37,6 +41,10 @@ const DEFAULTS = {
   NUMPOOL_DEMO: 'auto',
   NUMPOOL_FX_USD_IDR: '16000',
   NUMPOOL_SYNC_INTERVAL_SECONDS: '30',
+  NUMPOOL_ORDER_TTL_SECONDS: '1200',
+  NUMPOOL_MIN_CANCEL_SECONDS: '120',
+  NUMPOOL_RESEND_COOLDOWN_SECONDS: '30',
+  NUMPOOL_DAILY_CANCEL_LIMIT: '500',
   NUMPOOL_SIM_SEED: '1',
   NUMPOOL_SIM_SMS_DELAY_MS: '8000',
   NUMPOOL_SIM_NO_SMS_RATE: '0.1',
@@ -55,6 +63,10 @@ const HINTS: Record<keyof Static<typeof EnvSchema>, string> = {
   NUMPOOL_DEMO_API_KEY: '32 lowercase hexadecimal characters',
   NUMPOOL_FX_USD_IDR: 'a positive integer (IDR per 1 USD)',
   NUMPOOL_SYNC_INTERVAL_SECONDS: 'an integer from 5 to 86400',
+  NUMPOOL_ORDER_TTL_SECONDS: 'an integer from 60 to 86400 (seconds)',
+  NUMPOOL_MIN_CANCEL_SECONDS: 'an integer from 0 to 3600 (seconds)',
+  NUMPOOL_RESEND_COOLDOWN_SECONDS: 'an integer from 0 to 3600 (seconds)',
+  NUMPOOL_DAILY_CANCEL_LIMIT: 'a positive integer',
   NUMPOOL_SIM_PORT: 'an integer from 0 to 65535',
   NUMPOOL_SIM_SEED: 'a non-negative integer',
   NUMPOOL_SIM_SMS_DELAY_MS: 'an integer from 0 to 600000 (milliseconds)',
@@ -66,6 +78,10 @@ const NUMERIC = new Set<string>([
   'PORT',
   'NUMPOOL_FX_USD_IDR',
   'NUMPOOL_SYNC_INTERVAL_SECONDS',
+  'NUMPOOL_ORDER_TTL_SECONDS',
+  'NUMPOOL_MIN_CANCEL_SECONDS',
+  'NUMPOOL_RESEND_COOLDOWN_SECONDS',
+  'NUMPOOL_DAILY_CANCEL_LIMIT',
   'NUMPOOL_SIM_PORT',
   'NUMPOOL_SIM_SEED',
   'NUMPOOL_SIM_SMS_DELAY_MS',
@@ -86,6 +102,7 @@ export interface Config {
   demoApiKey: string | undefined;
   fxUsdIdr: number;
   syncIntervalSeconds: number;
+  orders: { ttlSeconds: number; minCancelSeconds: number; resendCooldownSeconds: number; dailyCancelLimit: number };
   sim: { port: number | undefined; seed: number; smsDelayMs: number; noSmsRate: number };
   logLevel: Static<typeof EnvSchema>['LOG_LEVEL'];
 }
@@ -146,6 +163,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoApiKey: parsed.NUMPOOL_DEMO_API_KEY,
     fxUsdIdr: parsed.NUMPOOL_FX_USD_IDR,
     syncIntervalSeconds: parsed.NUMPOOL_SYNC_INTERVAL_SECONDS,
+    orders: {
+      ttlSeconds: parsed.NUMPOOL_ORDER_TTL_SECONDS,
+      minCancelSeconds: parsed.NUMPOOL_MIN_CANCEL_SECONDS,
+      resendCooldownSeconds: parsed.NUMPOOL_RESEND_COOLDOWN_SECONDS,
+      dailyCancelLimit: parsed.NUMPOOL_DAILY_CANCEL_LIMIT,
+    },
     sim: {
       port: parsed.NUMPOOL_SIM_PORT,
       seed: parsed.NUMPOOL_SIM_SEED,

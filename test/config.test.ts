@@ -41,6 +41,10 @@ describe('loadConfig', () => {
       NUMPOOL_DEMO_API_KEY: '0123456789abcdef0123456789abcdef',
       NUMPOOL_FX_USD_IDR: '15500',
       NUMPOOL_SYNC_INTERVAL_SECONDS: '60',
+      NUMPOOL_ORDER_TTL_SECONDS: '900',
+      NUMPOOL_MIN_CANCEL_SECONDS: '60',
+      NUMPOOL_RESEND_COOLDOWN_SECONDS: '10',
+      NUMPOOL_DAILY_CANCEL_LIMIT: '20',
       NUMPOOL_SIM_PORT: '9100',
       NUMPOOL_SIM_SEED: '42',
       NUMPOOL_SIM_SMS_DELAY_MS: '250',
@@ -58,6 +62,7 @@ describe('loadConfig', () => {
       demoApiKey: '0123456789abcdef0123456789abcdef',
       fxUsdIdr: 15500,
       syncIntervalSeconds: 60,
+      orders: { ttlSeconds: 900, minCancelSeconds: 60, resendCooldownSeconds: 10, dailyCancelLimit: 20 },
       sim: { port: 9100, seed: 42, smsDelayMs: 250, noSmsRate: 0.25 },
       logLevel: 'info',
     });

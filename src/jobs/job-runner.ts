@@ -9,6 +9,7 @@
 import { PgBoss } from 'pg-boss';
 import type { AppContext } from '../platform/context.ts';
 import { enqueueProviderSyncs, PROVIDER_SYNC_QUEUE, runProviderSync } from './provider-sync-job.ts';
+import { startSweeps } from './sweeps.ts';
 
 export interface JobRunner {
   boss: PgBoss;
@@ -37,12 +38,14 @@ export async function startJobs(ctx: AppContext, databaseUrl: string): Promise<J
     );
   }, ctx.config.syncIntervalSeconds * 1000);
   timer.unref();
+  const stopSweeps = startSweeps(ctx);
 
   return {
     boss,
     syncAllProviders,
     stop: async () => {
       clearInterval(timer);
+      await stopSweeps();
       await boss.stop({ graceful: true, timeout: 10_000 });
     },
   };

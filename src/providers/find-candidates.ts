@@ -16,6 +16,8 @@ export type RoutingPolicy = 'cheapest' | 'best_success';
 
 export interface CandidateQuery {
   catalogProductId: number;
+  /** Only this tier slot (a direct order by product_id). */
+  productId?: number | undefined;
   policy?: RoutingPolicy | undefined;
   preferProvider?: string | undefined;
   /** IDR bounds, inclusive. */
@@ -33,6 +35,8 @@ export interface Candidate {
   operatorId: number | null;
   operatorCode: string | null;
   price: number;
+  /** The provider's cost as synced (decimal text, provider currency): the most we let it charge. */
+  cost: string;
   costIdr: number;
   available: number;
   priority: number;
@@ -54,7 +58,7 @@ export async function findCandidates({
     name: 'providers.find-candidates',
     text: `SELECT p.id AS "productId", p.provider_id AS "providerId", v.code AS "providerCode",
              cp.country_id AS "countryId", cp.platform_id AS "platformId", p.operator_id AS "operatorId",
-             o.code AS "operatorCode", p.price, p.cost_idr AS "costIdr", p.available, v.priority
+             o.code AS "operatorCode", p.price, p.cost::text AS cost, p.cost_idr AS "costIdr", p.available, v.priority
            FROM products p
            JOIN catalog_products cp ON cp.id = p.catalog_product_id AND cp.active
            JOIN providers v ON v.id = p.provider_id AND v.enabled

@@ -19,6 +19,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       },
       tags: [
         { name: 'catalog', description: 'Countries, services, products' },
+        { name: 'account', description: 'Balance' },
+        { name: 'orders', description: 'Rent numbers, receive codes, finish, cancel, resend' },
         { name: 'system', description: 'Health and documentation' },
         { name: 'admin', description: 'Operators: providers, markup, exchange rates (admin API key)' },
       ],

@@ -55,6 +55,11 @@ function fromDomain(code: DomainErrorCode): SmscodeErrorCode {
     case 'SERVICE_UNAVAILABLE':
     case 'FX_RATE_UNAVAILABLE':
     case 'PROVIDER_ERROR':
+    case 'NO_OFFER_AVAILABLE':
+    case 'IDEMPOTENCY_KEY_REUSED':
+    case 'REQUEST_IN_PROGRESS':
+    case 'CANCEL_TOO_EARLY':
+    case 'RATE_LIMIT_EXCEEDED':
       return code;
     default: {
       const unmapped: never = code;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { requireApiKey } from '../../plugins/api-key-auth.ts';
 import { catalogRoutes } from './catalog.ts';
+import { orderRoutes } from './orders.ts';
 import type { ApiVersion } from './schemas.ts';
 
 /** The SMSCode-contract surface, mounted at /v1 and at /v2. */
@@ -11,4 +12,5 @@ export const smscodeRoutes: FastifyPluginAsync<{ ctx: AppContext; version: ApiVe
 ) => {
   app.addHook('onRequest', requireApiKey(ctx));
   await app.register(catalogRoutes, { ctx, version });
+  await app.register(orderRoutes, { ctx, version });
 };

@@ -1,0 +1,89 @@
+/**
+ * The one way an SMS enters an order, whether pushed by a provider or found by polling.
+ *
+ * Deduplicated per order and resend round (the same text reported twice is one SMS). The first SMS posts
+ * the hold — that is when the customer pays — and every novel SMS bumps sms_revision, keeps the last
+ * recognised code, and writes an order.otp_received event, all in one transaction with the order locked.
+ * An SMS for an order that is no longer open is ignored.
+ */
+import { createHash } from 'node:crypto';
+import { postHold } from '../ledger/resolve-hold.ts';
+import type { AppContext } from '../platform/context.ts';
+import { withTransaction } from '../platform/db.ts';
+import { recordDeliveryOutcome } from '../providers/delivery-stats.ts';
+import { extractCode } from './extract-code.ts';
+import { loadOrder } from './load-order.ts';
+import { ORDER_SELECT, type OrderRecord } from './order.ts';
+import { recordOrderEvent } from './order-events.ts';
+
+export interface IncomingSms {
+  providerId: number;
+  providerRef: string;
+  text: string;
+  /** The provider's own reading of the code, if any. */
+  code?: string | null | undefined;
+  receivedAt?: Date | null | undefined;
+}
+
+export type IngestResult = 'accepted' | 'duplicate' | 'unknown_order' | 'closed_order';
+
+export async function ingestSms({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: IncomingSms;
+}): Promise<IngestResult> {
+  const text = input.text.slice(0, 4000);
+  return withTransaction(ctx, async (tx) => {
+    const found = await tx.db.query<OrderRecord>(
+      `${ORDER_SELECT} WHERE o.provider_id = $1 AND o.provider_ref = $2 FOR UPDATE OF o`,
+      [input.providerId, input.providerRef],
+    );
+    const order = found.rows[0];
+    if (!order) return 'unknown_order';
+    if (order.status !== 'ACTIVE' && order.status !== 'OTP_RECEIVED') return 'closed_order';
+
+    const now = ctx.clock.now();
+    const receivedAt = input.receivedAt && input.receivedAt <= now ? input.receivedAt : now;
+    const code = extractCode(text, input.code);
+    const revision = order.smsRevision + 1;
+    const dedupeKey = `${order.resendCount}:${createHash('sha256').update(text).digest('hex')}`;
+    const stored = await tx.db.query(
+      `INSERT INTO sms_messages (order_id, dedupe_key, text, code, revision, received_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (order_id, dedupe_key) DO NOTHING`,
+      [order.id, dedupeKey, text, code, revision, receivedAt],
+    );
+    if (stored.rowCount === 0) return 'duplicate';
+
+    const first = order.smsRevision === 0;
+    if (first && order.holdTransferId !== null) {
+      await postHold({ ctx: tx, input: { holdId: order.holdTransferId } });
+    }
+    await tx.db.query(
+      `UPDATE orders SET status = 'OTP_RECEIVED', sms_revision = $2, otp_message = $3,
+         otp_code = coalesce($4, otp_code), otp_received_at = coalesce(otp_received_at, $5),
+         resend_available_at = CASE WHEN $6 THEN $5::timestamptz + make_interval(secs => $7) ELSE resend_available_at END
+       WHERE id = $1`,
+      [order.id, revision, text, code, receivedAt, first, ctx.config.orders.resendCooldownSeconds],
+    );
+    const after = await loadOrder({ ctx: tx, input: { orderId: order.id } });
+    await recordOrderEvent({
+      ctx: tx,
+      input: { order: after, event: 'order.otp_received', now, smsText: text },
+    });
+    if (first) {
+      await recordDeliveryOutcome({
+        ctx: tx,
+        input: {
+          providerId: input.providerId,
+          countryId: order.countryId,
+          platformId: order.platformId,
+          delivered: true,
+          timeToCodeMs: order.activatedAt ? Math.max(0, now.getTime() - order.activatedAt.getTime()) : null,
+        },
+      });
+    }
+    return 'accepted';
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * The outbox: each customer-visible order change is written as an event in the same transaction as the
+ * change, with the exact payload webhooks and streams will carry (the contract's WebhookEventData).
+ */
+import type { DbContext } from '../platform/db.ts';
+import type { OrderRecord } from './order.ts';
+import { type OrderView, orderView } from './order-view.ts';
+
+export type OrderEvent = 'order.otp_received' | 'order.completed' | 'order.expired' | 'order.canceled';
+
+export interface OrderEventData {
+  order_id: number;
+  phone_number: string | null;
+  otp_code: string | null;
+  otp_message: string | null;
+  sms_revision: number | null;
+  product_id: number;
+  catalog_product_id: number | null;
+  country: string | null;
+  platform: string | null;
+  operator_id: number | null;
+  operator_name: string | null;
+  can_finish: boolean;
+  can_resend: boolean;
+  can_cancel: boolean;
+  can_replace: boolean;
+  can_reactivate: boolean;
+  resend_available_at: string | null;
+  cancel_available_at: string | null;
+  replace_available_at: string | null;
+}
+
+export function eventData(view: OrderView, event: OrderEvent, smsText?: string): OrderEventData {
+  return {
+    order_id: view.id,
+    phone_number: view.phone,
+    otp_code: view.otpCode,
+    // otp_message is the text of this SMS commit; sms_revision only on SMS events.
+    otp_message: event === 'order.otp_received' ? (smsText ?? view.otpMessage) : view.otpMessage,
+    sms_revision: event === 'order.otp_received' ? view.smsRevision : null,
+    product_id: view.productId,
+    catalog_product_id: view.catalogProductId,
+    country: view.countryName,
+    platform: view.platformName,
+    operator_id: view.operatorId,
+    operator_name: view.operatorName,
+    can_finish: view.canFinish,
+    can_resend: view.canResend,
+    can_cancel: view.canCancel,
+    can_replace: view.canReplace,
+    can_reactivate: view.canReactivate,
+    resend_available_at: view.resendAvailableAt,
+    cancel_available_at: view.cancelAvailableAt,
+    replace_available_at: view.replaceAvailableAt,
+  };
+}
+
+export async function recordOrderEvent({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: { order: OrderRecord; event: OrderEvent; now: Date; smsText?: string };
+}): Promise<void> {
+  const payload = eventData(orderView(input.order, input.now), input.event, input.smsText);
+  await ctx.db.query(
+    `INSERT INTO order_events (account_id, order_id, event, payload, created_at) VALUES ($1, $2, $3, $4, $5)`,
+    [input.order.accountId, input.order.id, input.event, JSON.stringify(payload), input.now],
+  );
+}

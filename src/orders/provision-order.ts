@@ -1,0 +1,219 @@
+/**
+ * Provisioning one order, with failover across routed candidates (ARCHITECTURE.md §4):
+ *
+ * 1. Tx 1: the order row (PROVISIONING) and a hold at the first candidate's price.
+ * 2. Per candidate: re-price the hold if the price differs (void + new hold, one transaction), check the
+ *    offer live, then ask the provider for a number at no more than the cost we priced at.
+ *    NO_NUMBERS, errors and open circuits move on to the next candidate, inside the same order.
+ * 3. Tx 2: ACTIVE with phone, provider reference and timers — only if still PROVISIONING.
+ * 4. Every candidate failed: the hold is voided and the order is FAILED (never shown to the customer).
+ *
+ * Crash semantics: a crash after Tx 1 leaves a PROVISIONING order with a hold; the reconciler voids it.
+ * A crash after the provider answered but before Tx 2 leaves an activation upstream that no order owns;
+ * the upstream sweep cancels it. The customer is charged at most once, and never above the bounds.
+ */
+import { placeHold } from '../ledger/place-hold.ts';
+import { voidHold } from '../ledger/resolve-hold.ts';
+import type { AppContext } from '../platform/context.ts';
+import { withTransaction } from '../platform/db.ts';
+import { DomainError, type DomainErrorCode, isDomainError } from '../platform/errors.ts';
+import { checkLiveStock } from '../providers/check-live-stock.ts';
+import type { Candidate } from '../providers/find-candidates.ts';
+import { getProvider } from '../providers/list-providers.ts';
+import { ProviderError, type ProviderErrorKind } from '../providers/port.ts';
+import { loadOrder } from './load-order.ts';
+import type { OrderRecord } from './order.ts';
+
+export type ProvisionOutcome =
+  | { ok: true; order: OrderRecord }
+  | { ok: false; code: DomainErrorCode; message: string };
+
+/** How many candidates one order tries before giving up. */
+export const MAX_ATTEMPTS = 5;
+
+const REASON: Partial<Record<ProviderErrorKind, string>> = {
+  NO_NUMBERS: 'NoNumbers',
+  NO_BALANCE: 'ProviderNoBalance',
+  TIMEOUT: 'ProviderTimeout',
+  UNAVAILABLE: 'ProviderUnavailable',
+};
+
+async function startOrder(
+  ctx: AppContext,
+  input: { accountId: number; keyId: number | null; first: Candidate },
+): Promise<{ orderId: number; holdId: number }> {
+  return withTransaction(ctx, async (tx) => {
+    const inserted = await tx.db.query<{ id: number }>(
+      `INSERT INTO orders (account_id, idempotency_key_id, catalog_product_id, product_id, amount, created_at)
+       SELECT $1, $2, p.catalog_product_id, p.id, $4, $5 FROM products p WHERE p.id = $3 RETURNING id`,
+      [input.accountId, input.keyId, input.first.productId, input.first.price, ctx.clock.now()],
+    );
+    const orderId = inserted.rows[0]!.id;
+    const hold = await placeHold({
+      ctx: tx,
+      input: { accountId: input.accountId, amount: input.first.price, reference: `order:${orderId}` },
+    });
+    await tx.db.query('UPDATE orders SET hold_transfer_id = $2 WHERE id = $1', [orderId, hold.transferId]);
+    return { orderId, holdId: hold.transferId };
+  });
+}
+
+/** Moves the hold to a candidate's price: void the old hold, place a new one, in one transaction. */
+async function repriceHold(
+  ctx: AppContext,
+  input: { accountId: number; orderId: number; holdId: number; price: number; attempt: number },
+): Promise<number> {
+  return withTransaction(ctx, async (tx) => {
+    await voidHold({ ctx: tx, input: { holdId: input.holdId } });
+    const hold = await placeHold({
+      ctx: tx,
+      input: {
+        accountId: input.accountId,
+        amount: input.price,
+        reference: `order:${input.orderId}:${input.attempt}`,
+      },
+    });
+    await tx.db.query('UPDATE orders SET hold_transfer_id = $2, amount = $3 WHERE id = $1', [
+      input.orderId,
+      hold.transferId,
+      input.price,
+    ]);
+    return hold.transferId;
+  });
+}
+
+async function activate(
+  ctx: AppContext,
+  input: { orderId: number; candidate: Candidate; ref: string; phone: string },
+): Promise<boolean> {
+  const now = ctx.clock.now();
+  const { ttlSeconds, minCancelSeconds } = ctx.config.orders;
+  const updated = await ctx.db.query(
+    `UPDATE orders SET status = 'ACTIVE', provider_id = $2, provider_ref = $3, phone = $4, product_id = $5,
+       operator_id = $6, cost_idr = $7, activated_at = $8::timestamptz,
+       expires_at = $8::timestamptz + make_interval(secs => $9), cancel_available_at = $8::timestamptz + make_interval(secs => $10)
+     WHERE id = $1 AND status = 'PROVISIONING'`,
+    [
+      input.orderId,
+      input.candidate.providerId,
+      input.ref,
+      input.phone,
+      input.candidate.productId,
+      input.candidate.operatorId,
+      input.candidate.costIdr,
+      now,
+      ttlSeconds,
+      minCancelSeconds,
+    ],
+  );
+  return updated.rowCount === 1;
+}
+
+async function fail(
+  ctx: AppContext,
+  input: { orderId: number; holdId: number; reason: string },
+): Promise<void> {
+  await withTransaction(ctx, async (tx) => {
+    const locked = await tx.db.query(
+      `SELECT 1 FROM orders WHERE id = $1 AND status = 'PROVISIONING' FOR UPDATE`,
+      [input.orderId],
+    );
+    if (locked.rowCount === 0) return; // the reconciler got there first
+    await voidHold({ ctx: tx, input: { holdId: input.holdId } });
+    await tx.db.query(`UPDATE orders SET status = 'FAILED', failed_reason = $2 WHERE id = $1`, [
+      input.orderId,
+      input.reason,
+    ]);
+  });
+}
+
+/** Tries the candidates in order until one provider hands out a number. */
+export async function provisionOrder({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: { accountId: number; keyId: number | null; candidates: Candidate[] };
+}): Promise<ProvisionOutcome> {
+  const candidates = input.candidates.slice(0, MAX_ATTEMPTS);
+  const first = candidates[0];
+  if (!first) return { ok: false, code: 'NO_OFFER_AVAILABLE', message: 'no offer matches this request' };
+
+  let started: { orderId: number; holdId: number };
+  try {
+    started = await startOrder(ctx, { accountId: input.accountId, keyId: input.keyId, first });
+  } catch (error) {
+    if (isDomainError(error)) return { ok: false, code: error.code, message: error.message };
+    throw error;
+  }
+  const { orderId } = started;
+  let { holdId } = started;
+  let price = first.price;
+  const kinds: ProviderErrorKind[] = [];
+  let stoppedByBalance = false;
+  let lastMessage = 'no provider could supply a number';
+
+  for (const [attempt, candidate] of candidates.entries()) {
+    const log = ctx.log.child({ orderId, provider: candidate.providerCode, attempt });
+    try {
+      if (candidate.price !== price) {
+        holdId = await repriceHold(ctx, {
+          accountId: input.accountId,
+          orderId,
+          holdId,
+          price: candidate.price,
+          attempt,
+        });
+        price = candidate.price;
+      }
+      const live = await checkLiveStock({ ctx, input: { productId: candidate.productId } });
+      if (live.available <= 0) throw new ProviderError('NO_NUMBERS', 'sold out at the provider');
+      if (live.price > price) throw new ProviderError('BAD_REQUEST', 'the offer became more expensive');
+
+      const provider = await getProvider({ ctx, input: { ref: candidate.providerId } });
+      const adapter = await ctx.upstreams.adapterFor(ctx, provider);
+      const number = await adapter.acquireNumber({
+        countryId: candidate.countryId,
+        platformId: candidate.platformId,
+        operator: candidate.operatorCode,
+        maxCost: candidate.cost,
+      });
+      if (await activate(ctx, { orderId, candidate, ref: number.ref, phone: number.phone })) {
+        return { ok: true, order: await loadOrder({ ctx, input: { orderId } }) };
+      }
+      // The reconciler gave up on this order while the provider was answering: give the number back.
+      log.warn('order was reconciled during provisioning; releasing the number');
+      await adapter.cancel(number.ref).catch(() => undefined);
+      return { ok: false, code: 'PROVIDER_ERROR', message: 'the provider answered too late' };
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'INSUFFICIENT_BALANCE') {
+        // A dearer candidate is unaffordable; the cheaper ones were tried first.
+        stoppedByBalance = true;
+        lastMessage = error.message;
+        break;
+      }
+      if (error instanceof ProviderError || isDomainError(error)) {
+        const kind = error instanceof ProviderError ? error.kind : 'BAD_REQUEST';
+        kinds.push(kind);
+        lastMessage = error.message;
+        log.info({ kind, err: error.message }, 'candidate failed; trying the next');
+        continue;
+      }
+      // Unexpected (database gone, a bug): release the money now if we can, then let it surface.
+      await fail(ctx, { orderId, holdId, reason: 'InternalError' }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  const onlyEmpty = kinds.length > 0 && kinds.every((k) => k === 'NO_NUMBERS');
+  await fail(ctx, { orderId, holdId, reason: REASON[kinds.at(-1) ?? 'NO_NUMBERS'] ?? 'ProviderError' });
+  if (stoppedByBalance && kinds.length === 0)
+    return { ok: false, code: 'INSUFFICIENT_BALANCE', message: lastMessage };
+  return onlyEmpty
+    ? { ok: false, code: 'NO_OFFER_AVAILABLE', message: 'no numbers available for this request' }
+    : { ok: false, code: 'PROVIDER_ERROR', message: `no provider could supply a number: ${lastMessage}` };
+}
+
+export function failureError(outcome: Extract<ProvisionOutcome, { ok: false }>): DomainError {
+  return new DomainError(outcome.code, outcome.message);
+}

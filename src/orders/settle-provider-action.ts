@@ -1,0 +1,47 @@
+/**
+ * Keeps the provider in step after a local state change: a finish (or cancel) the provider still owes
+ * is sent and cleared. Failures leave it owed; the sweep retries. Never affects money.
+ */
+import type { AppContext } from '../platform/context.ts';
+import { getProvider } from '../providers/list-providers.ts';
+import { ProviderError } from '../providers/port.ts';
+
+export async function settleProviderAction({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: { orderId: number };
+}): Promise<boolean> {
+  const owed = await ctx.db.query<{
+    provider_id: number;
+    provider_ref: string;
+    provider_action: 'finish' | 'cancel';
+  }>(
+    `SELECT provider_id, provider_ref, provider_action FROM orders WHERE id = $1 AND provider_action IS NOT NULL`,
+    [input.orderId],
+  );
+  const row = owed.rows[0];
+  if (!row) return true;
+  try {
+    const adapter = await ctx.upstreams.adapterFor(
+      ctx,
+      await getProvider({ ctx, input: { ref: row.provider_id } }),
+    );
+    if (row.provider_action === 'finish') await adapter.finish(row.provider_ref);
+    else await adapter.cancel(row.provider_ref);
+  } catch (error) {
+    // NOT_FOUND / CONFLICT: the provider already closed it; anything else is retried later.
+    const closed =
+      error instanceof ProviderError && (error.kind === 'NOT_FOUND' || error.kind === 'CONFLICT');
+    if (!closed) {
+      ctx.log.info({ orderId: input.orderId, err: (error as Error).message }, 'provider action still owed');
+      return false;
+    }
+  }
+  await ctx.db.query('UPDATE orders SET provider_action = NULL WHERE id = $1 AND provider_action = $2', [
+    input.orderId,
+    row.provider_action,
+  ]);
+  return true;
+}
