@@ -102,7 +102,12 @@ export interface Config {
   demoApiKey: string | undefined;
   fxUsdIdr: number;
   syncIntervalSeconds: number;
-  orders: { ttlSeconds: number; minCancelSeconds: number; resendCooldownSeconds: number; dailyCancelLimit: number };
+  orders: {
+    ttlSeconds: number;
+    minCancelSeconds: number;
+    resendCooldownSeconds: number;
+    dailyCancelLimit: number;
+  };
   sim: { port: number | undefined; seed: number; smsDelayMs: number; noSmsRate: number };
   logLevel: Static<typeof EnvSchema>['LOG_LEVEL'];
 }

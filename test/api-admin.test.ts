@@ -63,6 +63,25 @@ describe('providers', () => {
     );
   });
 
+  it('drop the credential when moved to another host without a new one', async () => {
+    await call('POST', '/providers', {
+      code: 'mover',
+      kind: 'handler',
+      base_url: 'https://a.example',
+      credential: 'k-1',
+    });
+    const samehost = await call('PATCH', '/providers/mover', { base_url: 'https://a.example/other' });
+    expect(samehost.json().data.has_credential).toBe(true);
+    const moved = await call('PATCH', '/providers/mover', { base_url: 'https://b.example' });
+    expect(moved.json().data.has_credential).toBe(false);
+    const movedWithKey = await call('PATCH', '/providers/mover', {
+      base_url: 'https://c.example',
+      credential: 'k-2',
+    });
+    expect(movedWithKey.json().data.has_credential).toBe(true);
+    expect((await call('GET', '/providers/99999999999')).statusCode).toBe(404);
+  });
+
   it('refuse bad input with the contract errors', async () => {
     const duplicate = { code: 'dup', kind: 'fivesim', base_url: 'https://5sim.example/v1' };
     expect((await call('POST', '/providers', duplicate)).statusCode).toBe(200);
@@ -127,6 +146,14 @@ describe('pricing', () => {
     );
     expect((await call('PUT', '/fx-rates/IDR', { idr_per_unit: 2 })).statusCode).toBe(422);
     expect((await call('PUT', '/fx-rates/USD', { idr_per_unit: -1 })).statusCode).toBe(422);
+    expect((await call('PUT', '/fx-rates/USD', { idr_per_unit: 0.4 })).statusCode).toBe(422);
+    expect(
+      (await call('PUT', '/markup-rules', { scope: 'global', multiplier: 1.2, add_idr: 2 ** 52 })).statusCode,
+    ).toBe(422);
+    expect(
+      (await call('PUT', '/markup-rules', { scope: 'country', country_id: 99_999_999_999, multiplier: 1.2 }))
+        .statusCode,
+    ).toBe(422);
   });
 });
 

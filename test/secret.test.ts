@@ -29,3 +29,16 @@ describe('NUMPOOL_SECRET', () => {
     expect(() => loadSecret({ secret: undefined, dataDir: dir })).toThrow(/shorter than 32/);
   });
 });
+
+describe('first start of several processes at once', () => {
+  it('all read the one secret that was written', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'numpool-secret-'));
+    const { readOrCreateOnce } = await import('../src/platform/write-once.ts');
+    let n = 0;
+    const results = Array.from({ length: 20 }, () =>
+      readOrCreateOnce(join(dir, 'secret'), () => `value-${n++}`.padEnd(40, 'x')),
+    );
+    expect(new Set(results).size).toBe(1);
+    expect(readFileSync(join(dir, 'secret'), 'utf8').trim()).toBe(results[0]);
+  });
+});

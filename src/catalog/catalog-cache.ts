@@ -87,18 +87,19 @@ export class CatalogCache {
     if (this.snapshot && Date.now() - this.snapshot.loadedAt < MAX_AGE_MS) return this.snapshot;
     if (!this.loading) {
       const generation = this.generation;
-      this.loading = loadSnapshot(ctx).then(
+      const loading: Promise<CatalogSnapshot> = loadSnapshot(ctx).then(
         (loaded) => {
           // A sync that finished while loading makes this snapshot stale: serve it once, keep nothing.
           if (generation === this.generation) this.snapshot = loaded;
-          this.loading = undefined;
+          if (this.loading === loading) this.loading = undefined;
           return loaded;
         },
         (error: unknown) => {
-          this.loading = undefined;
+          if (this.loading === loading) this.loading = undefined;
           throw error;
         },
       );
+      this.loading = loading;
     }
     return this.loading;
   }
@@ -109,10 +110,11 @@ export class CatalogCache {
 }
 
 async function loadSnapshot(ctx: DbContext): Promise<CatalogSnapshot> {
-  const fx = listFxRates({ ctx });
-  const result = await ctx.db.query<ListedProduct>({
-    name: 'catalog.snapshot',
-    text: `SELECT p.id, p.catalog_product_id AS "catalogProductId", cp.country_id AS "countryId",
+  const [fx, result] = await Promise.all([
+    listFxRates({ ctx }),
+    ctx.db.query<ListedProduct>({
+      name: 'catalog.snapshot',
+      text: `SELECT p.id, p.catalog_product_id AS "catalogProductId", cp.country_id AS "countryId",
              cp.platform_id AS "platformId", p.provider_id AS "providerId", v.code AS "providerCode",
              p.operator_id AS "operatorId", o.code AS "operatorCode", coalesce(o.name, o.code) AS "operatorName",
              o.local_name AS "operatorLocalName",
@@ -125,7 +127,8 @@ async function loadSnapshot(ctx: DbContext): Promise<CatalogSnapshot> {
            LEFT JOIN operators o ON o.id = p.operator_id
            WHERE p.active AND p.available > 0
            ORDER BY p.id`,
-  });
+    }),
+  ]);
   const products = result.rows;
   return {
     products,
@@ -133,7 +136,7 @@ async function loadSnapshot(ctx: DbContext): Promise<CatalogSnapshot> {
     byPlatform: groupBy(products, (p) => p.platformId),
     byPair: groupBy(products, (p) => `${p.countryId}:${p.platformId}`),
     sorted: new Map(),
-    fx: await fx,
+    fx,
     loadedAt: Date.now(),
   };
 }

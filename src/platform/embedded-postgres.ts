@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.ts';
 import type { Logger } from './logger.ts';
+import { readOrCreateOnce } from './write-once.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -96,9 +97,7 @@ async function pgCtlStop(pgDir: string): Promise<void> {
 
 function readOrCreatePassword(path: string): string {
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  const password = randomBytes(24).toString('hex');
-  writeFileSync(path, `${password}\n`, { mode: 0o600 });
-  return password;
+  return readOrCreateOnce(path, () => randomBytes(24).toString('hex'));
 }
 
 const urlFor = (port: number, password: string) =>

@@ -10,6 +10,11 @@ export function isDecimalString(value: string): boolean {
   return DECIMAL.test(value);
 }
 
+/** amount × idrPerUnit exactly, as decimal text (a cost in IDR before any rounding). */
+export function toExactIdr(amount: string, idrPerUnit: string | number): string {
+  return new Big(amount).times(idrPerUnit).toFixed();
+}
+
 /** amount (decimal text) × idrPerUnit, rounded half-up to whole IDR. */
 export function toIdr(amount: string, idrPerUnit: string | number): number {
   return Number(new Big(amount).times(idrPerUnit).round(0, Big.roundHalfUp).toFixed(0));
@@ -44,7 +49,7 @@ export function usdToIdrBound(usd: string, idrPerUsd: number, bound: 'max' | 'mi
   return Number(new Big(usd).times(idrPerUsd).round(0, mode).toFixed(0));
 }
 
-/** ceil(idr × multiplier) + add: a selling price never undercuts the markup. */
-export function applyMultiplier(idr: number, multiplier: string | number, add: number): number {
+/** ceil(idr × multiplier) + add: a selling price never undercuts the markup. idr may be a fraction. */
+export function applyMultiplier(idr: number | string, multiplier: string | number, add: number): number {
   return Number(new Big(idr).times(multiplier).round(0, Big.roundUp).toFixed(0)) + add;
 }

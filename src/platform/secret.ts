@@ -3,9 +3,10 @@
  * kept in the data dir (mode 0600), so restarts can still read what was encrypted before.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
+import { readOrCreateOnce } from './write-once.ts';
 
 export function loadSecret(config: Pick<Config, 'secret' | 'dataDir'>): string {
   if (config.secret) return config.secret;
@@ -16,7 +17,5 @@ export function loadSecret(config: Pick<Config, 'secret' | 'dataDir'>): string {
     throw new Error(`${path} holds a secret shorter than 32 characters; remove it or set NUMPOOL_SECRET`);
   }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o711 });
-  const secret = randomBytes(32).toString('hex');
-  writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-  return secret;
+  return readOrCreateOnce(path, () => randomBytes(32).toString('hex'));
 }

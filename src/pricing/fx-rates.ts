@@ -45,8 +45,9 @@ export async function setFxRate({
   input: { currency: ProviderCurrency; idrPerUnit: number };
 }): Promise<FxRate> {
   if (input.currency === 'IDR') throw new DomainError('VALIDATION_ERROR', 'the IDR rate is always 1');
-  if (!(input.idrPerUnit > 0) || input.idrPerUnit > 1e9) {
-    throw new DomainError('VALIDATION_ERROR', 'rate must be a positive number of IDR per unit');
+  // Rates are published as whole IDR (the contract's FX receipt is an integer): below 1 would read as 0.
+  if (!(input.idrPerUnit >= 1) || input.idrPerUnit > 1e9) {
+    throw new DomainError('VALIDATION_ERROR', 'rate must be from 1 to 1000000000 IDR per unit');
   }
   await ctx.db.query(
     `INSERT INTO fx_rates (currency, idr_per_unit, source) VALUES ($1, $2, 'admin')

@@ -19,6 +19,9 @@ export interface MarkupRule {
   addIdr: number;
 }
 
+/** A fixed addition beyond this is a typo, and would push prices out of range. */
+export const MAX_ADD_IDR = 1_000_000_000;
+
 const COLUMNS = `id, scope, provider_id AS "providerId", country_id AS "countryId", platform_id AS "platformId",
   multiplier::text AS multiplier, add_idr AS "addIdr"`;
 
@@ -95,9 +98,13 @@ export function markupPricer(rules: MarkupRule[]) {
   const byProvider = new Map(rules.filter((r) => r.scope === 'provider').map((r) => [r.providerId, r]));
   const byCountry = new Map(rules.filter((r) => r.scope === 'country').map((r) => [r.countryId, r]));
   const byPlatform = new Map(rules.filter((r) => r.scope === 'platform').map((r) => [r.platformId, r]));
-  return (costIdr: number, at: { providerId: number; countryId: number; platformId: number }): number => {
+  /** costIdr is exact (decimal text allowed): rounding happens once, up, on the price. Never below 1 IDR. */
+  return (
+    costIdr: number | string,
+    at: { providerId: number; countryId: number; platformId: number },
+  ): number => {
     const rule =
       byPlatform.get(at.platformId) ?? byCountry.get(at.countryId) ?? byProvider.get(at.providerId) ?? global;
-    return rule ? applyMultiplier(costIdr, rule.multiplier, rule.addIdr) : costIdr;
+    return Math.max(1, applyMultiplier(costIdr, rule?.multiplier ?? 1, rule?.addIdr ?? 0));
   };
 }

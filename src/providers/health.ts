@@ -12,7 +12,7 @@ import {
   CircuitState,
   ConsecutiveBreaker,
   circuitBreaker,
-  handleWhen,
+  handleAll,
 } from 'cockatiel';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { isHealthFailure, ProviderError } from './port.ts';
@@ -76,13 +76,10 @@ export class ProviderHealth {
   private entry(providerId: number): Entry {
     let entry = this.entries.get(providerId);
     if (entry) return entry;
-    const breaker = circuitBreaker(
-      handleWhen((error) => error instanceof ProviderError && isHealthFailure(error.kind)),
-      {
-        halfOpenAfter: this.options.halfOpenAfterMs,
-        breaker: new ConsecutiveBreaker(this.options.failureThreshold),
-      },
-    );
+    const breaker = circuitBreaker(handleAll, {
+      halfOpenAfter: this.options.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(this.options.failureThreshold),
+    });
     const created: Entry = { breaker, openedAt: null, consecutiveFailures: 0, lastError: null };
     breaker.onBreak(() => {
       created.openedAt = Date.now();
@@ -102,29 +99,45 @@ export class ProviderHealth {
     const entry = this.entry(providerId);
     const started = performance.now();
     const provider = String(providerId);
+    const observe = (outcome: string) =>
+      this.latency.observe({ provider, operation, outcome }, (performance.now() - started) / 1000);
+    let result: { value: T } | { answer: ProviderError };
     try {
-      const result = await entry.breaker.execute(fn);
-      entry.consecutiveFailures = 0;
-      this.latency.observe({ provider, operation, outcome: 'ok' }, (performance.now() - started) / 1000);
-      return result;
+      // A business answer (no numbers, bad request…) is a healthy provider talking: the breaker sees it
+      // as a success, so only consecutive real failures open the circuit.
+      result = await entry.breaker.execute(async () => {
+        try {
+          return { value: await fn() };
+        } catch (error) {
+          if (error instanceof ProviderError && !isHealthFailure(error.kind)) return { answer: error };
+          throw error;
+        }
+      });
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
+        observe('circuit_open');
         throw new ProviderError('UNAVAILABLE', `provider ${providerId} circuit is open`, { cause: error });
       }
-      const kind = error instanceof ProviderError ? error.kind : 'PROTOCOL';
-      if (isHealthFailure(kind)) {
-        entry.consecutiveFailures++;
-        entry.lastError = error instanceof Error ? error.message : String(error);
-      } else {
-        entry.consecutiveFailures = 0;
-      }
-      this.errors.inc({ provider, kind });
-      this.latency.observe({ provider, operation, outcome: kind }, (performance.now() - started) / 1000);
-      if (error instanceof ProviderError) throw error;
-      throw new ProviderError('PROTOCOL', `provider ${providerId} call failed: ${String(error)}`, {
-        cause: error,
-      });
+      const failure =
+        error instanceof ProviderError
+          ? error
+          : new ProviderError('PROTOCOL', `provider ${providerId} call failed: ${String(error)}`, {
+              cause: error,
+            });
+      entry.consecutiveFailures++;
+      entry.lastError = failure.message;
+      this.errors.inc({ provider, kind: failure.kind });
+      observe(failure.kind);
+      throw failure;
     }
+    entry.consecutiveFailures = 0;
+    if ('answer' in result) {
+      this.errors.inc({ provider, kind: result.answer.kind });
+      observe(result.answer.kind);
+      throw result.answer;
+    }
+    observe('ok');
+    return result.value;
   }
 
   circuit(providerId: number): CircuitView {

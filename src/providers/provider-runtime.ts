@@ -59,7 +59,12 @@ export class ProviderRuntime {
     const cached = this.adapters.get(provider.id);
     if (cached?.version === version) return cached.adapter;
 
-    this.codes ??= loadCatalogCodes({ ctx });
+    // A failed load is forgotten, so one database blip does not break every later adapter.
+    this.codes ??= loadCatalogCodes({ ctx }).catch((error: unknown) => {
+      this.codes = undefined;
+      throw error;
+    });
+    const codes = await this.codes;
     const sealed = await ctx.db.query<{ credential_enc: string | null }>(
       'SELECT credential_enc FROM providers WHERE id = $1',
       [provider.id],
@@ -79,7 +84,7 @@ export class ProviderRuntime {
         baseUrl: provider.baseUrl,
         credential,
         currency: provider.currency,
-        codes: await this.codes,
+        codes,
         timeoutMs: provider.timeoutMs,
       });
     } catch (error) {

@@ -2,6 +2,7 @@
  * Creates or updates a provider's settings. The credential is sealed with NUMPOOL_SECRET before it is
  * stored and is never read back out through any API.
  */
+import type { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { DbContext } from '../platform/db.ts';
 import { pgConstraint, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -120,11 +121,11 @@ export async function updateProvider({
   ctx,
   input,
 }: {
-  ctx: DbContext & { secret: string };
+  ctx: DbContext & { secret: string; catalogCache?: CatalogCache };
   input: { ref: string | number; changes: Omit<ProviderInput, 'code' | 'kind' | 'sandbox'> };
 }): Promise<ProviderRecord> {
   validate(input.changes);
-  return withTransaction(ctx, async (tx) => {
+  const updated = await withTransaction(ctx, async (tx) => {
     const provider = await getProvider({ ctx: tx, input: { ref: input.ref } });
     const sets: string[] = [];
     const values: unknown[] = [provider.id];
@@ -140,8 +141,14 @@ export async function updateProvider({
       );
       sets.push(`${column} = $${values.length}`);
     }
-    if (input.changes.credential !== undefined) {
-      values.push(input.changes.credential === null ? null : seal(ctx.secret, input.changes.credential));
+    // A credential only ever goes to the host it was given for: moving a provider to another origin
+    // drops it unless a new one comes with the move.
+    const movesOrigin =
+      input.changes.baseUrl !== undefined &&
+      new URL(input.changes.baseUrl).origin !== originOf(provider.baseUrl);
+    if (input.changes.credential !== undefined || movesOrigin) {
+      const credential = input.changes.credential ?? null;
+      values.push(credential === null ? null : seal(ctx.secret, credential));
       sets.push(`credential_enc = $${values.length}`);
     }
     if (sets.length === 0) return provider;
@@ -151,4 +158,15 @@ export async function updateProvider({
     );
     return result.rows[0]!;
   });
+  // Enabling, disabling or re-pointing a provider changes what the catalog may list.
+  await ctx.catalogCache?.invalidate();
+  return updated;
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }

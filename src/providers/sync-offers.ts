@@ -7,10 +7,12 @@
  * rules. The whole store is one transaction of a few set-based statements, so a full-catalog sync of
  * tens of thousands of offers takes well under a second of database time.
  */
+
+import { MAX_AMOUNT } from '../ledger/ledger-account.ts';
 import type { AppContext } from '../platform/context.ts';
 import { withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
-import { toIdr } from '../platform/money.ts';
+import { toExactIdr, toIdr } from '../platform/money.ts';
 import { getFxRate } from '../pricing/fx-rates.ts';
 import { listMarkupRules, markupPricer } from '../pricing/markup-rules.ts';
 import { getProvider } from './list-providers.ts';
@@ -30,6 +32,10 @@ export interface SyncSummary {
   withdrawn: number;
   durationMs: number;
 }
+
+/** products.cost is numeric(18,6); products.available is an int. */
+const MAX_COST = 1e12;
+const MAX_STOCK = 2 ** 31 - 1;
 
 /** Keeps one offer per slot (the cheapest) so one statement never touches a row twice. */
 function dedupe(offers: ProviderOffer[]): ProviderOffer[] {
@@ -56,17 +62,26 @@ export async function storeOffers({
   return withTransaction(ctx, async (tx) => {
     const rate = await getFxRate({ ctx: tx, input: { currency: provider.currency } });
     const price = markupPricer(await listMarkupRules({ ctx: tx }));
-    const costIdr = offers.map((o) => toIdr(o.cost, rate.idrPerUnit));
+    const priced = offers.flatMap((o) => {
+      const exact = toExactIdr(o.cost, rate.idrPerUnit);
+      const costIdr = toIdr(o.cost, rate.idrPerUnit);
+      const selling = price(exact, {
+        providerId: provider.id,
+        countryId: o.countryId,
+        platformId: o.platformId,
+      });
+      // One absurd entry must not fail the whole store (nor sell at a price the ledger cannot hold).
+      if (Number(o.cost) >= MAX_COST || costIdr > MAX_AMOUNT || selling > MAX_AMOUNT) return [];
+      return [{ ...o, available: Math.min(o.available, MAX_STOCK), costIdr, price: selling }];
+    });
     const columns = {
-      country: offers.map((o) => o.countryId),
-      platform: offers.map((o) => o.platformId),
-      operator: offers.map((o) => o.operator),
-      cost: offers.map((o) => o.cost),
-      costIdr,
-      price: offers.map((o, i) =>
-        price(costIdr[i]!, { providerId: provider.id, countryId: o.countryId, platformId: o.platformId }),
-      ),
-      available: offers.map((o) => o.available),
+      country: priced.map((o) => o.countryId),
+      platform: priced.map((o) => o.platformId),
+      operator: priced.map((o) => o.operator),
+      cost: priced.map((o) => o.cost),
+      costIdr: priced.map((o) => o.costIdr),
+      price: priced.map((o) => o.price),
+      available: priced.map((o) => o.available),
     };
 
     await tx.db.query(

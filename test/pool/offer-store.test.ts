@@ -81,4 +81,26 @@ describe('storing synced offers', () => {
       code: 'NOT_FOUND',
     });
   });
+
+  it('skips an absurd offer without failing the others, and caps stock to what a slot can hold', async () => {
+    const provider = await addProvider(ctx);
+    const result = await stock(ctx, provider, [
+      offer(13, 1, '0.10', 3_000_000_000),
+      offer(13, 2, '1000000000000', 5),
+      offer(13, 3, '0.10', 5),
+    ]);
+    expect(result.stored).toBe(2);
+    expect((await slot(ctx, provider.id, 13, 1)).available).toBe(2 ** 31 - 1);
+    expect(await slot(ctx, provider.id, 13, 2)).toBeUndefined();
+  });
+
+  it('prices from the exact cost: never below it, never at 0', async () => {
+    await setFxRate({ ctx, input: { currency: 'RUB', idrPerUnit: 180 } });
+    await setMarkupRule({ ctx, input: { scope: 'country', countryId: 14, multiplier: 1 } });
+    const provider = await addProvider(ctx, { currency: 'RUB' });
+    await stock(ctx, provider, [offer(14, 1, '0.002'), offer(14, 2, '0.0078')]);
+    // 0.36 IDR costs 1 IDR; 1.404 IDR costs 2 IDR (rounded up once, on the price).
+    expect(await slot(ctx, provider.id, 14, 1)).toMatchObject({ cost_idr: 0, price: 1 });
+    expect(await slot(ctx, provider.id, 14, 2)).toMatchObject({ cost_idr: 1, price: 2 });
+  });
 });

@@ -114,6 +114,19 @@ describe('routing candidates', () => {
     expect(ctx.upstreams.health.circuit(flaky.id)).toBe('closed');
   });
 
+  it('opens only on consecutive failures: a business answer in between resets the count', async () => {
+    const provider = await addProvider(ctx);
+    const timeout = () => Promise.reject(new ProviderError('TIMEOUT', 'slow'));
+    const empty = () => Promise.reject(new ProviderError('NO_NUMBERS', 'none'));
+    for (const fn of [timeout, timeout, empty, timeout, timeout]) {
+      await expect(ctx.upstreams.health.call(provider.id, 'test', fn)).rejects.toBeInstanceOf(ProviderError);
+    }
+    expect(ctx.upstreams.health.snapshot(provider.id)).toMatchObject({
+      circuit: 'closed',
+      consecutiveFailures: 2,
+    });
+  });
+
   it('does not count business answers (no numbers, bad request) against health', async () => {
     const provider = await addProvider(ctx);
     for (let i = 0; i < 5; i++) {

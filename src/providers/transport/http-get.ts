@@ -24,7 +24,12 @@ export interface HttpGetOptions {
 export async function httpGet(url: URL, options: HttpGetOptions): Promise<HttpReply> {
   const signal = AbortSignal.timeout(options.timeoutMs);
   try {
-    const response = await fetch(url, { method: 'GET', headers: options.headers ?? {}, signal });
+    const response = await fetch(url, {
+      redirect: 'manual',
+      method: 'GET',
+      headers: options.headers ?? {},
+      signal,
+    });
     const body = await response.text();
     return { status: response.status, contentType: response.headers.get('content-type') ?? '', body };
   } catch (error) {

@@ -5,10 +5,11 @@ import { listFxRates, setFxRate } from '../../../pricing/fx-rates.ts';
 import {
   deleteMarkupRule,
   listMarkupRules,
+  MAX_ADD_IDR,
   type MarkupRule,
   setMarkupRule,
 } from '../../../pricing/markup-rules.ts';
-import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
+import { errorResponses, Id32, Nullable, success } from '../smscode/schemas.ts';
 
 const Rule = Type.Object(
   {
@@ -68,11 +69,11 @@ export const pricingAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
               Type.Literal('country'),
               Type.Literal('platform'),
             ]),
-            provider_id: Type.Optional(Type.Integer()),
-            country_id: Type.Optional(Type.Integer()),
-            platform_id: Type.Optional(Type.Integer()),
+            provider_id: Type.Optional(Id32),
+            country_id: Type.Optional(Id32),
+            platform_id: Type.Optional(Id32),
             multiplier: Type.Number({ minimum: 1, maximum: 100 }),
-            add_idr: Type.Optional(Type.Integer({ minimum: 0 })),
+            add_idr: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ADD_IDR })),
           },
           { additionalProperties: false },
         ),
@@ -102,7 +103,7 @@ export const pricingAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
       schema: {
         tags: ['admin'],
         summary: 'Remove a rule (the global default stays)',
-        params: Type.Object({ id: Type.Integer() }),
+        params: Type.Object({ id: Id32 }),
         response: { 200: success(Type.Object({ deleted: Type.Boolean() })), ...errors },
       },
     },

@@ -161,7 +161,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version
           tags: ['catalog'],
           summary: 'Exchange rate of a currency pair (default USD/IDR)',
           security: [{ bearerAuth: [] }],
-          querystring: Type.Object({ pair: Type.Optional(Type.String({ maxLength: 16 })) }),
+          querystring: Type.Object({ pair: Type.Optional(Type.String()) }),
           response: { 200: success(V1ExchangeRate), ...errorResponses(401, 404, 429, 500, 503) },
         },
       },
