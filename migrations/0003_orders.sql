@@ -62,8 +62,8 @@ CREATE INDEX orders_provisioning_idx ON orders (created_at) WHERE status = 'PROV
 CREATE INDEX orders_provider_action_idx ON orders (id) WHERE provider_action IS NOT NULL;
 CREATE INDEX orders_idempotency_idx ON orders (idempotency_key_id) WHERE idempotency_key_id IS NOT NULL;
 
--- One row per distinct SMS of an order. The same text reported twice (push and poll) in the same resend
--- round is one SMS.
+-- One row per distinct SMS of an order. The same text reported twice (push and poll, or again after a
+-- resend) is one SMS.
 CREATE TABLE sms_messages (
   id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   order_id    integer NOT NULL REFERENCES orders (id),

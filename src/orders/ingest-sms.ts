@@ -1,7 +1,7 @@
 /**
  * The one way an SMS enters an order, whether pushed by a provider or found by polling.
  *
- * Deduplicated per order and resend round (the same text reported twice is one SMS). The first SMS posts
+ * Deduplicated per order (the same text reported twice, by push and by poll, is one SMS). The first SMS posts
  * the hold — that is when the customer pays — and every novel SMS bumps sms_revision, keeps the last
  * recognised code, and writes an order.otp_received event, all in one transaction with the order locked.
  * An SMS for an order that is no longer open is ignored.
@@ -48,7 +48,10 @@ export async function ingestSms({
     const receivedAt = input.receivedAt && input.receivedAt <= now ? input.receivedAt : now;
     const code = extractCode(text, input.code);
     const revision = order.smsRevision + 1;
-    const dedupeKey = `${order.resendCount}:${createHash('sha256').update(text).digest('hex')}`;
+    // Providers keep reporting an SMS until a newer one replaces it, also after a resend: the same text on
+    // the same order is the same SMS. (A resend that brings back the very same text changes nothing the
+    // customer does not already have.)
+    const dedupeKey = createHash('sha256').update(text).digest('hex');
     const stored = await tx.db.query(
       `INSERT INTO sms_messages (order_id, dedupe_key, text, code, revision, received_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (order_id, dedupe_key) DO NOTHING`,

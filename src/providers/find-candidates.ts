@@ -65,12 +65,13 @@ export async function findCandidates({
            LEFT JOIN operators o ON o.id = p.operator_id
            WHERE p.catalog_product_id = $1 AND p.active AND p.available > 0
              AND ($2::bigint IS NULL OR p.price <= $2) AND ($3::bigint IS NULL OR p.price >= $3)
-             AND ($4::int IS NULL OR p.operator_id = $4)`,
+             AND ($4::int IS NULL OR p.operator_id = $4) AND ($5::int IS NULL OR p.id = $5)`,
     values: [
       input.catalogProductId,
       input.maxPrice ?? null,
       input.minPrice ?? null,
       input.operatorId ?? null,
+      input.productId ?? null,
     ],
   });
   const routable = rows.rows.filter((row) => ctx.upstreams.health.isRoutable(row.providerId));

@@ -1,0 +1,81 @@
+/**
+ * A sandbox for order tests: the simulator's providers (no SMS unless a test injects one), a movable
+ * clock, the HTTP app, and helpers that act like a customer.
+ */
+import type { FastifyInstance } from 'fastify';
+import { checkLedger } from '../../src/ledger/check-ledger.ts';
+import { getBalance } from '../../src/ledger/get-balance.ts';
+import { pollProviderSms } from '../../src/orders/poll-provider-sms.ts';
+import type { AppContext } from '../../src/platform/context.ts';
+import { type SandboxSupply, startSandboxProviders } from '../../src/sandbox/start-sandbox-providers.ts';
+import { createCustomer } from '../support/factories.ts';
+import { createTestApp, sdkHeaders } from '../support/test-app.ts';
+import { TestClock } from '../support/test-clock.ts';
+import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
+
+export const INDONESIA = 6;
+export const WHATSAPP = 1;
+
+export interface OrderWorld {
+  ctx: AppContext & { url: string };
+  clock: TestClock;
+  supply: SandboxSupply;
+  app: FastifyInstance;
+  catalogProductId: number;
+}
+
+export async function orderWorld(
+  env: NodeJS.ProcessEnv = {},
+  health = { failureThreshold: 3, halfOpenAfterMs: 60_000 },
+): Promise<OrderWorld> {
+  const clock = new TestClock();
+  const ctx = await createTestContext(env, { clock, health });
+  const supply = await startSandboxProviders({
+    ctx,
+    input: { port: 0, seed: 11, smsDelayMs: 1_000, noSmsRate: 1 },
+  });
+  cleanupAfterFile(() => supply.simulator.close());
+  const app = await createTestApp(ctx);
+  const row = await ctx.db.query(
+    'SELECT id FROM catalog_products WHERE country_id = $1 AND platform_id = $2',
+    [INDONESIA, WHATSAPP],
+  );
+  return { ctx, clock, supply, app, catalogProductId: row.rows[0].id };
+}
+
+export async function customer(world: OrderWorld, balance = 1_000_000) {
+  const created = await createCustomer(world.ctx, { balance });
+  const headers = sdkHeaders(created.apiKey);
+  const call = (method: 'GET' | 'POST', url: string, payload?: unknown, extra: Record<string, string> = {}) =>
+    world.app.inject({
+      method,
+      url,
+      headers: { ...headers, ...extra },
+      ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+    });
+  return {
+    ...created,
+    call,
+    balance: async () =>
+      (await getBalance({ ctx: world.ctx, input: { accountId: created.account.id } })).available,
+  };
+}
+
+/** The provider of an order sends it an SMS, and numpool's poller picks it up. */
+export async function deliverSms(
+  world: OrderWorld,
+  orderId: number,
+  sms: { text?: string; code?: string } = {},
+) {
+  const row = await world.ctx.db.query(
+    'SELECT v.code, o.provider_ref FROM orders o JOIN providers v ON v.id = o.provider_id WHERE o.id = $1',
+    [orderId],
+  );
+  const sent = await world.supply.simulator.injectSms(row.rows[0].code, row.rows[0].provider_ref, sms);
+  await pollProviderSms({ ctx: world.ctx });
+  return sent;
+}
+
+export async function ledgerViolations(world: OrderWorld) {
+  return checkLedger({ ctx: world.ctx });
+}
