@@ -7,6 +7,7 @@ import { createAccount } from './accounts/create-account.ts';
 import { findAccount } from './accounts/find-account.ts';
 import { issueApiKey } from './accounts/issue-api-key.ts';
 import { type Config, ConfigError, loadConfig, type Role } from './config.ts';
+import { checkLedger } from './ledger/check-ledger.ts';
 import { deposit } from './ledger/deposit.ts';
 import { getBalance } from './ledger/get-balance.ts';
 import type { AppContext } from './platform/context.ts';
@@ -265,6 +266,16 @@ admin
       setFxRate({ ctx, input: { currency, idrPerUnit: Number(idrPerUnit) } }),
     );
     console.log(JSON.stringify(rate));
+  });
+
+admin
+  .command('ledger-check')
+  .description('verify the ledger invariants; exits 1 and lists violations if any')
+  .action(async () => {
+    const violations = await withRuntime((ctx) => checkLedger({ ctx }));
+    for (const v of violations) console.log(JSON.stringify(v));
+    if (violations.length > 0) process.exitCode = 1;
+    else console.log('ledger is consistent');
   });
 
 program

@@ -50,7 +50,7 @@ export async function startServer(
   timeoutMs = 60_000,
 ): Promise<RunningServer> {
   const child = spawn(process.execPath, [BIN, 'start'], {
-    env: cliEnv({ PORT: String(port), ...env }),
+    env: cliEnv({ PORT: String(port), NUMPOOL_SIM_PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
