@@ -10,6 +10,7 @@ import { type Config, ConfigError, loadConfig, type Role } from './config.ts';
 import { checkLedger } from './ledger/check-ledger.ts';
 import { deposit } from './ledger/deposit.ts';
 import { getBalance } from './ledger/get-balance.ts';
+import { refundOrder } from './orders/refund-order.ts';
 import type { AppContext } from './platform/context.ts';
 import { isDomainError } from './platform/errors.ts';
 import { createLogger } from './platform/logger.ts';
@@ -268,6 +269,16 @@ admin
     console.log(JSON.stringify(rate));
   });
 
+admin
+  .command('refund <order>')
+  .description('refund a charged order in full (a new reversing transfer; once per order)')
+  .option('--memo <text>')
+  .action(async (order: string, flags: { memo?: string }) => {
+    const refund = await withRuntime((ctx) =>
+      refundOrder({ ctx, input: { orderId: positiveInteger(order), memo: flags.memo } }),
+    );
+    console.log(JSON.stringify(refund));
+  });
 admin
   .command('ledger-check')
   .description('verify the ledger invariants; exits 1 and lists violations if any')

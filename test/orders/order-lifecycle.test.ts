@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { expireOrders } from '../../src/orders/expire-orders.ts';
+import { refundOrder } from '../../src/orders/refund-order.ts';
 import { customer, deliverSms, ledgerViolations, orderWorld } from './order-fixture.ts';
 
-const world = await orderWorld();
+const world = await orderWorld({ NUMPOOL_DAILY_CANCEL_LIMIT: '2' });
 
 const SUMMARY_KEYS = [
   'amount',
@@ -136,6 +137,14 @@ describe('an order from create to completion on /v1', () => {
     expect((await me.call('POST', '/v1/orders/finish', { id: item.id })).json().error.code).toBe('CONFLICT');
     expect(await ledgerViolations(world)).toEqual([]);
 
+    // An operator refunds it afterwards: a new transfer, once.
+    await refundOrder({ ctx: world.ctx, input: { orderId: item.id } });
+    expect(await me.balance()).toBe(1_000_000);
+    await expect(refundOrder({ ctx: world.ctx, input: { orderId: item.id } })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect(await ledgerViolations(world)).toEqual([]);
+
     const events = await world.ctx.db.query(
       'SELECT event, payload FROM order_events WHERE order_id = $1 ORDER BY id',
       [item.id],
@@ -242,6 +251,24 @@ describe('an order from create to completion on /v1', () => {
     expect(view.status).toBe('CANCELED');
     expect(view.canceled_at).toBeTruthy();
     expect(await ledgerViolations(world)).toEqual([]);
+  });
+
+  it('caps cancels per day with 429 RATE_LIMIT_EXCEEDED and a Retry-After', async () => {
+    const me = await customer(world);
+    const orders = (
+      await me.call('POST', '/v1/orders/create', { catalog_product_id: world.catalogProductId, quantity: 3 })
+    ).json().data.orders;
+    world.clock.advance(121_000);
+    expect((await me.call('POST', '/v1/orders/cancel', { id: orders[0].id })).statusCode).toBe(200);
+    expect((await me.call('POST', '/v1/orders/cancel', { id: orders[1].id })).statusCode).toBe(200);
+    const capped = await me.call('POST', '/v1/orders/cancel', { id: orders[2].id });
+    expect(capped.statusCode).toBe(429);
+    expect(capped.json().error).toMatchObject({
+      code: 'RATE_LIMIT_EXCEEDED',
+      details: { retry_after_seconds: 3600 },
+    });
+    expect(capped.headers['retry-after']).toBe('3600');
+    expect((await me.call('GET', `/v1/orders/${orders[2].id}`)).json().data.status).toBe('ACTIVE');
   });
 
   it('expires an order without SMS (money back) and completes one with an SMS', async () => {

@@ -83,7 +83,16 @@ export function smscodeError(
     success: false,
     error: { code, message, ...(details ? { details } : {}) },
   };
-  return reply.code(SMSCODE_STATUS[code]).type('application/json; charset=utf-8').send(body);
+  const status = SMSCODE_STATUS[code];
+  // 429 and 503 always say when to come back (whole seconds), as the SDKs expect.
+  if (status === 429 || status === 503) {
+    const hinted = Number(details?.retry_after_seconds);
+    reply.header(
+      'retry-after',
+      String(Number.isInteger(hinted) && hinted >= 0 ? hinted : status === 429 ? 60 : 5),
+    );
+  }
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
 /** Fastify's own request errors (validation, body parsing, size) in the contract's terms. */
