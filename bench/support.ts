@@ -10,8 +10,11 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { seedCatalog } from '../src/catalog/seed-catalog.ts';
 import { loadConfig } from '../src/config.ts';
+import { QUEUES } from '../src/jobs/queues.ts';
+import { createInProcessBus } from '../src/platform/bus.ts';
 import type { AppContext } from '../src/platform/context.ts';
 import { createPool } from '../src/platform/db.ts';
+import { startJobQueue } from '../src/platform/job-queue.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import { createContext } from '../src/runtime/create-context.ts';
@@ -73,13 +76,16 @@ export async function openBenchContext(): Promise<{ ctx: AppContext; url: string
     NUMPOOL_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
   });
-  const ctx = createContext({ pool, config, log: createLogger('silent'), secret: config.secret! });
+  const log = createLogger('silent');
+  const queue = await startJobQueue({ url, log, supervise: false, queues: QUEUES });
+  const ctx = createContext({ pool, config, log, secret: config.secret!, queue, bus: createInProcessBus() });
   await seedCatalog({ ctx });
   return {
     ctx,
     url,
     close: async () => {
       await ctx.catalogCache.close();
+      await queue.stop();
       await pool.end();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();

@@ -24,6 +24,10 @@ const EnvSchema = Type.Object({
   NUMPOOL_MIN_CANCEL_SECONDS: Type.Integer({ minimum: 0, maximum: 3_600 }),
   NUMPOOL_RESEND_COOLDOWN_SECONDS: Type.Integer({ minimum: 0, maximum: 3_600 }),
   NUMPOOL_DAILY_CANCEL_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  NUMPOOL_WEBHOOK_ALLOW_PRIVATE: Type.Union([Type.Literal('0'), Type.Literal('1')]),
+  NUMPOOL_RETENTION_SMS_DAYS: Type.Integer({ minimum: 1, maximum: 3650 }),
+  NUMPOOL_RETENTION_DELIVERY_DAYS: Type.Integer({ minimum: 1, maximum: 3650 }),
+  NUMPOOL_RETENTION_EVENTS_DAYS: Type.Integer({ minimum: 1, maximum: 3650 }),
   NUMPOOL_SIM_PORT: Type.Optional(Port),
   NUMPOOL_SIM_SEED: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }),
   NUMPOOL_SIM_SMS_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000 }),
@@ -45,6 +49,10 @@ const DEFAULTS = {
   NUMPOOL_MIN_CANCEL_SECONDS: '120',
   NUMPOOL_RESEND_COOLDOWN_SECONDS: '30',
   NUMPOOL_DAILY_CANCEL_LIMIT: '500',
+  NUMPOOL_WEBHOOK_ALLOW_PRIVATE: '0',
+  NUMPOOL_RETENTION_SMS_DAYS: '30',
+  NUMPOOL_RETENTION_DELIVERY_DAYS: '14',
+  NUMPOOL_RETENTION_EVENTS_DAYS: '7',
   NUMPOOL_SIM_SEED: '1',
   NUMPOOL_SIM_SMS_DELAY_MS: '8000',
   NUMPOOL_SIM_NO_SMS_RATE: '0.1',
@@ -67,6 +75,10 @@ const HINTS: Record<keyof Static<typeof EnvSchema>, string> = {
   NUMPOOL_MIN_CANCEL_SECONDS: 'an integer from 0 to 3600 (seconds)',
   NUMPOOL_RESEND_COOLDOWN_SECONDS: 'an integer from 0 to 3600 (seconds)',
   NUMPOOL_DAILY_CANCEL_LIMIT: 'a positive integer',
+  NUMPOOL_WEBHOOK_ALLOW_PRIVATE: '0, or 1 to allow http and private addresses (development only)',
+  NUMPOOL_RETENTION_SMS_DAYS: 'an integer from 1 to 3650 (days)',
+  NUMPOOL_RETENTION_DELIVERY_DAYS: 'an integer from 1 to 3650 (days)',
+  NUMPOOL_RETENTION_EVENTS_DAYS: 'an integer from 1 to 3650 (days)',
   NUMPOOL_SIM_PORT: 'an integer from 0 to 65535',
   NUMPOOL_SIM_SEED: 'a non-negative integer',
   NUMPOOL_SIM_SMS_DELAY_MS: 'an integer from 0 to 600000 (milliseconds)',
@@ -82,6 +94,9 @@ const NUMERIC = new Set<string>([
   'NUMPOOL_MIN_CANCEL_SECONDS',
   'NUMPOOL_RESEND_COOLDOWN_SECONDS',
   'NUMPOOL_DAILY_CANCEL_LIMIT',
+  'NUMPOOL_RETENTION_SMS_DAYS',
+  'NUMPOOL_RETENTION_DELIVERY_DAYS',
+  'NUMPOOL_RETENTION_EVENTS_DAYS',
   'NUMPOOL_SIM_PORT',
   'NUMPOOL_SIM_SEED',
   'NUMPOOL_SIM_SMS_DELAY_MS',
@@ -108,6 +123,8 @@ export interface Config {
     resendCooldownSeconds: number;
     dailyCancelLimit: number;
   };
+  webhooks: { allowPrivate: boolean };
+  retention: { smsDays: number; deliveryDays: number; eventsDays: number };
   sim: { port: number | undefined; seed: number; smsDelayMs: number; noSmsRate: number };
   logLevel: Static<typeof EnvSchema>['LOG_LEVEL'];
 }
@@ -173,6 +190,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       minCancelSeconds: parsed.NUMPOOL_MIN_CANCEL_SECONDS,
       resendCooldownSeconds: parsed.NUMPOOL_RESEND_COOLDOWN_SECONDS,
       dailyCancelLimit: parsed.NUMPOOL_DAILY_CANCEL_LIMIT,
+    },
+    webhooks: { allowPrivate: parsed.NUMPOOL_WEBHOOK_ALLOW_PRIVATE === '1' },
+    retention: {
+      smsDays: parsed.NUMPOOL_RETENTION_SMS_DAYS,
+      deliveryDays: parsed.NUMPOOL_RETENTION_DELIVERY_DAYS,
+      eventsDays: parsed.NUMPOOL_RETENTION_EVENTS_DAYS,
     },
     sim: {
       port: parsed.NUMPOOL_SIM_PORT,

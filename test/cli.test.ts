@@ -94,7 +94,7 @@ describe('numpool migrate and admin', () => {
     const { api_key: key } = JSON.parse(issued.stdout);
     expect(key).toMatch(/^[0-9a-f]{32}$/);
 
-    const ctx = contextOn(database.url);
+    const ctx = await contextOn(database.url);
     expect(await authenticateApiKey({ ctx, input: { key } })).toMatchObject({ accountId: account.id });
 
     const credit = [

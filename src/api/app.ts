@@ -2,13 +2,17 @@
  * buildApp assembles the HTTP surface without listening: tests use app.inject(), server.ts listens.
  */
 import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from '../platform/context.ts';
+import { DomainError } from '../platform/errors.ts';
 import { acceptEmptyJsonBodies } from './plugins/json-body.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { handleSmscodeError, handleSmscodeNotFound } from './plugins/smscode-errors.ts';
 import { adminRoutes } from './routes/admin/index.ts';
+import { providerPushRoutes } from './routes/hooks/provider-push.ts';
+import { deliveryRoutes } from './routes/native/deliveries.ts';
 import { smscodeRoutes } from './routes/smscode/index.ts';
 import { systemRoutes } from './routes/system.ts';
 
@@ -42,10 +46,21 @@ export async function buildApp(
   app.setErrorHandler(handleSmscodeError);
   app.setNotFoundHandler(handleSmscodeNotFound);
 
+  // Rate limits are declared per route; counters live in Redis when there is one (shared by all nodes).
+  await app.register(rateLimit, {
+    global: false,
+    ...(ctx.redis ? { redis: ctx.redis } : {}),
+    errorResponseBuilder: (_request, limit) =>
+      new DomainError('RATE_LIMIT_EXCEEDED', 'too many requests; retry later', {
+        retry_after_seconds: Math.max(1, Math.ceil(limit.ttl / 1000)),
+      }),
+  });
   await registerOpenApi(app, options.version ?? '0.0.0');
   await app.register(systemRoutes, { ctx });
   for (const version of ['v1', 'v2'] as const)
     await app.register(smscodeRoutes, { prefix: `/${version}`, ctx, version });
   await app.register(adminRoutes, { prefix: '/admin/api', ctx });
+  await app.register(deliveryRoutes, { prefix: '/api', ctx });
+  await app.register(providerPushRoutes, { ctx });
   return app;
 }

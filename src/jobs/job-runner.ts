@@ -6,30 +6,32 @@
  * SIGTERM: stop() lets active jobs finish (bounded) before returning. SIGKILL: jobs that were active are
  * retried by pg-boss after their expiry, and every job here is safe to run twice.
  */
-import { PgBoss } from 'pg-boss';
+
+import { deliverWebhook } from '../delivery/webhooks/deliver-webhook.ts';
 import type { AppContext } from '../platform/context.ts';
-import { enqueueProviderSyncs, PROVIDER_SYNC_QUEUE, runProviderSync } from './provider-sync-job.ts';
+import { enqueueProviderSyncs, runProviderSync } from './provider-sync-job.ts';
+import { PROVIDER_SYNC_QUEUE, WEBHOOK_QUEUE } from './queues.ts';
 import { startSweeps } from './sweeps.ts';
 
 export interface JobRunner {
-  boss: PgBoss;
   /** Enqueues a sync of every enabled provider now. */
   syncAllProviders(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startJobs(ctx: AppContext, databaseUrl: string): Promise<JobRunner> {
-  const boss = new PgBoss({
-    connectionString: databaseUrl,
-    schema: 'pgboss',
-    application_name: 'numpool-jobs',
-  });
-  boss.on('error', (error) => ctx.log.warn({ err: error }, 'job queue error'));
-  await boss.start();
-  await boss.createQueue(PROVIDER_SYNC_QUEUE, { policy: 'exclusive', retryLimit: 1, expireInSeconds: 300 });
+/** Runs the jobs and sweeps of a worker process on the context's queue. */
+export async function startJobs(ctx: AppContext): Promise<JobRunner> {
+  const { boss } = ctx.queue;
   await boss.work<{ providerId: number }>(PROVIDER_SYNC_QUEUE, { batchSize: 1 }, async ([job]) => {
     if (job) await runProviderSync(ctx, job.data);
   });
+  await boss.work<{ deliveryId: number }>(
+    WEBHOOK_QUEUE,
+    { batchSize: 1, pollingIntervalSeconds: 1 },
+    async ([job]) => {
+      if (job) await deliverWebhook({ ctx, input: { deliveryId: job.data.deliveryId } });
+    },
+  );
 
   const syncAllProviders = () => enqueueProviderSyncs(ctx, boss);
   const timer = setInterval(() => {
@@ -41,12 +43,12 @@ export async function startJobs(ctx: AppContext, databaseUrl: string): Promise<J
   const stopSweeps = startSweeps(ctx);
 
   return {
-    boss,
     syncAllProviders,
     stop: async () => {
       clearInterval(timer);
       await stopSweeps();
-      await boss.stop({ graceful: true, timeout: 10_000 });
+      await boss.offWork(PROVIDER_SYNC_QUEUE);
+      await boss.offWork(WEBHOOK_QUEUE);
     },
   };
 }

@@ -2,8 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import type { AppContext } from '../platform/context.ts';
 import { listProviders } from '../providers/list-providers.ts';
 import { syncProviderOffers } from '../providers/sync-offers.ts';
-
-export const PROVIDER_SYNC_QUEUE = 'provider-sync';
+import { PROVIDER_SYNC_QUEUE } from './queues.ts';
 
 /** One job per enabled provider; the queue's exclusive policy keeps at most one queued or active each. */
 export async function enqueueProviderSyncs(ctx: AppContext, boss: PgBoss): Promise<void> {

@@ -11,6 +11,7 @@ import { pollProviderSms } from '../orders/poll-provider-sms.ts';
 import { reconcileProvisioning } from '../orders/reconcile-provisioning.ts';
 import { reconcileUpstream } from '../orders/reconcile-upstream.ts';
 import type { AppContext } from '../platform/context.ts';
+import { purgeExpiredData } from '../retention/purge-expired-data.ts';
 
 export interface Sweep {
   name: string;
@@ -30,6 +31,7 @@ export const SWEEPS: Sweep[] = [
   },
   { name: 'upstream-orphans', everyMs: 60_000, run: (ctx) => reconcileUpstream({ ctx }) },
   { name: 'idempotency-reaper', everyMs: 3_600_000, run: (ctx) => reapIdempotencyKeys({ ctx }) },
+  { name: 'retention', everyMs: 3_600_000, run: (ctx) => purgeExpiredData({ ctx }) },
   {
     name: 'ledger-check',
     everyMs: 600_000,

@@ -2,7 +2,9 @@
  * The outbox: each customer-visible order change is written as an event in the same transaction as the
  * change, with the exact payload webhooks and streams will carry (the contract's WebhookEventData).
  */
-import type { DbContext } from '../platform/db.ts';
+import { enqueueWebhook } from '../delivery/webhooks/enqueue-webhook.ts';
+import type { AppContext } from '../platform/context.ts';
+import { onCommit } from '../platform/db.ts';
 import type { OrderRecord } from './order.ts';
 import { type OrderView, orderView } from './order-view.ts';
 
@@ -55,16 +57,34 @@ export function eventData(view: OrderView, event: OrderEvent, smsText?: string):
   };
 }
 
+/** Channels woken after an order event commits: the account's stream and the order's long-polls. */
+export const accountChannel = (accountId: number) => `numpool:account:${accountId}`;
+export const orderChannel = (orderId: number) => `numpool:order:${orderId}`;
+
 export async function recordOrderEvent({
   ctx,
   input,
 }: {
-  ctx: DbContext;
+  ctx: AppContext;
   input: { order: OrderRecord; event: OrderEvent; now: Date; smsText?: string };
 }): Promise<void> {
   const payload = eventData(orderView(input.order, input.now), input.event, input.smsText);
-  await ctx.db.query(
-    `INSERT INTO order_events (account_id, order_id, event, payload, created_at) VALUES ($1, $2, $3, $4, $5)`,
+  const inserted = await ctx.db.query<{ id: number }>(
+    `INSERT INTO order_events (account_id, order_id, event, payload, created_at) VALUES ($1, $2, $3, $4, $5)
+     RETURNING id`,
     [input.order.accountId, input.order.id, input.event, JSON.stringify(payload), input.now],
   );
+  const eventId = inserted.rows[0]!.id;
+  await enqueueWebhook({
+    ctx,
+    input: {
+      accountId: input.order.accountId,
+      orderEventId: eventId,
+      body: { event: input.event, timestamp: input.now.toISOString(), data: payload },
+    },
+  });
+  onCommit(ctx, async () => {
+    await ctx.bus.publish(accountChannel(input.order.accountId), String(eventId));
+    await ctx.bus.publish(orderChannel(input.order.id), String(eventId));
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * SMS by polling, for providers that do not push: one batched "what is open" call per provider with open
  * orders (getActiveActivations / 5SIM's order list), feeding every reported SMS to ingestSms, which
- * deduplicates. A provider without a batched call is asked per order.
+ * deduplicates. A provider without a batched call is asked per order. A provider that keeps failing is
+ * polled less and less often (exponential backoff, at most once a minute) until it answers again.
  */
 import type { AppContext } from '../platform/context.ts';
 import { getProvider } from '../providers/list-providers.ts';
@@ -21,7 +22,10 @@ export async function pollProviderSms({
   );
   let accepted = 0;
   let failed = 0;
+  const now = Date.now();
   for (const { provider_id: providerId, refs } of open.rows) {
+    const backoff = ctx.upstreams.pollBackoff.get(providerId);
+    if (backoff && backoff.nextAt > now) continue;
     try {
       const provider = await getProvider({ ctx, input: { ref: providerId } });
       const adapter = await ctx.upstreams.adapterFor(ctx, provider);
@@ -51,9 +55,16 @@ export async function pollProviderSms({
           if (result === 'accepted') accepted++;
         }
       }
+      ctx.upstreams.pollBackoff.delete(providerId);
     } catch (error) {
       failed++;
-      ctx.log.info({ providerId, err: (error as Error).message }, 'SMS poll failed for a provider');
+      // 2 s, 4 s, 8 s … up to a minute between polls of a provider that keeps failing.
+      const failures = (backoff?.failures ?? 0) + 1;
+      ctx.upstreams.pollBackoff.set(providerId, {
+        failures,
+        nextAt: now + Math.min(60_000, 1_000 * 2 ** failures),
+      });
+      ctx.log.info({ providerId, failures, err: (error as Error).message }, 'SMS poll failed for a provider');
     }
   }
   return { accepted, failed };

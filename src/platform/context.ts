@@ -7,8 +7,10 @@ import type { ApiKeyCache } from '../accounts/authenticate-api-key.ts';
 import type { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { Config } from '../config.ts';
 import type { ProviderRuntime } from '../providers/provider-runtime.ts';
+import type { EventBus } from './bus.ts';
 import type { Clock } from './clock.ts';
 import type { DbContext } from './db.ts';
+import type { JobQueue } from './job-queue.ts';
 import type { Logger } from './logger.ts';
 import type { Redis } from './redis.ts';
 
@@ -22,4 +24,7 @@ export interface AppContext extends DbContext {
   upstreams: ProviderRuntime;
   catalogCache: CatalogCache;
   apiKeyCache: ApiKeyCache;
+  /** Wake-ups for streams and long-polls (Redis pub/sub or in-process). */
+  bus: EventBus;
+  queue: JobQueue;
 }

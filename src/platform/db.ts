@@ -20,6 +20,20 @@ export interface DbContext {
   /** The pool outside a transaction, the transaction's client inside one. */
   db: Queryable;
   inTransaction: boolean;
+  /** Inside a transaction: queues work for after a successful COMMIT (see onCommit). */
+  afterCommit?: ((fn: () => void | Promise<void>) => void) | undefined;
+}
+
+/**
+ * Runs fn once the current transaction has committed (at once outside a transaction): for signals that
+ * must never announce a change that could still roll back, such as pub/sub wake-ups.
+ */
+export function onCommit(ctx: DbContext, fn: () => void | Promise<void>): void {
+  if (ctx.inTransaction && ctx.afterCommit) ctx.afterCommit(fn);
+  else
+    void Promise.resolve()
+      .then(fn)
+      .catch(() => undefined);
 }
 
 export interface PoolOptions {
@@ -51,10 +65,20 @@ export async function withTransaction<C extends DbContext, T>(ctx: C, fn: (tx: C
   if (ctx.inTransaction) return fn(ctx);
   for (let attempt = 1; ; attempt++) {
     const client = await ctx.pool.connect();
+    const committed: Array<() => void | Promise<void>> = [];
     try {
       await client.query('BEGIN');
-      const result = await fn({ ...ctx, db: client, inTransaction: true });
+      const result = await fn({
+        ...ctx,
+        db: client,
+        inTransaction: true,
+        afterCommit: (f) => committed.push(f),
+      });
       await client.query('COMMIT');
+      for (const f of committed)
+        void Promise.resolve()
+          .then(f)
+          .catch(() => undefined);
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

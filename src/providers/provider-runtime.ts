@@ -34,6 +34,8 @@ export class ProviderRuntime {
    * upstream call (lru-cache fetch is single-flight).
    */
   readonly liveOffers: LRUCache<string, OfferList, () => Promise<OfferList>>;
+  /** SMS polling backs off per provider while it keeps failing. */
+  readonly pollBackoff = new Map<number, { failures: number; nextAt: number }>();
   private readonly factory: AdapterFactory;
   private readonly adapters = new Map<number, { version: number; adapter: ProviderAdapter }>();
   private codes: Promise<CatalogCodes> | undefined;

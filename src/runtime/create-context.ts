@@ -2,9 +2,11 @@ import { Registry } from 'prom-client';
 import { createApiKeyCache } from '../accounts/authenticate-api-key.ts';
 import { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { Config } from '../config.ts';
+import type { EventBus } from '../platform/bus.ts';
 import { type Clock, systemClock } from '../platform/clock.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { Pool } from '../platform/db.ts';
+import type { JobQueue } from '../platform/job-queue.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Redis } from '../platform/redis.ts';
 import { createAdapter } from '../providers/adapter-factory.ts';
@@ -19,6 +21,8 @@ export interface ContextParts {
   redis?: Redis | undefined;
   clock?: Clock;
   health?: Partial<HealthOptions>;
+  bus: EventBus;
+  queue: JobQueue;
 }
 
 export function createContext(parts: ContextParts): AppContext {
@@ -36,5 +40,7 @@ export function createContext(parts: ContextParts): AppContext {
     upstreams: new ProviderRuntime({ metrics, factory: createAdapter, health: parts.health }),
     catalogCache: new CatalogCache({ redis: parts.redis, log: parts.log }),
     apiKeyCache: createApiKeyCache(),
+    bus: parts.bus,
+    queue: parts.queue,
   };
 }

@@ -4,9 +4,12 @@
  */
 import { seedCatalog } from '../catalog/seed-catalog.ts';
 import type { Config } from '../config.ts';
+import { QUEUES } from '../jobs/queues.ts';
+import { createInProcessBus, createRedisBus } from '../platform/bus.ts';
 import type { AppContext } from '../platform/context.ts';
 import { openDatabase } from '../platform/database.ts';
 import { createPool } from '../platform/db.ts';
+import { type JobQueue, startJobQueue } from '../platform/job-queue.ts';
 import type { Logger } from '../platform/logger.ts';
 import { migrate } from '../platform/migrate.ts';
 import { createRedis } from '../platform/redis.ts';
@@ -27,8 +30,12 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   const pool = createPool(database.url, { log, applicationName: `numpool-${config.role}` });
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   let ctx: AppContext | undefined;
+  let queue: JobQueue | undefined;
+  const bus = redis ? createRedisBus(redis) : createInProcessBus();
   const close = async () => {
     await ctx?.catalogCache.close();
+    await queue?.stop().catch(() => undefined);
+    await bus.close();
     await redis?.quit().catch(() => redis.disconnect());
     await pool.end();
     await database.stop();
@@ -36,7 +43,9 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   try {
     await migrate(pool, log);
     await redis?.connect();
-    const created = createContext({ pool, config, log, secret, redis });
+    // Only workers supervise the queue; every process may enqueue.
+    queue = await startJobQueue({ url: database.url, log, supervise: config.role !== 'api', queues: QUEUES });
+    const created = createContext({ pool, config, log, secret, redis, bus, queue });
     ctx = created;
     await seedCatalog({ ctx: created });
     await applyConfiguredUsdRate({ ctx: created, input: { idrPerUsd: config.fxUsdIdr } });

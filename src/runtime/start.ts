@@ -17,7 +17,11 @@ import type { AppContext } from '../platform/context.ts';
 import { createLogger } from '../platform/logger.ts';
 import { countEnabledProviders } from '../providers/count-enabled-providers.ts';
 import { type DemoCredentials, demoFilePath, ensureDemoAccounts } from '../sandbox/ensure-demo-accounts.ts';
-import { type SandboxSupply, startSandboxProviders } from '../sandbox/start-sandbox-providers.ts';
+import {
+  connectSandboxPush,
+  type SandboxSupply,
+  startSandboxProviders,
+} from '../sandbox/start-sandbox-providers.ts';
 import { openRuntime } from './open-runtime.ts';
 import { VERSION } from './version.ts';
 
@@ -78,6 +82,9 @@ export async function start(config: Config): Promise<void> {
     await runtime.close();
   });
 
+  if (config.webhooks.allowPrivate) {
+    log.warn('NUMPOOL_WEBHOOK_ALLOW_PRIVATE=1: webhooks may reach http and private addresses (development only)');
+  }
   const sandbox = await sandboxWanted(ctx);
   const demo = sandbox
     ? await ensureDemoAccounts({ ctx, input: { dataDir: config.dataDir, pinnedApiKey: config.demoApiKey } })
@@ -87,7 +94,7 @@ export async function start(config: Config): Promise<void> {
   }
 
   if (config.role === 'all' || config.role === 'worker') {
-    jobs = await startJobs(ctx, runtime.databaseUrl);
+    jobs = await startJobs(ctx);
     log.info('background jobs started');
   }
 
@@ -99,6 +106,7 @@ export async function start(config: Config): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     log.info({ url, role: config.role, version: VERSION }, 'numpool listening');
+    if (supply) await connectSandboxPush({ ctx, input: { supply, apiUrl: url } });
   }
   if (demo) printSandboxBanner(config, url, demo.credentials, supply);
 }

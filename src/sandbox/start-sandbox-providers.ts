@@ -85,3 +85,28 @@ export async function startSandboxProviders({
   );
   return { simulator, providers };
 }
+
+/**
+ * Once the API listens: personas that push SMS are pointed at numpool's provider hook (with their
+ * provider's secret), through the simulator's control API — as an operator would configure a provider.
+ */
+export async function connectSandboxPush({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: { supply: SandboxSupply; apiUrl: string };
+}): Promise<void> {
+  for (const persona of DEFAULT_PERSONAS.filter((p) => p.delivery === 'push')) {
+    const provider = input.supply.providers.find((p) => p.code === persona.name);
+    if (!provider) continue;
+    const webhookUrl = `${input.apiUrl}/hooks/providers/${provider.code}?secret=${provider.hookSecret}`;
+    const response = await fetch(`${input.supply.simulator.url}/control/personas/${persona.name}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ webhookUrl }),
+    });
+    if (!response.ok)
+      ctx.log.warn({ persona: persona.name, status: response.status }, 'could not enable SMS push');
+  }
+}

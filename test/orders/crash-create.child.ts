@@ -3,8 +3,11 @@
  * test while the provider call hangs, leaving whatever a real crash would leave.
  */
 import { loadConfig } from '../../src/config.ts';
+import { QUEUES } from '../../src/jobs/queues.ts';
 import { createOrders } from '../../src/orders/create-orders.ts';
+import { createInProcessBus } from '../../src/platform/bus.ts';
 import { createPool } from '../../src/platform/db.ts';
+import { startJobQueue } from '../../src/platform/job-queue.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createContext } from '../../src/runtime/create-context.ts';
 
@@ -14,11 +17,15 @@ const config = loadConfig({
   NUMPOOL_SECRET: process.env.CRASH_SECRET,
   LOG_LEVEL: 'silent',
 });
+const log = createLogger('silent');
+const queue = await startJobQueue({ url: url!, log, supervise: false, queues: QUEUES });
 const ctx = createContext({
   pool: createPool(url!),
   config,
-  log: createLogger('silent'),
+  log,
   secret: config.secret!,
+  queue,
+  bus: createInProcessBus(),
 });
 process.stdout.write('started\n');
 await createOrders({

@@ -1,7 +1,7 @@
 /** The periodic sync runs on the job queue: enqueued by any worker, run once per provider at a time. */
 import { describe, expect, it } from 'vitest';
 import { startJobs } from '../../src/jobs/job-runner.ts';
-import { PROVIDER_SYNC_QUEUE } from '../../src/jobs/provider-sync-job.ts';
+import { PROVIDER_SYNC_QUEUE } from '../../src/jobs/queues.ts';
 import { createProvider } from '../../src/providers/save-provider.ts';
 import { DEFAULT_PERSONAS, startSimulator } from '../../src/sim/index.ts';
 import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
@@ -22,7 +22,7 @@ describe('provider sync job', () => {
         credential: alpha.credential,
       },
     });
-    const jobs = await startJobs(ctx, ctx.url);
+    const jobs = await startJobs(ctx);
     try {
       // Several workers asking at once still make one queued job per provider.
       await Promise.all([jobs.syncAllProviders(), jobs.syncAllProviders(), jobs.syncAllProviders()]);

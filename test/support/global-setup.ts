@@ -5,7 +5,10 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { seedCatalog } from '../../src/catalog/seed-catalog.ts';
+import { QUEUES } from '../../src/jobs/queues.ts';
 import { createPool } from '../../src/platform/db.ts';
+import { startJobQueue } from '../../src/platform/job-queue.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { migrate } from '../../src/platform/migrate.ts';
 import { databaseUrl, openTestServer } from './postgres-server.ts';
 
@@ -34,6 +37,14 @@ export default async function setup(project: TestProject) {
   try {
     await migrate(pool);
     await seedCatalog({ ctx: { pool, db: pool, inTransaction: false } });
+    // The job queue's schema and queues, so each test database starts with them.
+    const queue = await startJobQueue({
+      url: databaseUrl(server.adminUrl, template),
+      log: createLogger('silent'),
+      supervise: false,
+      queues: QUEUES,
+    });
+    await queue.stop();
   } finally {
     await pool.end();
   }

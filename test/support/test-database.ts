@@ -8,8 +8,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import { QUEUES } from '../../src/jobs/queues.ts';
+import { createInProcessBus } from '../../src/platform/bus.ts';
 import type { AppContext } from '../../src/platform/context.ts';
 import { createPool } from '../../src/platform/db.ts';
+import { startJobQueue } from '../../src/platform/job-queue.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { type ContextParts, createContext } from '../../src/runtime/create-context.ts';
 import { databaseUrl } from './postgres-server.ts';
@@ -60,11 +63,11 @@ export async function createTestContext(
 }
 
 /** A full application context on an existing database, closed after the file. */
-export function contextOn(
+export async function contextOn(
   url: string,
   env: NodeJS.ProcessEnv = {},
   parts: Partial<ContextParts> = {},
-): AppContext & { url: string } {
+): Promise<AppContext & { url: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'numpool-test-data-'));
   const config = loadConfig({
     DATABASE_URL: url,
@@ -74,14 +77,14 @@ export function contextOn(
     ...env,
   });
   const pool = createPool(url, { max: 20 });
-  const ctx = createContext({
-    pool,
-    config,
-    log: createLogger(config.logLevel),
-    secret: config.secret!,
-    ...parts,
-  });
+  const log = createLogger(config.logLevel);
+  // A queue that enqueues and supervises; tests that need workers start them (startJobs).
+  const queue = parts.queue ?? (await startJobQueue({ url, log, supervise: true, queues: QUEUES }));
+  const bus = parts.bus ?? createInProcessBus();
+  const ctx = createContext({ pool, config, log, secret: config.secret!, ...parts, queue, bus });
   cleanups.push(async () => {
+    await queue.stop();
+    await bus.close();
     await ctx.catalogCache.close();
     await pool.end();
     rmSync(dataDir, { recursive: true, force: true });

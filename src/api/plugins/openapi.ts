@@ -21,6 +21,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'catalog', description: 'Countries, services, products' },
         { name: 'account', description: 'Balance' },
         { name: 'orders', description: 'Rent numbers, receive codes, finish, cancel, resend' },
+        { name: 'webhooks', description: 'Webhook configuration, delivery log, event stream' },
         { name: 'system', description: 'Health and documentation' },
         { name: 'admin', description: 'Operators: providers, markup, exchange rates (admin API key)' },
       ],

@@ -27,6 +27,9 @@ const ProviderView = Type.Object(
     settings: Settings,
     sandbox: Type.Boolean(),
     has_credential: Type.Boolean(),
+    push_url_path: Type.String({
+      description: 'where this provider may push SMS (append to the public base URL)',
+    }),
     last_sync_at: Nullable(Type.String()),
     last_sync_error: Nullable(Type.String()),
     health: Type.Object({
@@ -68,6 +71,7 @@ export const providerAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
       settings: p.settings,
       sandbox: p.sandbox,
       has_credential: p.hasCredential,
+      push_url_path: `/hooks/providers/${p.code}?secret=${p.hookSecret}`,
       last_sync_at: p.lastSyncAt?.toISOString() ?? null,
       last_sync_error: p.lastSyncError,
       health: {

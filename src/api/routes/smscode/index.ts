@@ -4,6 +4,8 @@ import { requireApiKey } from '../../plugins/api-key-auth.ts';
 import { catalogRoutes } from './catalog.ts';
 import { orderRoutes } from './orders.ts';
 import type { ApiVersion } from './schemas.ts';
+import { streamRoutes } from './stream.ts';
+import { webhookRoutes } from './webhook.ts';
 
 /** The SMSCode-contract surface, mounted at /v1 and at /v2. */
 export const smscodeRoutes: FastifyPluginAsync<{ ctx: AppContext; version: ApiVersion }> = async (
@@ -13,4 +15,6 @@ export const smscodeRoutes: FastifyPluginAsync<{ ctx: AppContext; version: ApiVe
   app.addHook('onRequest', requireApiKey(ctx));
   await app.register(catalogRoutes, { ctx, version });
   await app.register(orderRoutes, { ctx, version });
+  await app.register(webhookRoutes, { ctx });
+  if (version === 'v2') await app.register(streamRoutes, { ctx });
 };

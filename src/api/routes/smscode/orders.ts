@@ -9,6 +9,7 @@ import { loadOrder } from '../../../orders/load-order.ts';
 import { orderView } from '../../../orders/order-view.ts';
 import { reactivateOrder, reactivationQuote } from '../../../orders/reactivate-order.ts';
 import { resendOrder } from '../../../orders/resend-order.ts';
+import { waitForOrderChange } from '../../../orders/wait-for-order-change.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { usdToIdrBound } from '../../../platform/money.ts';
 import { getUsdRate } from '../../../pricing/exchange-rate.ts';
@@ -200,21 +201,33 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
     {
       schema: {
         tags,
-        summary: 'One order',
+        summary: 'One order; with ?wait=N (≤ 60) it answers as soon as the order changes',
         security,
         params: Type.Object({ id: Id32 }),
+        querystring: Type.Object({
+          wait: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, description: 'long-poll seconds' })),
+          after_revision: Type.Optional(
+            Type.Integer({ minimum: 0, description: 'answer at once if sms_revision is already above this' }),
+          ),
+        }),
         response: {
           200: envelope(v2 ? V2OrderSummary : V1OrderSummary),
-          ...errorResponses(401, 404, 429, 500, 503),
+          ...errorResponses(401, 404, 422, 429, 500, 503),
         },
       },
     },
     async (request) => {
+      const accountId = principalOf(request).accountId;
+      const { wait, after_revision: afterRevision } = request.query;
+      const order =
+        wait === undefined
+          ? await loadOrder({ ctx, input: { orderId: request.params.id, accountId } })
+          : await waitForOrderChange({
+              ctx,
+              input: { orderId: request.params.id, accountId, waitSeconds: wait, afterRevision },
+            });
+      // The rate is read after the wait, so the receipt is current when the answer leaves.
       const fx = await readFx();
-      const order = await loadOrder({
-        ctx,
-        input: { orderId: request.params.id, accountId: principalOf(request).accountId },
-      });
       return withMeta(summary(orderView(order, ctx.clock.now()), fx), fx);
     },
   );

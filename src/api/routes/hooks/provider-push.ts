@@ -1,0 +1,44 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Counter } from 'prom-client';
+import { receiveProviderPush } from '../../../orders/receive-provider-push.ts';
+import type { AppContext } from '../../../platform/context.ts';
+import { isDomainError } from '../../../platform/errors.ts';
+
+/**
+ * POST /hooks/providers/:provider — SMS pushed by an upstream provider. The secret comes as ?secret= or
+ * the X-Numpool-Hook-Secret header. Accepted (and duplicate or late) pushes answer 200 "OK", which is
+ * what pushing providers expect; refused ones are counted.
+ */
+export const providerPushRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const pushes = new Counter({
+    name: 'numpool_provider_pushes_total',
+    help: 'SMS pushes received from providers, by outcome',
+    labelNames: ['provider', 'outcome'],
+    registers: [ctx.metrics],
+  });
+
+  app.post<{ Params: { provider: string }; Querystring: { secret?: string } }>(
+    '/hooks/providers/:provider',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const provider = request.params.provider.slice(0, 40);
+      const secret = request.query.secret ?? (request.headers['x-numpool-hook-secret'] as string | undefined);
+      try {
+        const outcome = await receiveProviderPush({
+          ctx,
+          input: { providerCode: provider, secret, body: request.body },
+        });
+        pushes.inc({ provider, outcome });
+        return reply.type('text/plain; charset=utf-8').send('OK');
+      } catch (error) {
+        // Unknown names share one label: the path is anyone's to choose.
+        const known = !(isDomainError(error) && error.code === 'NOT_FOUND');
+        pushes.inc({
+          provider: known ? provider : 'unknown',
+          outcome: isDomainError(error) ? error.code.toLowerCase() : 'error',
+        });
+        throw error;
+      }
+    },
+  );
+};

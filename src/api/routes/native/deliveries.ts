@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { type DeliveryRecord, listDeliveries, redeliver } from '../../../delivery/webhooks/delivery-log.ts';
+import type { AppContext } from '../../../platform/context.ts';
+import { principalOf, requireApiKey } from '../../plugins/api-key-auth.ts';
+import { errorResponses, Id32, Nullable, success } from '../smscode/schemas.ts';
+
+const Delivery = Type.Object(
+  {
+    id: Type.Integer(),
+    event: Type.String(),
+    url: Type.String(),
+    status: Type.String(),
+    attempts: Type.Integer(),
+    last_status_code: Nullable(Type.Integer()),
+    last_error: Nullable(Type.String()),
+    next_attempt_at: Nullable(Type.String()),
+    created_at: Type.String(),
+    delivered_at: Nullable(Type.String()),
+    body: Type.String({ description: 'the exact bytes sent' }),
+  },
+  { additionalProperties: false },
+);
+
+const view = (d: DeliveryRecord) => ({
+  id: d.id,
+  event: d.event,
+  url: d.url,
+  status: d.status,
+  attempts: d.attempts,
+  last_status_code: d.lastStatusCode,
+  last_error: d.lastError,
+  next_attempt_at: d.nextAttemptAt?.toISOString() ?? null,
+  created_at: d.createdAt.toISOString(),
+  delivered_at: d.deliveredAt?.toISOString() ?? null,
+  body: d.body,
+});
+
+/** numpool's own extension: an account's webhook delivery log, and manual redelivery. */
+export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.addHook('onRequest', requireApiKey(ctx));
+  const tags = ['webhooks'];
+  const security = [{ bearerAuth: [] }];
+
+  app.get(
+    '/webhook-deliveries',
+    {
+      schema: {
+        tags,
+        summary: 'Webhook delivery log, most recent first',
+        security,
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer()),
+          offset: Type.Optional(Type.Integer({ minimum: 0 })),
+          status: Type.Optional(Type.String()),
+        }),
+        response: { 200: success(Type.Array(Delivery)), ...errorResponses(401, 422, 500) },
+      },
+    },
+    async (request) => {
+      const rows = await listDeliveries({
+        ctx,
+        input: { accountId: principalOf(request).accountId, ...request.query },
+      });
+      return { success: true as const, data: rows.map(view) };
+    },
+  );
+
+  app.post(
+    '/webhook-deliveries/:id/redeliver',
+    {
+      schema: {
+        tags,
+        summary: 'Send a delivery again now',
+        security,
+        params: Type.Object({ id: Id32 }),
+        response: { 200: success(Delivery), ...errorResponses(401, 404, 500) },
+      },
+    },
+    async (request) => {
+      const delivery = await redeliver({
+        ctx,
+        input: { accountId: principalOf(request).accountId, deliveryId: request.params.id },
+      });
+      return { success: true as const, data: view(delivery) };
+    },
+  );
+};

@@ -1,0 +1,84 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { eventBody, eventsAfter, latestEventId } from '../../../delivery/stream/account-events.ts';
+import { accountChannel } from '../../../orders/order-events.ts';
+import type { AppContext } from '../../../platform/context.ts';
+import { principalOf } from '../../plugins/api-key-auth.ts';
+
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * GET /v2/stream: Server-Sent Events of the account's order events, with the webhook payloads. Each event
+ * carries `id:`; reconnecting with Last-Event-ID (or ?last_event_id=) replays what was missed from the
+ * server-side history, then follows live. Wake-ups come through the bus, so every node's streams see
+ * every node's events.
+ */
+export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    '/stream',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Server-Sent Events of order events (resume with Last-Event-ID)',
+        security: [{ bearerAuth: [] }],
+        querystring: Type.Object({ last_event_id: Type.Optional(Type.Integer({ minimum: 0 })) }),
+      },
+    },
+    async (request, reply) => {
+      const { accountId } = principalOf(request);
+      const header = request.headers['last-event-id'];
+      const resumeFrom = Number(Array.isArray(header) ? header[0] : header);
+      let lastId =
+        Number.isSafeInteger(resumeFrom) && resumeFrom >= 0
+          ? resumeFrom
+          : (request.query.last_event_id ?? (await latestEventId({ ctx, input: { accountId } })));
+
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': request.id,
+      });
+      raw.write(': connected\n\n');
+
+      let closed = false;
+      let pumping = false;
+      let again = false;
+      const pump = async () => {
+        if (pumping) {
+          again = true;
+          return;
+        }
+        pumping = true;
+        try {
+          do {
+            again = false;
+            for (;;) {
+              const events = await eventsAfter({ ctx, input: { accountId, afterId: lastId } });
+              if (closed || events.length === 0) break;
+              for (const event of events) {
+                raw.write(`id: ${event.id}\nevent: ${event.event}\ndata: ${eventBody(event)}\n\n`);
+                lastId = event.id;
+              }
+            }
+          } while (again && !closed);
+        } catch (error) {
+          request.log.warn({ err: error }, 'stream read failed');
+        } finally {
+          pumping = false;
+        }
+      };
+      const unsubscribe = ctx.bus.subscribe(accountChannel(accountId), () => void pump());
+      const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
+      raw.on('close', () => {
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+      });
+      await pump();
+    },
+  );
+};

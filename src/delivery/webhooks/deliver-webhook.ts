@@ -1,0 +1,92 @@
+/**
+ * One delivery attempt (the webhook job). 2xx is success and resets the account's failure count; anything
+ * else (3xx included — redirects are not followed), a timeout or a refused address is a failure: the
+ * count grows, the next attempt is scheduled per retry-schedule.ts, and at 10 consecutive failures the
+ * account's webhook is disabled with a reason (any later PATCH re-enables it).
+ *
+ * At least once: the attempt is recorded after the POST, so a worker killed in between sends again.
+ */
+import { WEBHOOK_QUEUE } from '../../jobs/queues.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { withTransaction } from '../../platform/db.ts';
+import { postWebhook } from './post-webhook.ts';
+import { nextRetryDelayMs } from './retry-schedule.ts';
+import { signWebhook } from './signatures.ts';
+
+export const DISABLE_AFTER_FAILURES = 10;
+export const DISABLED_REASON = 'consecutive_failed_user_endpoint';
+
+interface DeliveryRow {
+  id: number;
+  account_id: number;
+  url: string;
+  body: string;
+  status: string;
+  attempts: number;
+  secret: string | null;
+  disabled: boolean;
+}
+
+export async function deliverWebhook({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: { deliveryId: number };
+}): Promise<'delivered' | 'failed' | 'skipped'> {
+  const found = await ctx.db.query<DeliveryRow>(
+    `SELECT d.id, d.account_id, d.url, d.body, d.status, d.attempts, a.webhook_secret AS secret,
+            a.webhook_disabled_at IS NOT NULL AS disabled
+     FROM webhook_deliveries d JOIN accounts a ON a.id = d.account_id WHERE d.id = $1`,
+    [input.deliveryId],
+  );
+  const delivery = found.rows[0];
+  if (!delivery || delivery.status !== 'pending' || delivery.disabled) return 'skipped';
+
+  const now = ctx.clock.now();
+  const headers = signWebhook({
+    body: delivery.body,
+    secret: delivery.secret,
+    id: `msg_${delivery.id}`,
+    at: now,
+  });
+  const result = await postWebhook({
+    url: delivery.url,
+    body: delivery.body,
+    headers: { ...headers },
+    allowPrivate: ctx.config.webhooks.allowPrivate,
+  });
+  const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+
+  return withTransaction(ctx, async (tx) => {
+    const attempts = delivery.attempts + 1;
+    if (ok) {
+      await tx.db.query(
+        `UPDATE webhook_deliveries SET status = 'delivered', attempts = $2, last_status_code = $3, last_error = NULL,
+           delivered_at = $4, next_attempt_at = NULL WHERE id = $1`,
+        [delivery.id, attempts, result.statusCode, now],
+      );
+      await tx.db.query('UPDATE accounts SET webhook_consecutive_failures = 0 WHERE id = $1', [
+        delivery.account_id,
+      ]);
+      return 'delivered';
+    }
+    const failures = await tx.db.query<{ n: number }>(
+      `UPDATE accounts SET webhook_consecutive_failures = webhook_consecutive_failures + 1,
+         webhook_disabled_at = CASE WHEN webhook_consecutive_failures + 1 >= $2 THEN $3::timestamptz ELSE webhook_disabled_at END,
+         webhook_disabled_reason = CASE WHEN webhook_consecutive_failures + 1 >= $2 THEN $4 ELSE webhook_disabled_reason END
+       WHERE id = $1 RETURNING webhook_consecutive_failures AS n`,
+      [delivery.account_id, DISABLE_AFTER_FAILURES, now, DISABLED_REASON],
+    );
+    // A disabled endpoint gets no more attempts; the delivery log offers a manual redelivery.
+    const delay = failures.rows[0]!.n >= DISABLE_AFTER_FAILURES ? null : nextRetryDelayMs(attempts);
+    const nextAt = delay === null ? null : new Date(now.getTime() + delay);
+    await tx.db.query(
+      `UPDATE webhook_deliveries SET status = $2, attempts = $3, last_status_code = $4, last_error = $5,
+         next_attempt_at = $6 WHERE id = $1`,
+      [delivery.id, nextAt ? 'pending' : 'failed', attempts, result.statusCode, result.error, nextAt],
+    );
+    if (nextAt) await ctx.queue.send(tx, WEBHOOK_QUEUE, { deliveryId: delivery.id }, { startAfter: nextAt });
+    return 'failed';
+  });
+}

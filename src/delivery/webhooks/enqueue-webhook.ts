@@ -1,0 +1,33 @@
+/**
+ * The outbox side of delivery: in the same transaction as an order change, one delivery row (the body
+ * serialised once, so every attempt sends and signs the same bytes) and one queued job — if the account
+ * has an enabled webhook. Nothing is sent from here.
+ */
+import { WEBHOOK_QUEUE } from '../../jobs/queues.ts';
+import type { AppContext } from '../../platform/context.ts';
+
+export interface WebhookEventBody {
+  event: string;
+  timestamp: string;
+  data: object;
+}
+
+export async function enqueueWebhook({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: { accountId: number; orderEventId: number | null; body: WebhookEventBody };
+}): Promise<number | null> {
+  const delivery = await ctx.db.query<{ id: number }>(
+    `INSERT INTO webhook_deliveries (account_id, order_event_id, event, url, body, next_attempt_at)
+     SELECT a.id, $2, $3, a.webhook_url, $4, now() FROM accounts a
+     WHERE a.id = $1 AND a.webhook_url IS NOT NULL AND a.webhook_disabled_at IS NULL
+     RETURNING id`,
+    [input.accountId, input.orderEventId, input.body.event, JSON.stringify(input.body)],
+  );
+  const id = delivery.rows[0]?.id;
+  if (id === undefined) return null;
+  await ctx.queue.send(ctx, WEBHOOK_QUEUE, { deliveryId: id });
+  return id;
+}

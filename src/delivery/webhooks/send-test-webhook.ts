@@ -1,0 +1,38 @@
+/**
+ * POST /webhook/test: a signed `webhook.test` event sent now, answering with whatever status the receiver
+ * returned. No URL configured: VALIDATION_ERROR without any outbound call. Not logged as a delivery and
+ * not counted against the endpoint's health.
+ */
+import type { AppContext } from '../../platform/context.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { postWebhook } from './post-webhook.ts';
+import { signWebhook } from './signatures.ts';
+import { getWebhookConfig } from './webhook-config.ts';
+
+export async function sendTestWebhook({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: { accountId: number };
+}): Promise<{ statusCode: number }> {
+  const config = await getWebhookConfig({ ctx, input });
+  if (!config.url) throw new DomainError('VALIDATION_ERROR', 'no webhook_url is configured');
+  const now = ctx.clock.now();
+  const body = JSON.stringify({
+    event: 'webhook.test',
+    timestamp: now.toISOString(),
+    data: { message: 'This is a test webhook event from SMSCode.' },
+  });
+  const headers = signWebhook({ body, secret: config.secret, id: `msg_test_${now.getTime()}`, at: now });
+  const result = await postWebhook({
+    url: config.url,
+    body,
+    headers: { ...headers },
+    allowPrivate: ctx.config.webhooks.allowPrivate,
+  });
+  if (result.statusCode === null) {
+    throw new DomainError('VALIDATION_ERROR', `the webhook endpoint could not be reached: ${result.error}`);
+  }
+  return { statusCode: result.statusCode };
+}

@@ -1,0 +1,62 @@
+/**
+ * SMS pushed by a provider (the handler protocol's activation webhook:
+ * {"activationId","service","text","code","country","receivedAt"}), authenticated by the provider's own
+ * hook secret, fed to the same ingestion as polling.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { AppContext } from '../platform/context.ts';
+import { DomainError } from '../platform/errors.ts';
+import { type IngestResult, ingestSms } from './ingest-sms.ts';
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** "YYYY-MM-DD HH:MM:SS" (UTC) or ISO 8601; anything else is ignored (ingestion uses the arrival time). */
+function parseTime(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const iso = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export async function receiveProviderPush({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: { providerCode: string; secret: string | undefined; body: unknown };
+}): Promise<IngestResult> {
+  const provider = await ctx.db.query<{ id: number; hook_secret: string }>(
+    'SELECT id, hook_secret FROM providers WHERE code = $1 AND enabled',
+    [input.providerCode.toLowerCase()],
+  );
+  const row = provider.rows[0];
+  if (!row) throw new DomainError('NOT_FOUND', `no provider ${input.providerCode}`);
+  if (!input.secret || !sameSecret(input.secret, row.hook_secret)) {
+    throw new DomainError('UNAUTHORIZED', 'bad or missing hook secret');
+  }
+  const body = input.body as Record<string, unknown> | null;
+  const ref = body?.activationId;
+  const text = body?.text;
+  if (
+    body === null ||
+    typeof body !== 'object' ||
+    (typeof ref !== 'string' && typeof ref !== 'number') ||
+    typeof text !== 'string'
+  ) {
+    throw new DomainError('VALIDATION_ERROR', 'expected {"activationId", "text", "code"?, "receivedAt"?}');
+  }
+  return ingestSms({
+    ctx,
+    input: {
+      providerId: row.id,
+      providerRef: String(ref),
+      text,
+      code: typeof body.code === 'string' || typeof body.code === 'number' ? String(body.code) : null,
+      receivedAt: parseTime(body.receivedAt),
+    },
+  });
+}

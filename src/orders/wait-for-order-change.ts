@@ -1,0 +1,40 @@
+/**
+ * Long-poll: an order's view, returned as soon as the order changes (or when the wait runs out). The
+ * subscription is taken before the order is read, so a change in between is not missed. An order that
+ * can no longer change, or that already moved past `afterRevision`, answers at once.
+ */
+import type { AppContext } from '../platform/context.ts';
+import { loadOrder } from './load-order.ts';
+import type { OrderRecord } from './order.ts';
+import { orderChannel } from './order-events.ts';
+
+export const MAX_WAIT_SECONDS = 60;
+
+export async function waitForOrderChange({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: { orderId: number; accountId: number; waitSeconds: number; afterRevision?: number | undefined };
+}): Promise<OrderRecord> {
+  let wake: () => void = () => undefined;
+  const changed = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const unsubscribe = ctx.bus.subscribe(orderChannel(input.orderId), () => wake());
+  try {
+    const order = await loadOrder({ ctx, input: { orderId: input.orderId, accountId: input.accountId } });
+    const open = order.status === 'ACTIVE' || order.status === 'OTP_RECEIVED';
+    const alreadyNewer = input.afterRevision !== undefined && order.smsRevision > input.afterRevision;
+    if (!open || alreadyNewer || input.waitSeconds <= 0) return order;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.min(input.waitSeconds, MAX_WAIT_SECONDS) * 1000);
+    });
+    await Promise.race([changed, timeout]);
+    clearTimeout(timer);
+    return loadOrder({ ctx, input: { orderId: input.orderId, accountId: input.accountId } });
+  } finally {
+    unsubscribe();
+  }
+}

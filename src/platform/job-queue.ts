@@ -1,0 +1,56 @@
+/**
+ * The job queue (pg-boss, jobs in PostgreSQL). Every process can enqueue — inside its own transaction,
+ * so a job exists exactly when the change that needs it was committed; only worker processes run jobs
+ * and supervise the queue (expiry, retries, maintenance).
+ */
+import { PgBoss, type Queue } from 'pg-boss';
+import type { DbContext } from './db.ts';
+import type { Logger } from './logger.ts';
+
+export interface QueueSpec extends Omit<Queue, 'name'> {
+  name: string;
+}
+
+export interface JobQueue {
+  boss: PgBoss;
+  /** Enqueues within ctx's transaction (or on its own outside one). */
+  send(
+    ctx: DbContext,
+    name: string,
+    data: object,
+    options?: { startAfter?: Date | number; singletonKey?: string },
+  ): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startJobQueue(options: {
+  url: string;
+  log: Logger;
+  supervise: boolean;
+  queues: QueueSpec[];
+}): Promise<JobQueue> {
+  const boss = new PgBoss({
+    connectionString: options.url,
+    schema: 'pgboss',
+    application_name: 'numpool-jobs',
+    supervise: options.supervise,
+    schedule: false,
+    useListenNotify: true,
+    // Jobs of a dead worker are retried soon after their heartbeat stops (a delivery must not wait long).
+    superviseIntervalSeconds: 2,
+    max: 4,
+  });
+  boss.on('error', (error) => options.log.warn({ err: error }, 'job queue error'));
+  await boss.start();
+  for (const { name, ...queue } of options.queues) {
+    if (!(await boss.getQueue(name))) await boss.createQueue(name, queue);
+  }
+  return {
+    boss,
+    send: async (ctx, name, data, sendOptions = {}) => {
+      const db = { executeSql: (text: string, values?: unknown[]) => ctx.db.query(text, values) };
+      await boss.send(name, data, { ...sendOptions, db });
+    },
+    stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Retention: SMS texts, webhook delivery logs and stream history are removed after their periods
+ * (NUMPOOL_RETENTION_*), in bounded batches. Orders and the ledger are kept: an order keeps its code,
+ * status and money, only the message text goes.
+ */
+import type { AppContext } from '../platform/context.ts';
+
+const BATCH = 5_000;
+
+export interface PurgeCounts {
+  smsTexts: number;
+  orderMessages: number;
+  deliveries: number;
+  events: number;
+}
+
+export async function purgeExpiredData({ ctx }: { ctx: AppContext }): Promise<PurgeCounts> {
+  const now = ctx.clock.now();
+  const { smsDays, deliveryDays, eventsDays } = ctx.config.retention;
+  const run = async (sql: string, days: number) =>
+    (await ctx.db.query(sql, [now, days, BATCH])).rowCount ?? 0;
+  return {
+    smsTexts: await run(
+      `UPDATE sms_messages SET text = NULL WHERE id IN (
+         SELECT id FROM sms_messages WHERE text IS NOT NULL AND created_at < $1::timestamptz - make_interval(days => $2) LIMIT $3)`,
+      smsDays,
+    ),
+    orderMessages: await run(
+      `UPDATE orders SET otp_message = NULL WHERE id IN (
+         SELECT id FROM orders WHERE otp_message IS NOT NULL AND otp_received_at < $1::timestamptz - make_interval(days => $2) LIMIT $3)`,
+      smsDays,
+    ),
+    deliveries: await run(
+      `DELETE FROM webhook_deliveries WHERE id IN (
+         SELECT id FROM webhook_deliveries WHERE created_at < $1::timestamptz - make_interval(days => $2) LIMIT $3)`,
+      deliveryDays,
+    ),
+    events: await run(
+      `DELETE FROM order_events WHERE id IN (
+         SELECT id FROM order_events WHERE created_at < $1::timestamptz - make_interval(days => $2) LIMIT $3)`,
+      eventsDays,
+    ),
+  };
+}
