@@ -25,6 +25,7 @@ const EnvSchema = Type.Object({
   NUMPOOL_RESEND_COOLDOWN_SECONDS: Type.Integer({ minimum: 0, maximum: 3_600 }),
   NUMPOOL_DAILY_CANCEL_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   NUMPOOL_WEBHOOK_ALLOW_PRIVATE: Type.Union([Type.Literal('0'), Type.Literal('1')]),
+  NUMPOOL_WEBHOOK_RETRY_SCALE: Type.Number({ exclusiveMinimum: 0, maximum: 100 }),
   NUMPOOL_RETENTION_SMS_DAYS: Type.Integer({ minimum: 1, maximum: 3650 }),
   NUMPOOL_RETENTION_DELIVERY_DAYS: Type.Integer({ minimum: 1, maximum: 3650 }),
   NUMPOOL_RETENTION_EVENTS_DAYS: Type.Integer({ minimum: 1, maximum: 3650 }),
@@ -50,6 +51,7 @@ const DEFAULTS = {
   NUMPOOL_RESEND_COOLDOWN_SECONDS: '30',
   NUMPOOL_DAILY_CANCEL_LIMIT: '500',
   NUMPOOL_WEBHOOK_ALLOW_PRIVATE: '0',
+  NUMPOOL_WEBHOOK_RETRY_SCALE: '1',
   NUMPOOL_RETENTION_SMS_DAYS: '30',
   NUMPOOL_RETENTION_DELIVERY_DAYS: '14',
   NUMPOOL_RETENTION_EVENTS_DAYS: '7',
@@ -76,6 +78,7 @@ const HINTS: Record<keyof Static<typeof EnvSchema>, string> = {
   NUMPOOL_RESEND_COOLDOWN_SECONDS: 'an integer from 0 to 3600 (seconds)',
   NUMPOOL_DAILY_CANCEL_LIMIT: 'a positive integer',
   NUMPOOL_WEBHOOK_ALLOW_PRIVATE: '0, or 1 to allow http and private addresses (development only)',
+  NUMPOOL_WEBHOOK_RETRY_SCALE: 'a number above 0 and at most 100 (1 = the standard schedule)',
   NUMPOOL_RETENTION_SMS_DAYS: 'an integer from 1 to 3650 (days)',
   NUMPOOL_RETENTION_DELIVERY_DAYS: 'an integer from 1 to 3650 (days)',
   NUMPOOL_RETENTION_EVENTS_DAYS: 'an integer from 1 to 3650 (days)',
@@ -101,7 +104,7 @@ const NUMERIC = new Set<string>([
   'NUMPOOL_SIM_SEED',
   'NUMPOOL_SIM_SMS_DELAY_MS',
 ]);
-const FRACTIONAL = new Set<string>(['NUMPOOL_SIM_NO_SMS_RATE']);
+const FRACTIONAL = new Set<string>(['NUMPOOL_SIM_NO_SMS_RATE', 'NUMPOOL_WEBHOOK_RETRY_SCALE']);
 
 export type Role = Static<typeof EnvSchema>['NUMPOOL_ROLE'];
 
@@ -123,7 +126,8 @@ export interface Config {
     resendCooldownSeconds: number;
     dailyCancelLimit: number;
   };
-  webhooks: { allowPrivate: boolean };
+  /** retryScale multiplies the retry schedule (1 = standard; small values for development and tests). */
+  webhooks: { allowPrivate: boolean; retryScale: number };
   retention: { smsDays: number; deliveryDays: number; eventsDays: number };
   sim: { port: number | undefined; seed: number; smsDelayMs: number; noSmsRate: number };
   logLevel: Static<typeof EnvSchema>['LOG_LEVEL'];
@@ -191,7 +195,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       resendCooldownSeconds: parsed.NUMPOOL_RESEND_COOLDOWN_SECONDS,
       dailyCancelLimit: parsed.NUMPOOL_DAILY_CANCEL_LIMIT,
     },
-    webhooks: { allowPrivate: parsed.NUMPOOL_WEBHOOK_ALLOW_PRIVATE === '1' },
+    webhooks: {
+      allowPrivate: parsed.NUMPOOL_WEBHOOK_ALLOW_PRIVATE === '1',
+      retryScale: parsed.NUMPOOL_WEBHOOK_RETRY_SCALE,
+    },
     retention: {
       smsDays: parsed.NUMPOOL_RETENTION_SMS_DAYS,
       deliveryDays: parsed.NUMPOOL_RETENTION_DELIVERY_DAYS,

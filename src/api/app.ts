@@ -2,11 +2,9 @@
  * buildApp assembles the HTTP surface without listening: tests use app.inject(), server.ts listens.
  */
 import { randomUUID } from 'node:crypto';
-import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from '../platform/context.ts';
-import { DomainError } from '../platform/errors.ts';
 import { acceptEmptyJsonBodies } from './plugins/json-body.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { handleSmscodeError, handleSmscodeNotFound } from './plugins/smscode-errors.ts';
@@ -46,15 +44,6 @@ export async function buildApp(
   app.setErrorHandler(handleSmscodeError);
   app.setNotFoundHandler(handleSmscodeNotFound);
 
-  // Rate limits are declared per route; counters live in Redis when there is one (shared by all nodes).
-  await app.register(rateLimit, {
-    global: false,
-    ...(ctx.redis ? { redis: ctx.redis } : {}),
-    errorResponseBuilder: (_request, limit) =>
-      new DomainError('RATE_LIMIT_EXCEEDED', 'too many requests; retry later', {
-        retry_after_seconds: Math.max(1, Math.ceil(limit.ttl / 1000)),
-      }),
-  });
   await registerOpenApi(app, options.version ?? '0.0.0');
   await app.register(systemRoutes, { ctx });
   for (const version of ['v1', 'v2'] as const)

@@ -27,7 +27,7 @@ export async function startJobs(ctx: AppContext): Promise<JobRunner> {
   });
   await boss.work<{ deliveryId: number }>(
     WEBHOOK_QUEUE,
-    { batchSize: 1, pollingIntervalSeconds: 1 },
+    { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
     async ([job]) => {
       if (job) await deliverWebhook({ ctx, input: { deliveryId: job.data.deliveryId } });
     },

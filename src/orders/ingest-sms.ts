@@ -8,10 +8,10 @@
  */
 import { createHash } from 'node:crypto';
 import { postHold } from '../ledger/resolve-hold.ts';
+import { extractOtp } from '../otp/extract-otp.ts';
 import type { AppContext } from '../platform/context.ts';
 import { withTransaction } from '../platform/db.ts';
 import { recordDeliveryOutcome } from '../providers/delivery-stats.ts';
-import { extractCode } from './extract-code.ts';
 import { loadOrder } from './load-order.ts';
 import { ORDER_SELECT, type OrderRecord } from './order.ts';
 import { recordOrderEvent } from './order-events.ts';
@@ -46,7 +46,7 @@ export async function ingestSms({
 
     const now = ctx.clock.now();
     const receivedAt = input.receivedAt && input.receivedAt <= now ? input.receivedAt : now;
-    const code = extractCode(text, input.code);
+    const code = extractOtp({ text, platformSlug: order.platformCode, providerCode: input.code });
     const revision = order.smsRevision + 1;
     // Providers keep reporting an SMS until a newer one replaces it, also after a resend: the same text on
     // the same order is the same SMS. (A resend that brings back the very same text changes nothing the

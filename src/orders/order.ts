@@ -20,6 +20,7 @@ export interface OrderRecord {
   countryName: string;
   platformId: number;
   platformName: string;
+  platformCode: string;
   handlerCode: string;
   phone: string | null;
   amount: number;
@@ -46,7 +47,7 @@ export const ORDER_SELECT = `SELECT o.id, o.account_id AS "accountId", o.catalog
     o.product_id AS "productId", o.provider_id AS "providerId", o.provider_ref AS "providerRef",
     o.operator_id AS "operatorId", coalesce(op.name, op.code) AS "operatorName",
     cp.country_id AS "countryId", c.name AS "countryName", cp.platform_id AS "platformId",
-    pl.name AS "platformName", pl.handler_code AS "handlerCode", o.phone, o.amount,
+    pl.name AS "platformName", pl.code AS "platformCode", pl.handler_code AS "handlerCode", o.phone, o.amount,
     o.hold_transfer_id AS "holdTransferId", o.status, o.failed_reason AS "failedReason",
     o.otp_code AS "otpCode", o.otp_message AS "otpMessage", o.otp_received_at AS "otpReceivedAt",
     o.sms_revision AS "smsRevision", o.resend_count AS "resendCount", o.created_at AS "createdAt",

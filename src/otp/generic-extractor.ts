@@ -21,6 +21,7 @@
 import {
   AFTER_CODE_LEADS,
   CONNECTORS,
+  COPULAS,
   CURRENCY_WORDS,
   findCodeKeywords,
   findNotACodeWords,
@@ -29,7 +30,7 @@ import {
   UNIT_CHARACTERS,
 } from './keywords.ts';
 import { isMasked, maskLinks } from './text-masks.ts';
-import { isSpacedLetter, type WordHit } from './word-matcher.ts';
+import { type HitIndex, indexHits, isSpacedLetter, type WordHit } from './word-matcher.ts';
 
 export type CandidateKind = 'digits' | 'split' | 'prefixed' | 'alphanumeric' | 'webotp';
 
@@ -46,8 +47,6 @@ export interface Candidate {
 
 /** A keyword further than this from a token does not mark it. */
 const KEYWORD_REACH = 80;
-/** A year-shaped number (1900–2099) is a code only this close to a keyword ("Your code is 2019"). */
-const YEAR_REACH = 20;
 /** How far back a word like "order" or "card" disqualifies a number. */
 const NOT_A_CODE_REACH = 30;
 /** Longest text between a keyword and a letters-and-digits code it marks. */
@@ -56,22 +55,69 @@ const MARK_REACH = 40;
 const SINGLE_SEPARATORS = new Set(['-', '.', ',', '/', ':', ' ']);
 /** Characters that, glued before a number, make it something else (phone, id, link, price, masked card). */
 const BAD_BEFORE = new Set([
-  ...'+#№*•×/\\.@_&?%\'©®™',
+  ..."+#№*•×/\\.@_&?%'©®™",
   '\u2022', // bullet (masked card digits)
 ]);
-const BAD_AFTER = new Set([...'%°‰@_/\\&+\'']);
+const BAD_AFTER = new Set([..."%°‰@_/\\&+'"]);
 /** Two-letter prefixes and friends that are ids, not brand prefixes ("ID-12345", "NO-1234"). */
-const NOT_A_CODE_PREFIX = new Set(['ID', 'NO', 'NR', 'REF', 'INV', 'ORD', 'SKU', 'TRX', 'TXN', 'PO', 'SO', 'BK']);
+const NOT_A_CODE_PREFIX = new Set([
+  'ID',
+  'NO',
+  'NR',
+  'REF',
+  'INV',
+  'ORD',
+  'SKU',
+  'TRX',
+  'TXN',
+  'PO',
+  'SO',
+  'BK',
+]);
 const HARD_BREAKS = new Set([...'\n!?。！？']);
 const CURRENCY_SYMBOL = /\p{Sc}/u;
 const WORD_CHARACTER = /[\p{L}\p{M}$.']/u;
 const SENTENCE_BREAK = /[.!?。！？]/;
+/** A number that could itself be a code; shorter ones and digits inside names ("Winee3", "1mg") may sit in a gap. */
+const LONG_NUMBER = /(?<![\p{L}\d])\d{4,}(?![\p{L}\d])/u;
+const PREPOSITIONS = new Set([
+  'for',
+  'of',
+  'on',
+  'with',
+  'from',
+  'to',
+  'untuk',
+  'dari',
+  'ke',
+  'pada',
+  'для',
+  'по',
+  'на',
+  'от',
+  'para',
+  'por',
+  'pour',
+  'per',
+  'de',
+  'du',
+  'des',
+  'del',
+  'für',
+  'zu',
+  'cho',
+  'için',
+  'के',
+  'ของ',
+  '的',
+]);
 const GAP_SPLIT = /[\s:=\-–—"'«»“”„‘’[\](){}【】「」『』<>《》*,，、]+/u;
 
 const isDigit = (ch: string | undefined): boolean => ch !== undefined && ch >= '0' && ch <= '9';
 const isAsciiUpper = (ch: string | undefined): boolean => ch !== undefined && ch >= 'A' && ch <= 'Z';
-const isAsciiAlnum = (ch: string | undefined): boolean =>
-  ch !== undefined && /[A-Za-z0-9]/.test(ch);
+const isAsciiAlnum = (ch: string | undefined): boolean => ch !== undefined && /[A-Za-z0-9]/.test(ch);
+
+type Mark = 'strong' | 'bare' | null;
 
 interface DigitGroup {
   start: number;
@@ -83,8 +129,8 @@ interface DigitGroup {
 interface Context {
   text: string;
   links: Uint8Array;
-  keywords: WordHit[];
-  notACode: WordHit[];
+  keywords: HitIndex;
+  notACode: HitIndex;
 }
 
 /** The word (or currency symbol) just before `position`, across at most two spaces; lowercase. */
@@ -132,8 +178,8 @@ function isMoneyOrQuantity(text: string, start: number, end: number): boolean {
   );
 }
 
-function keywordEndingAt(keywords: WordHit[], position: number): boolean {
-  return keywords.some((k) => k.end === position);
+function keywordEndingAt(keywords: HitIndex, position: number): boolean {
+  return keywords.near(position, position).some((k) => k.end === position);
 }
 
 /**
@@ -176,13 +222,30 @@ function rightEdgeOk(text: string, end: number): boolean {
   return true;
 }
 
-function keywordDistance(keywords: WordHit[], start: number, end: number): number {
+function keywordDistance(keywords: HitIndex, start: number, end: number): number {
   let best = Number.POSITIVE_INFINITY;
-  for (const k of keywords) {
+  for (const k of keywords.near(start - KEYWORD_REACH, end + KEYWORD_REACH)) {
     const gap = k.end <= start ? start - k.end : k.start >= end ? k.start - end : 0;
     if (gap < best) best = gap;
   }
   return best <= KEYWORD_REACH ? best : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * "Код подтверждения Ticketmaster: …", "Ваш код Conta Simples: …": the word is part of the name of the
+ * service the keyword introduces (no preposition between, as "OTP for order 12345" would have).
+ */
+function namesAfterKeyword(ctx: Context, word: WordHit): boolean {
+  let nearest: WordHit | undefined;
+  for (const k of ctx.keywords.near(word.start - 30, word.start)) {
+    if (k.end <= word.start && (!nearest || k.end > nearest.end)) nearest = k;
+  }
+  if (!nearest) return false;
+  const gap = ctx.text.slice(nearest.end, word.start);
+  if (gap.length > 30 || SENTENCE_BREAK.test(gap) || gap.includes('\n') || LONG_NUMBER.test(gap))
+    return false;
+  const words = gapWords(gap);
+  return words.length <= 3 && !words.some((w) => PREPOSITIONS.has(w.toLowerCase()));
 }
 
 /** An order, account, card or phone word shortly before `start`, with no code keyword after it. */
@@ -196,12 +259,17 @@ function followsNotACodeWord(ctx: Context, start: number): boolean {
     }
   }
   let last: WordHit | undefined;
-  for (const hit of ctx.notACode) {
+  for (const hit of ctx.notACode.near(windowStart, start)) {
     if (hit.start >= windowStart && hit.end <= start) last = hit;
   }
-  if (!last) return false;
+  if (!last || namesAfterKeyword(ctx, last)) return false;
   const marker = last;
-  return !ctx.keywords.some((k) => k.start >= marker.end && k.end <= start);
+  // The word names the number right after it ("order 12345", "card ending in 1234", "STOP ABC to 81010"),
+  // not a later one ("card XX1234 is 482913") nor one it is merely said to be ("… Winter Loan é 2483").
+  const between = text.slice(marker.end, start);
+  const words = gapWords(between);
+  if (/\d/.test(between) || words.length > 2 || words.some(isCopula)) return false;
+  return !ctx.keywords.near(marker.end, start).some((k) => k.start >= marker.end && k.end <= start);
 }
 
 /** Every run of digits with the separators between them: "8 800 555-35-35", "17.06.2025", "123 456". */
@@ -268,6 +336,8 @@ function pushDigitCandidate(
     return;
   }
   if (isMoneyOrQuantity(text, start, end)) return;
+  // "Praymeriz 2020: 3358027": a number followed by a colon and another value is a label.
+  if (/^ ?: ?[0-9A-Za-z]/.test(text.slice(end, end + 4))) return;
   out.push({ value, kind, start, end, distance: keywordDistance(ctx.keywords, start, end) });
 }
 
@@ -313,31 +383,52 @@ function gapWords(gap: string): string[] {
   return gap.split(GAP_SPLIT).filter((w) => w.length > 0);
 }
 
-/** A keyword just before the token, with only connecting words between, or a "…: " right before it. */
-function markedBefore(ctx: Context, start: number): boolean {
+function isCopula(word: string | undefined): boolean {
+  if (word === undefined) return false;
+  const lower = word.toLowerCase();
+  return COPULAS.some((c) => lower === c || (!isSpacedLetter(c[0]) && lower.endsWith(c)));
+}
+
+/**
+ * How clearly a keyword just before the token marks it: 'strong' when the text says "is" or puts a
+ * colon, bracket or quote right before it ("code: AB12CD", "kode Anda adalah JBG2W", "验证码是AB12",
+ * "인증번호 [A1B2]"); 'bare' when only connecting words sit between ("Ваш код X7K9P2"), which is also
+ * where brand names stand ("kode OTP WEBDE Anda").
+ */
+function markBefore(ctx: Context, start: number): Mark {
   let nearest: WordHit | undefined;
-  for (const k of ctx.keywords) if (k.end <= start && (!nearest || k.end > nearest.end)) nearest = k;
-  if (!nearest) return false;
+  for (const k of ctx.keywords.near(start - MARK_REACH, start)) {
+    if (k.end <= start && (!nearest || k.end > nearest.end)) nearest = k;
+  }
+  if (!nearest) return null;
   const gap = ctx.text.slice(nearest.end, start);
-  if (gap.length > MARK_REACH || SENTENCE_BREAK.test(gap) || /\d/.test(gap)) return false;
+  if (gap.length > MARK_REACH || SENTENCE_BREAK.test(gap) || LONG_NUMBER.test(gap)) return null;
   const words = gapWords(gap);
-  if (words.every((w) => CONNECTORS.has(w.toLowerCase()))) return true;
-  return words.length <= 3 && /[:=]\s*["'«“(\[]?\s*$/.test(gap);
+  const punctuated = /(?:[:=]\s*["'«“([【「]?|["'«“([【「])\s*$/u.test(gap);
+  if ((punctuated || isCopula(words.at(-1))) && words.length <= 5) return 'strong';
+  if (words.every((w) => CONNECTORS.has(w.toLowerCase()))) return 'bare';
+  return null;
 }
 
 /** A keyword just after the token, introduced by "is your", "es tu", "adalah", "—", "是"… */
-function markedAfter(ctx: Context, end: number): boolean {
+function markAfter(ctx: Context, end: number): Mark {
   let nearest: WordHit | undefined;
-  for (const k of ctx.keywords) if (k.start >= end && (!nearest || k.start < nearest.start)) nearest = k;
-  if (!nearest) return false;
+  for (const k of ctx.keywords.near(end, end + MARK_REACH)) {
+    if (k.start >= end && (!nearest || k.start < nearest.start)) nearest = k;
+  }
+  if (!nearest) return null;
   const gap = ctx.text.slice(end, nearest.start);
-  if (gap.length > MARK_REACH || SENTENCE_BREAK.test(gap) || /[\d\n]/.test(gap)) return false;
-  const rest = gap.replace(/^[\s\-–—:,]+/u, '');
-  if (rest === '') return true;
-  const words = gapWords(rest);
-  if (words.length > 5) return false;
+  if (gap.length > MARK_REACH || SENTENCE_BREAK.test(gap) || gap.includes('\n') || LONG_NUMBER.test(gap)) {
+    return null;
+  }
+  const words = gapWords(gap);
+  // "ABC code" is a modifier ("Your WEBDE verification code"); "ABC — code" is not.
+  if (words.length === 0) return /[–—]/.test(gap) ? 'strong' : null;
+  if (words.length > 6) return null;
   const lead = words[0]!.toLowerCase();
-  return AFTER_CODE_LEADS.some((l) => lead === l || (!isSpacedLetter(l[0]) && lead.startsWith(l)));
+  return AFTER_CODE_LEADS.some((l) => lead === l || (!isSpacedLetter(l[0]) && lead.startsWith(l)))
+    ? 'strong'
+    : null;
 }
 
 function looksLikeCode(token: string): boolean {
@@ -347,7 +438,7 @@ function looksLikeCode(token: string): boolean {
   if (hasDigit) return token.length >= 4 && token.length <= 16;
   if (NOT_A_CODE_WORD.has(token.toLowerCase())) return false;
   if (/^[A-Z]{4,8}$/.test(token)) return true;
-  // Long random-looking mixed-case strings ("aBcDeFgHiJk"), never an ordinary capitalised word.
+  // Long random-looking mixed-case strings ("qWeRtYuIoPa"), only ever taken when strongly marked.
   const upper = token.replace(/[^A-Z]/g, '').length;
   const lower = token.length - upper;
   return token.length >= 10 && token.length <= 16 && upper >= 3 && lower >= 3;
@@ -364,17 +455,23 @@ function collectAlphanumericCandidates(ctx: Context, out: Candidate[]): void {
     const left = text[start - 1];
     const right = text[end];
     if (isSpacedLetter(left) || isSpacedLetter(right)) continue;
-    if (left !== undefined && '-_@/\\#&?%\'.'.includes(left)) continue;
-    if (right !== undefined && '-_@/\\&%\''.includes(right)) continue;
+    if (left !== undefined && "-_@/\\#&?%'.".includes(left)) continue;
+    if (right !== undefined && "-_@/\\&%'".includes(right)) continue;
     if (right === '.' && isAsciiAlnum(text[end + 1])) continue;
-    if (ctx.keywords.some((k) => k.start <= start && k.end >= end)) continue;
-    if (!markedBefore(ctx, start) && !markedAfter(ctx, end)) continue;
+    if (ctx.keywords.near(start, end).some((k) => k.start <= start && k.end >= end)) continue;
+    // "Ваш код SOKOLOV: 614432": a token followed by a colon is a label.
+    if (/^\s*:/.test(text.slice(end, end + 4))) continue;
+    const before = markBefore(ctx, start);
+    const mark = before === 'strong' ? before : (markAfter(ctx, end) ?? before);
+    if (mark === null) continue;
+    if (mark === 'bare' && !/\d/.test(token)) continue;
     out.push({
       value: token,
       kind: 'alphanumeric',
       start,
       end,
-      distance: keywordDistance(ctx.keywords, start, end),
+      // Barely marked, it only wins when no digit code sits near a keyword.
+      distance: mark === 'strong' ? keywordDistance(ctx.keywords, start, end) : KEYWORD_REACH + 1,
     });
   }
 }
@@ -390,6 +487,7 @@ function collectWebOtpCandidates(ctx: Context, out: Candidate[]): void {
   }
 }
 
+/** A year-shaped number (1900–2099) is a code only when a keyword marks it ("Your code is 2019"). */
 function isYear(candidate: Candidate): boolean {
   return (
     candidate.kind === 'digits' && candidate.value.length === 4 && /^(?:19|20)\d\d$/.test(candidate.value)
@@ -403,8 +501,8 @@ export function findCandidates(text: string): Candidate[] {
   const ctx: Context = {
     text,
     links,
-    keywords: findCodeKeywords(text).filter(outsideLinks),
-    notACode: findNotACodeWords(text).filter(outsideLinks),
+    keywords: indexHits(findCodeKeywords(text).filter(outsideLinks)),
+    notACode: indexHits(findNotACodeWords(text).filter(outsideLinks)),
   };
   const found: Candidate[] = [];
   collectWebOtpCandidates(ctx, found);
@@ -412,7 +510,7 @@ export function findCandidates(text: string): Candidate[] {
   collectAlphanumericCandidates(ctx, found);
   return found
     .filter((c) => c.kind === 'webotp' || !followsNotACodeWord(ctx, c.start))
-    .filter((c) => !isYear(c) || c.distance <= YEAR_REACH)
+    .filter((c) => !isYear(c) || markBefore(ctx, c.start) !== null || markAfter(ctx, c.end) === 'strong')
     .sort((a, b) => a.start - b.start);
 }
 

@@ -519,6 +519,40 @@ export const CONNECTORS: ReadonlySet<string> = new Set([
   'otp',
 ]);
 
+/**
+ * Words saying "is": the last word before a value ("… Anda adalah JBG2W", "… de Maxis es 6X3J6"). Entries
+ * in scripts without spaces also count at the end of a longer run ("您的验证码是", "ของคุณคือ").
+ */
+export const COPULAS: readonly string[] = [
+  'is',
+  'are',
+  'es',
+  'é',
+  'est',
+  'ist',
+  'lautet',
+  'adalah',
+  'ialah',
+  'merupakan',
+  'là',
+  'este',
+  'jest',
+  'je',
+  'er',
+  'är',
+  'on',
+  'это',
+  'є',
+  'هو',
+  'است',
+  'है',
+  'คือ',
+  '是',
+  '为',
+  '為',
+  'は',
+];
+
 /** Leading words of the text between a code and a keyword after it ("AB12CD is your … code"). */
 export const AFTER_CODE_LEADS: readonly string[] = [
   'is',

@@ -33,7 +33,7 @@ function isWordLetter(ch: string | undefined): boolean {
 }
 
 function escapeLiteral(literal: string): string {
-  return literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&').replace(/ /g, '\\s+');
+  return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
 }
 
 function alternation(literals: string[]): string {
@@ -83,5 +83,33 @@ export function compileWordList(entries: readonly string[]): WordMatcher {
     }
     hits.sort((a, b) => a.start - b.start || a.end - b.end);
     return hits;
+  };
+}
+
+/** Hits sorted by start, searchable by position, so each lookup only visits the hits around it. */
+export interface HitIndex {
+  /** Hits overlapping [from, to]. */
+  near(from: number, to: number): WordHit[];
+}
+
+export function indexHits(hits: readonly WordHit[]): HitIndex {
+  const sorted = [...hits].sort((a, b) => a.start - b.start);
+  const longest = sorted.reduce((max, h) => Math.max(max, h.end - h.start), 0);
+  return {
+    near(from, to) {
+      const lowest = from - longest;
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid]!.start < lowest) lo = mid + 1;
+        else hi = mid;
+      }
+      const found: WordHit[] = [];
+      for (let i = lo; i < sorted.length && sorted[i]!.start <= to; i++) {
+        if (sorted[i]!.end >= from) found.push(sorted[i]!);
+      }
+      return found;
+    },
   };
 }

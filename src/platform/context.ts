@@ -12,6 +12,7 @@ import type { Clock } from './clock.ts';
 import type { DbContext } from './db.ts';
 import type { JobQueue } from './job-queue.ts';
 import type { Logger } from './logger.ts';
+import type { RateLimits } from './rate-limits.ts';
 import type { Redis } from './redis.ts';
 
 export interface AppContext extends DbContext {
@@ -27,4 +28,5 @@ export interface AppContext extends DbContext {
   /** Wake-ups for streams and long-polls (Redis pub/sub or in-process). */
   bus: EventBus;
   queue: JobQueue;
+  rateLimits: RateLimits;
 }

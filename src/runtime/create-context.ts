@@ -8,6 +8,7 @@ import type { AppContext } from '../platform/context.ts';
 import type { Pool } from '../platform/db.ts';
 import type { JobQueue } from '../platform/job-queue.ts';
 import type { Logger } from '../platform/logger.ts';
+import { RateLimits } from '../platform/rate-limits.ts';
 import type { Redis } from '../platform/redis.ts';
 import { createAdapter } from '../providers/adapter-factory.ts';
 import type { HealthOptions } from '../providers/health.ts';
@@ -42,5 +43,6 @@ export function createContext(parts: ContextParts): AppContext {
     apiKeyCache: createApiKeyCache(),
     bus: parts.bus,
     queue: parts.queue,
+    rateLimits: new RateLimits(parts.redis),
   };
 }

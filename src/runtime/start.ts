@@ -83,7 +83,9 @@ export async function start(config: Config): Promise<void> {
   });
 
   if (config.webhooks.allowPrivate) {
-    log.warn('NUMPOOL_WEBHOOK_ALLOW_PRIVATE=1: webhooks may reach http and private addresses (development only)');
+    log.warn(
+      'NUMPOOL_WEBHOOK_ALLOW_PRIVATE=1: webhooks may reach http and private addresses (development only)',
+    );
   }
   const sandbox = await sandboxWanted(ctx);
   const demo = sandbox

@@ -46,7 +46,12 @@ export async function orderWorld(
 export async function customer(world: OrderWorld, balance = 1_000_000) {
   const created = await createCustomer(world.ctx, { balance });
   const headers = sdkHeaders(created.apiKey);
-  const call = (method: 'GET' | 'POST', url: string, payload?: unknown, extra: Record<string, string> = {}) =>
+  const call = (
+    method: 'GET' | 'POST' | 'PATCH',
+    url: string,
+    payload?: unknown,
+    extra: Record<string, string> = {},
+  ) =>
     world.app.inject({
       method,
       url,

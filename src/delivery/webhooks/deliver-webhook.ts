@@ -80,7 +80,7 @@ export async function deliverWebhook({
     );
     // A disabled endpoint gets no more attempts; the delivery log offers a manual redelivery.
     const delay = failures.rows[0]!.n >= DISABLE_AFTER_FAILURES ? null : nextRetryDelayMs(attempts);
-    const nextAt = delay === null ? null : new Date(now.getTime() + delay);
+    const nextAt = delay === null ? null : new Date(now.getTime() + delay * ctx.config.webhooks.retryScale);
     await tx.db.query(
       `UPDATE webhook_deliveries SET status = $2, attempts = $3, last_status_code = $4, last_error = $5,
          next_attempt_at = $6 WHERE id = $1`,

@@ -18,6 +18,8 @@ export async function sendTestWebhook({
 }): Promise<{ statusCode: number }> {
   const config = await getWebhookConfig({ ctx, input });
   if (!config.url) throw new DomainError('VALIDATION_ERROR', 'no webhook_url is configured');
+  // Heavily limited: it makes numpool call out on demand. One budget per account across /v1 and /v2.
+  await ctx.rateLimits.consume('webhookTest', String(input.accountId));
   const now = ctx.clock.now();
   const body = JSON.stringify({
     event: 'webhook.test',

@@ -83,16 +83,6 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post(
     '/webhook/test',
     {
-      // One small budget per account, shared by /v1 and /v2.
-      config: {
-        rateLimit: {
-          max: 5,
-          timeWindow: 60_000,
-          groupId: 'webhook-test',
-          hook: 'preHandler',
-          keyGenerator: (request) => `webhook-test:${request.principal?.accountId ?? request.ip}`,
-        },
-      },
       schema: {
         tags,
         summary: 'Send a signed webhook.test event now; answers the receiver’s status code',
