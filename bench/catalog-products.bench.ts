@@ -12,7 +12,7 @@ import { buildApp } from '../src/api/app.ts';
 import { syncProviderOffers } from '../src/providers/sync-offers.ts';
 import { ensureDemoAccounts } from '../src/sandbox/ensure-demo-accounts.ts';
 import { startSandboxProviders } from '../src/sandbox/start-sandbox-providers.ts';
-import { machineLine, measure, openBenchContext, startBaseline, writeSection } from './support.ts';
+import { loadLine, machineLine, measure, openBenchContext, startBaseline, writeSection } from './support.ts';
 
 const TARGETS = [
   ['one country × platform (v1)', '/v1/catalog/products?country_id=6&platform_id=1'],
@@ -64,7 +64,7 @@ export async function benchCatalogProducts(): Promise<void> {
       'catalog-products',
       `## Catalog reads over the pool
 
-${machineLine()} Pool: ${slots.rows[0]!.n} in-stock tier slots from ${supply.providers.length} simulated providers.
+${machineLine()} ${loadLine()} Pool: ${slots.rows[0]!.n} in-stock tier slots from ${supply.providers.length} simulated providers.
 Latencies in whole ms as autocannon reports them (0 = under 1 ms). numpool authenticates the API key
 (cached 5 s), then answers from its in-memory catalog snapshot; the baseline sends the same bytes with no
 work at all.

@@ -1,8 +1,10 @@
 /** `npm run bench`: runs every benchmark (or those named on the command line) and updates BENCHMARKS.md. */
 import { benchCatalogProducts } from './catalog-products.bench.ts';
+import { benchOtpLatency } from './otp-latency.bench.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   'catalog-products': benchCatalogProducts,
+  'otp-latency': benchOtpLatency,
 };
 
 const wanted = process.argv.slice(2);

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { seedCatalog } from '../src/catalog/seed-catalog.ts';
@@ -111,5 +112,9 @@ export function writeSection(name: string, markdown: string): void {
 }
 
 export function machineLine(): string {
-  return `Run ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.version}, ${CONNECTIONS} connections × ${DURATION_SECONDS} s per target, load generated from a worker thread.`;
+  return `Run ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch} (${availableParallelism()} cores), Node ${process.version}.`;
+}
+
+export function loadLine(): string {
+  return `${CONNECTIONS} connections × ${DURATION_SECONDS} s per target, load generated from a worker thread.`;
 }

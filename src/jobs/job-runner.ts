@@ -25,11 +25,13 @@ export async function startJobs(ctx: AppContext): Promise<JobRunner> {
   await boss.work<{ providerId: number }>(PROVIDER_SYNC_QUEUE, { batchSize: 1 }, async ([job]) => {
     if (job) await runProviderSync(ctx, job.data);
   });
+  // Deliveries go out in parallel batches: a slow endpoint must not hold up everyone else's codes, and
+  // a full batch makes pg-boss fetch again at once instead of waiting for its next poll.
   await boss.work<{ deliveryId: number }>(
     WEBHOOK_QUEUE,
-    { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
-    async ([job]) => {
-      if (job) await deliverWebhook({ ctx, input: { deliveryId: job.data.deliveryId } });
+    { batchSize: 25, localConcurrency: 4, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
+    async (batch) => {
+      await Promise.all(batch.map((job) => deliverWebhook({ ctx, input: { deliveryId: job.data.deliveryId } })));
     },
   );
 

@@ -60,9 +60,6 @@ export async function ingestSms({
     if (stored.rowCount === 0) return 'duplicate';
 
     const first = order.smsRevision === 0;
-    if (first && order.holdTransferId !== null) {
-      await postHold({ ctx: tx, input: { holdId: order.holdTransferId } });
-    }
     await tx.db.query(
       `UPDATE orders SET status = 'OTP_RECEIVED', sms_revision = $2, otp_message = $3,
          otp_code = coalesce($4, otp_code), otp_received_at = coalesce(otp_received_at, $5),
@@ -86,6 +83,11 @@ export async function ingestSms({
           timeToCodeMs: order.activatedAt ? Math.max(0, now.getTime() - order.activatedAt.getTime()) : null,
         },
       });
+    }
+    // The charge comes last: it locks the customer's wallet row, shared by all their orders, so it is
+    // held only for the moment before commit (measured: many concurrent codes for one account).
+    if (first && order.holdTransferId !== null) {
+      await postHold({ ctx: tx, input: { holdId: order.holdTransferId } });
     }
     return 'accepted';
   });

@@ -39,7 +39,7 @@ export async function startJobQueue(options: {
     // Jobs of a dead worker are retried soon after their heartbeat stops (a delivery must not wait long).
     superviseIntervalSeconds: 2,
     monitorIntervalSeconds: 5,
-    max: 4,
+    max: 10,
   });
   boss.on('error', (error) => options.log.warn({ err: error }, 'job queue error'));
   await boss.start();

@@ -11,18 +11,37 @@ export interface StreamEvent {
   payload: object;
 }
 
-export async function eventsAfter({
+/**
+ * Events ids are taken when a transaction writes them, but transactions commit in any order: an event
+ * with a lower id can become visible after a higher one was already streamed. A live stream therefore
+ * also looks a little behind its position (recent events, a bounded id range) for ones it has not sent.
+ */
+export const STRAGGLER_WINDOW = { seconds: 30, ids: 5_000 } as const;
+export const UNSENT_BATCH = 1_000;
+
+export async function unsentEvents({
   ctx,
   input,
 }: {
   ctx: DbContext;
-  input: { accountId: number; afterId: number; limit?: number };
+  /** floor: the position the client resumed from; nothing at or below it is sent again. */
+  input: { accountId: number; afterId: number; floor: number; sent: ReadonlySet<number> };
 }): Promise<StreamEvent[]> {
   const result = await ctx.db.query<StreamEvent>({
-    name: 'stream.events-after',
+    name: 'stream.unsent-events',
     text: `SELECT id, event, created_at AS "createdAt", payload FROM order_events
-           WHERE account_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-    values: [input.accountId, input.afterId, input.limit ?? 500],
+           WHERE account_id = $1 AND id > $5 AND NOT (id = ANY($6::bigint[]))
+             AND (id > $2 OR (id > $2 - $3 AND created_at > now() - make_interval(secs => $4)))
+           ORDER BY id LIMIT $7`,
+    values: [
+      input.accountId,
+      input.afterId,
+      STRAGGLER_WINDOW.ids,
+      STRAGGLER_WINDOW.seconds,
+      input.floor,
+      [...input.sent],
+      UNSENT_BATCH,
+    ],
   });
   return result.rows;
 }

@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { eventBody, eventsAfter, latestEventId } from '../../../delivery/stream/account-events.ts';
+import {
+  eventBody,
+  latestEventId,
+  STRAGGLER_WINDOW,
+  UNSENT_BATCH,
+  unsentEvents,
+} from '../../../delivery/stream/account-events.ts';
 import { accountChannel } from '../../../orders/order-events.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';
@@ -33,6 +39,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
           ? resumeFrom
           : (request.query.last_event_id ?? (await latestEventId({ ctx, input: { accountId } })));
 
+      const floor = lastId;
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -47,6 +54,8 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       let closed = false;
       let pumping = false;
       let again = false;
+      // Ids sent recently, so late-committing events can be found without sending anything twice.
+      const sent = new Map<number, number>();
       const pump = async () => {
         if (pumping) {
           again = true;
@@ -56,14 +65,19 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         try {
           do {
             again = false;
-            for (;;) {
-              const events = await eventsAfter({ ctx, input: { accountId, afterId: lastId } });
-              if (closed || events.length === 0) break;
-              for (const event of events) {
-                raw.write(`id: ${event.id}\nevent: ${event.event}\ndata: ${eventBody(event)}\n\n`);
-                lastId = event.id;
-              }
+            const events = await unsentEvents({
+              ctx,
+              input: { accountId, afterId: lastId, floor, sent: new Set(sent.keys()) },
+            });
+            const now = Date.now();
+            for (const event of events) {
+              if (closed) break;
+              raw.write(`id: ${event.id}\nevent: ${event.event}\ndata: ${eventBody(event)}\n\n`);
+              sent.set(event.id, now);
+              lastId = Math.max(lastId, event.id);
             }
+            for (const [id, at] of sent) if (now - at > 2 * STRAGGLER_WINDOW.seconds * 1000) sent.delete(id);
+            if (events.length >= UNSENT_BATCH) again = true;
           } while (again && !closed);
         } catch (error) {
           request.log.warn({ err: error }, 'stream read failed');
