@@ -31,7 +31,9 @@ export async function startJobs(ctx: AppContext): Promise<JobRunner> {
     WEBHOOK_QUEUE,
     { batchSize: 25, localConcurrency: 4, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
     async (batch) => {
-      await Promise.all(batch.map((job) => deliverWebhook({ ctx, input: { deliveryId: job.data.deliveryId } })));
+      await Promise.all(
+        batch.map((job) => deliverWebhook({ ctx, input: { deliveryId: job.data.deliveryId } })),
+      );
     },
   );
 
