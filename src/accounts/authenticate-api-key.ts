@@ -8,6 +8,8 @@ export interface Principal {
   accountId: number;
   role: AccountRole;
   apiKeyId: number;
+  /** The account prefers HeroSMS-style JSON errors on the handler API. */
+  handlerJsonErrors: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function authenticateApiKey({
   if (cached) return cached;
   const result = await ctx.db.query<Principal>({
     name: 'accounts.authenticate-api-key',
-    text: `SELECT k.account_id AS "accountId", a.role, k.id AS "apiKeyId"
+    text: `SELECT k.account_id AS "accountId", a.role, k.id AS "apiKeyId", a.handler_json_errors AS "handlerJsonErrors"
            FROM api_keys k JOIN accounts a ON a.id = k.account_id
            WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND a.disabled_at IS NULL`,
     values: [hashApiKey(key)],

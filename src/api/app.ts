@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from '../platform/context.ts';
+import { handlerApiRoutes } from './compat/handler/handler-route.ts';
 import { acceptEmptyJsonBodies } from './plugins/json-body.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { handleSmscodeError, handleSmscodeNotFound } from './plugins/smscode-errors.ts';
@@ -51,5 +52,6 @@ export async function buildApp(
   await app.register(adminRoutes, { prefix: '/admin/api', ctx });
   await app.register(deliveryRoutes, { prefix: '/api', ctx });
   await app.register(providerPushRoutes, { ctx });
+  await app.register(handlerApiRoutes, { ctx });
   return app;
 }

@@ -35,6 +35,9 @@ export interface CatalogSnapshot {
   sorted: Map<string, ListedProduct[]>;
   /** Exchange rates as of this snapshot; a rate change invalidates the snapshot. */
   fx: FxRate[];
+  /** Handler-protocol service codes of every platform, both ways. */
+  handlerCodeByPlatform: Map<number, string>;
+  platformByHandlerCode: Map<string, number>;
   loadedAt: number;
 }
 
@@ -110,8 +113,9 @@ export class CatalogCache {
 }
 
 async function loadSnapshot(ctx: DbContext): Promise<CatalogSnapshot> {
-  const [fx, result] = await Promise.all([
+  const [fx, platforms, result] = await Promise.all([
     listFxRates({ ctx }),
+    ctx.db.query<{ id: number; handler_code: string }>('SELECT id, handler_code FROM platforms'),
     ctx.db.query<ListedProduct>({
       name: 'catalog.snapshot',
       text: `SELECT p.id, p.catalog_product_id AS "catalogProductId", cp.country_id AS "countryId",
@@ -137,6 +141,8 @@ async function loadSnapshot(ctx: DbContext): Promise<CatalogSnapshot> {
     byPair: groupBy(products, (p) => `${p.countryId}:${p.platformId}`),
     sorted: new Map(),
     fx,
+    handlerCodeByPlatform: new Map(platforms.rows.map((p) => [p.id, p.handler_code])),
+    platformByHandlerCode: new Map(platforms.rows.map((p) => [p.handler_code, p.id])),
     loadedAt: Date.now(),
   };
 }

@@ -6,6 +6,7 @@ import { enqueueWebhook } from '../delivery/webhooks/enqueue-webhook.ts';
 import type { AppContext } from '../platform/context.ts';
 import { onCommit } from '../platform/db.ts';
 import type { OrderRecord } from './order.ts';
+import { announceOrderChange } from './order-cache.ts';
 import { type OrderView, orderView } from './order-view.ts';
 
 export type OrderEvent = 'order.otp_received' | 'order.completed' | 'order.expired' | 'order.canceled';
@@ -81,8 +82,20 @@ export async function recordOrderEvent({
       accountId: input.order.accountId,
       orderEventId: eventId,
       body: { event: input.event, timestamp: input.now.toISOString(), data: payload },
+      handlerBody:
+        input.event === 'order.otp_received'
+          ? {
+              activationId: input.order.id,
+              service: input.order.handlerCode,
+              text: input.smsText ?? input.order.otpMessage ?? '',
+              code: (input.order.otpCode ?? '').replaceAll(':', ''),
+              country: input.order.countryId,
+              receivedAt: input.now.toISOString().slice(0, 19).replace('T', ' '),
+            }
+          : undefined,
     },
   });
+  announceOrderChange(ctx, input.order.id);
   onCommit(ctx, async () => {
     await ctx.bus.publish(accountChannel(input.order.accountId), String(eventId));
     await ctx.bus.publish(orderChannel(input.order.id), String(eventId));

@@ -9,6 +9,7 @@ import { DomainError } from '../platform/errors.ts';
 import { getProvider } from '../providers/list-providers.ts';
 import { capabilities } from './capabilities.ts';
 import { loadOrder } from './load-order.ts';
+import { announceOrderChange } from './order-cache.ts';
 
 export async function resendOrder({
   ctx,
@@ -40,6 +41,7 @@ export async function resendOrder({
          resend_available_at = $2::timestamptz + make_interval(secs => $3) WHERE id = $1`,
       [locked.id, now, ctx.config.orders.resendCooldownSeconds],
     );
+    announceOrderChange(tx, locked.id);
     return { orderId: locked.id, status: 'ACTIVE', resent: true };
   });
 }

@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import type { ApiKeyCache } from '../accounts/authenticate-api-key.ts';
 import type { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { Config } from '../config.ts';
+import type { OrderCache } from '../orders/order-cache.ts';
 import type { ProviderRuntime } from '../providers/provider-runtime.ts';
 import type { EventBus } from './bus.ts';
 import type { Clock } from './clock.ts';
@@ -29,4 +30,5 @@ export interface AppContext extends DbContext {
   bus: EventBus;
   queue: JobQueue;
   rateLimits: RateLimits;
+  orderCache: OrderCache;
 }

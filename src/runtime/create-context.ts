@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { createApiKeyCache } from '../accounts/authenticate-api-key.ts';
 import { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { Config } from '../config.ts';
+import { OrderCache } from '../orders/order-cache.ts';
 import type { EventBus } from '../platform/bus.ts';
 import { type Clock, systemClock } from '../platform/clock.ts';
 import type { AppContext } from '../platform/context.ts';
@@ -44,5 +45,6 @@ export function createContext(parts: ContextParts): AppContext {
     bus: parts.bus,
     queue: parts.queue,
     rateLimits: new RateLimits(parts.redis),
+    orderCache: new OrderCache(parts.bus),
   };
 }

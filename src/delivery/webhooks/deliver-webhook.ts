@@ -25,6 +25,7 @@ interface DeliveryRow {
   attempts: number;
   secret: string | null;
   disabled: boolean;
+  kind: 'smscode' | 'handler';
 }
 
 export async function deliverWebhook({
@@ -36,7 +37,7 @@ export async function deliverWebhook({
 }): Promise<'delivered' | 'failed' | 'skipped'> {
   const found = await ctx.db.query<DeliveryRow>(
     `SELECT d.id, d.account_id, d.url, d.body, d.status, d.attempts, a.webhook_secret AS secret,
-            a.webhook_disabled_at IS NOT NULL AS disabled
+            a.webhook_disabled_at IS NOT NULL AND d.kind = 'smscode' AS disabled, d.kind
      FROM webhook_deliveries d JOIN accounts a ON a.id = d.account_id WHERE d.id = $1`,
     [input.deliveryId],
   );
@@ -66,20 +67,27 @@ export async function deliverWebhook({
            delivered_at = $4, next_attempt_at = NULL WHERE id = $1`,
         [delivery.id, attempts, result.statusCode, now],
       );
-      await tx.db.query('UPDATE accounts SET webhook_consecutive_failures = 0 WHERE id = $1', [
-        delivery.account_id,
-      ]);
+      if (delivery.kind === 'smscode') {
+        await tx.db.query('UPDATE accounts SET webhook_consecutive_failures = 0 WHERE id = $1', [
+          delivery.account_id,
+        ]);
+      }
       return 'delivered';
     }
-    const failures = await tx.db.query<{ n: number }>(
-      `UPDATE accounts SET webhook_consecutive_failures = webhook_consecutive_failures + 1,
-         webhook_disabled_at = CASE WHEN webhook_consecutive_failures + 1 >= $2 THEN $3::timestamptz ELSE webhook_disabled_at END,
-         webhook_disabled_reason = CASE WHEN webhook_consecutive_failures + 1 >= $2 THEN $4 ELSE webhook_disabled_reason END
-       WHERE id = $1 RETURNING webhook_consecutive_failures AS n`,
-      [delivery.account_id, DISABLE_AFTER_FAILURES, now, DISABLED_REASON],
-    );
+    // Only SMSCode deliveries count toward disabling the account's webhook.
+    let disabledNow = false;
+    if (delivery.kind === 'smscode') {
+      const failures = await tx.db.query<{ n: number }>(
+        `UPDATE accounts SET webhook_consecutive_failures = webhook_consecutive_failures + 1,
+           webhook_disabled_at = CASE WHEN webhook_consecutive_failures + 1 >= $2 THEN $3::timestamptz ELSE webhook_disabled_at END,
+           webhook_disabled_reason = CASE WHEN webhook_consecutive_failures + 1 >= $2 THEN $4 ELSE webhook_disabled_reason END
+         WHERE id = $1 RETURNING webhook_consecutive_failures AS n`,
+        [delivery.account_id, DISABLE_AFTER_FAILURES, now, DISABLED_REASON],
+      );
+      disabledNow = failures.rows[0]!.n >= DISABLE_AFTER_FAILURES;
+    }
     // A disabled endpoint gets no more attempts; the delivery log offers a manual redelivery.
-    const delay = failures.rows[0]!.n >= DISABLE_AFTER_FAILURES ? null : nextRetryDelayMs(attempts);
+    const delay = disabledNow ? null : nextRetryDelayMs(attempts);
     const nextAt = delay === null ? null : new Date(now.getTime() + delay * ctx.config.webhooks.retryScale);
     await tx.db.query(
       `UPDATE webhook_deliveries SET status = $2, attempts = $3, last_status_code = $4, last_error = $5,

@@ -17,7 +17,12 @@ export async function enqueueWebhook({
   input,
 }: {
   ctx: AppContext;
-  input: { accountId: number; orderEventId: number | null; body: WebhookEventBody };
+  input: {
+    accountId: number;
+    orderEventId: number | null;
+    body: WebhookEventBody;
+    handlerBody?: object | undefined;
+  };
 }): Promise<number | null> {
   const delivery = await ctx.db.query<{ id: number }>(
     `INSERT INTO webhook_deliveries (account_id, order_event_id, event, url, body, next_attempt_at)
@@ -27,7 +32,18 @@ export async function enqueueWebhook({
     [input.accountId, input.orderEventId, input.body.event, JSON.stringify(input.body)],
   );
   const id = delivery.rows[0]?.id;
-  if (id === undefined) return null;
-  await ctx.queue.send(ctx, WEBHOOK_QUEUE, { deliveryId: id });
-  return id;
+  if (id !== undefined) await ctx.queue.send(ctx, WEBHOOK_QUEUE, { deliveryId: id });
+  if (input.handlerBody) {
+    // The handler protocol's activation webhook, for accounts that asked for it.
+    const handler = await ctx.db.query<{ id: number }>(
+      `INSERT INTO webhook_deliveries (account_id, order_event_id, event, url, body, next_attempt_at, kind)
+       SELECT a.id, $2, $3, a.handler_webhook_url, $4, now(), 'handler' FROM accounts a
+       WHERE a.id = $1 AND a.handler_webhook_url IS NOT NULL
+       RETURNING id`,
+      [input.accountId, input.orderEventId, input.body.event, JSON.stringify(input.handlerBody)],
+    );
+    const handlerId = handler.rows[0]?.id;
+    if (handlerId !== undefined) await ctx.queue.send(ctx, WEBHOOK_QUEUE, { deliveryId: handlerId });
+  }
+  return id ?? null;
 }

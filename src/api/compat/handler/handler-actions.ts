@@ -1,0 +1,389 @@
+/**
+ * The handler protocol's actions, each a translation onto numpool's domain verbs: codes to ids, USD to
+ * IDR and back, order states to the protocol's status words. No business rule lives here.
+ */
+import type { Principal } from '../../../accounts/authenticate-api-key.ts';
+import { findCatalogProductId, findCountry, findOperatorId } from '../../../catalog/find-catalog-entry.ts';
+import { listCountries } from '../../../catalog/list-countries.ts';
+import { listServices } from '../../../catalog/list-services.ts';
+import { handlerOffers } from '../../../handler/handler-catalog.ts';
+import { getBalance } from '../../../ledger/get-balance.ts';
+import { cancelOrder } from '../../../orders/cancel-order.ts';
+import { createOrders } from '../../../orders/create-orders.ts';
+import { finishOrder } from '../../../orders/finish-order.ts';
+import { listOrders } from '../../../orders/list-orders.ts';
+import type { OrderRecord } from '../../../orders/order.ts';
+import { resendOrder } from '../../../orders/resend-order.ts';
+import type { AppContext } from '../../../platform/context.ts';
+import { isDecimalString, usdToIdrBound } from '../../../platform/money.ts';
+import { getUsdRate } from '../../../pricing/exchange-rate.ts';
+import { HandlerError } from './handler-reply.ts';
+import { handlerTime, intParam, safeCode, USD_CODE, usd } from './handler-values.ts';
+
+export type Params = Record<string, string | undefined>;
+export type Answer = { text: string } | { json: unknown };
+
+export interface ActionContext {
+  ctx: AppContext;
+  params: Params;
+  principal: Principal | undefined;
+}
+
+export interface Action {
+  /** Served without a key (catalog reads, as the original does). */
+  public?: boolean;
+  run(a: ActionContext & { principal: Principal }): Promise<Answer>;
+}
+
+const rate = async (ctx: AppContext) => (await getUsdRate({ ctx })).rate;
+
+function orderId(params: Params): number {
+  const id = intParam(params.id);
+  if (id === undefined || id <= 0) throw new HandlerError('NO_ACTIVATION', 'id must be an activation id');
+  return id;
+}
+
+async function ownOrder(a: ActionContext & { principal: Principal }): Promise<OrderRecord> {
+  return a.ctx.orderCache.get(a.ctx, { orderId: orderId(a.params), accountId: a.principal.accountId });
+}
+
+/** getStatus words: waiting, code received, waiting for another code, or closed without one. */
+export function statusLine(order: OrderRecord): string {
+  switch (order.status) {
+    case 'ACTIVE':
+      if (order.smsRevision === 0) return 'STATUS_WAIT_CODE';
+      return order.otpCode ? `STATUS_WAIT_RETRY:${safeCode(order.otpCode)}` : 'STATUS_WAIT_RESEND';
+    case 'OTP_RECEIVED':
+    case 'COMPLETED':
+      return order.smsRevision > 0
+        ? `STATUS_OK:${safeCode(order.otpCode ?? order.otpMessage)}`
+        : 'STATUS_CANCEL';
+    default:
+      return 'STATUS_CANCEL';
+  }
+}
+
+/** getActiveActivations' activationStatus: 4 waiting, 2 code received, 3 waiting for another code. */
+function activationStatus(order: OrderRecord): string {
+  if (order.status === 'OTP_RECEIVED') return '2';
+  return order.smsRevision > 0 ? '3' : '4';
+}
+
+async function rent(a: ActionContext & { principal: Principal }) {
+  const { ctx, params } = a;
+  const snapshot = await ctx.catalogCache.get(ctx);
+  const service = params.service ?? '';
+  const platformId = snapshot.platformByHandlerCode.get(service);
+  if (platformId === undefined) throw new HandlerError('BAD_SERVICE', `unknown service ${service}`);
+  const countryId = params.country === undefined ? 0 : intParam(params.country);
+  const country = countryId === undefined ? undefined : await findCountry({ ctx, input: { countryId } });
+  if (!country) throw new HandlerError('BAD_COUNTRY', `unknown country ${params.country}`);
+
+  const usdRate = await rate(ctx);
+  const maxText = params.maxPrice ?? params.max_price;
+  let maxPrice: number | undefined;
+  if (maxText !== undefined && maxText !== '') {
+    if (!isDecimalString(maxText)) throw new HandlerError('WRONG_MAX_PRICE', 'maxPrice is not a price', '0');
+    maxPrice = usdToIdrBound(maxText, usdRate, 'max');
+    const offers = await handlerOffers({ ctx, input: { countryId: country.id, serviceCode: service } });
+    const cheapest = Math.min(...offers.map((o) => o.price));
+    if (Number.isFinite(cheapest) && maxPrice < cheapest) {
+      throw new HandlerError('WRONG_MAX_PRICE', 'maxPrice is below every offer', usd(cheapest, usdRate));
+    }
+  }
+  const catalogProductId = await findCatalogProductId({ ctx, input: { countryId: country.id, platformId } });
+  if (catalogProductId === undefined) throw new HandlerError('NO_NUMBERS', 'nothing offered here');
+  const operatorCode = params.operator?.split(',')[0]?.trim();
+  const operatorId =
+    operatorCode && operatorCode !== 'any'
+      ? await findOperatorId({ ctx, input: { countryId: country.id, code: operatorCode } })
+      : undefined;
+  if (operatorCode && operatorCode !== 'any' && operatorId === undefined) {
+    throw new HandlerError('NO_NUMBERS', `no numbers of operator ${operatorCode}`);
+  }
+  const created = await createOrders({
+    ctx,
+    input: {
+      accountId: a.principal.accountId,
+      catalogProductId,
+      operatorId,
+      maxPrice,
+      fingerprint: { surface: 'handler', nonce: crypto.randomUUID() },
+    },
+  });
+  const order = created.orders[0];
+  if (!order) throw new HandlerError('NO_NUMBERS', 'no number');
+  return { order, country, usdRate };
+}
+
+export const ACTIONS: Record<string, Action> = {
+  getBalance: {
+    run: async ({ ctx, principal }) => {
+      const { available } = await getBalance({ ctx, input: { accountId: principal.accountId } });
+      return { text: `ACCESS_BALANCE:${usd(available, await rate(ctx), 2)}` };
+    },
+  },
+  getNumber: {
+    run: async (a) => {
+      const { order } = await rent(a);
+      return { text: `ACCESS_NUMBER:${order.id}:${order.phone}` };
+    },
+  },
+  getNumberV2: {
+    run: async (a) => {
+      const { order, country, usdRate } = await rent(a);
+      const created = new Date(order.createdAt);
+      return {
+        json: {
+          activationId: String(order.id),
+          phoneNumber: order.phone,
+          activationCost: usd(order.amount, usdRate),
+          currency: USD_CODE,
+          countryCode: String(country.id),
+          countryPhoneCode: country.dialCode,
+          canGetAnotherSms: true,
+          activationTime: handlerTime(created),
+          activationEndTime: handlerTime(order.expiresAt ? new Date(order.expiresAt) : null),
+          activationOperator: order.operatorName ?? 'any',
+        },
+      };
+    },
+  },
+  getStatus: {
+    run: async (a) => ({ text: statusLine(await ownOrder(a)) }),
+  },
+  getStatusV2: {
+    run: async (a) => {
+      const order = await ownOrder(a);
+      if (order.status === 'CANCELED' || order.status === 'EXPIRED') return { text: 'STATUS_CANCEL' };
+      const sms =
+        order.smsRevision > 0
+          ? {
+              dateTime: handlerTime(order.otpReceivedAt),
+              code: safeCode(order.otpCode),
+              text: order.otpMessage ?? '',
+            }
+          : null;
+      return { json: { verificationType: 0, sms, call: null } };
+    },
+  },
+  getFullSms: {
+    run: async (a) => {
+      const order = await ownOrder(a);
+      if (order.status === 'CANCELED' || order.status === 'EXPIRED') return { text: 'STATUS_CANCEL' };
+      return { text: order.smsRevision > 0 ? `FULL_SMS:${order.otpMessage ?? ''}` : 'STATUS_WAIT_CODE' };
+    },
+  },
+  setStatus: {
+    run: async (a) => {
+      const id = orderId(a.params);
+      const input = { accountId: a.principal.accountId, orderId: id };
+      switch (a.params.status?.trim()) {
+        case '1':
+          await ownOrder(a);
+          return { text: 'ACCESS_READY' };
+        case '3':
+          await resendOrder({ ctx: a.ctx, input });
+          return { text: 'ACCESS_RETRY_GET' };
+        case '6':
+          await finishOrder({ ctx: a.ctx, input });
+          return { text: 'ACCESS_ACTIVATION' };
+        case '8':
+        case '-1':
+          await cancelOrder({ ctx: a.ctx, input });
+          return { text: 'ACCESS_CANCEL' };
+        default:
+          await ownOrder(a);
+          throw new HandlerError('BAD_STATUS', 'status must be 1, 3, 6 or 8');
+      }
+    },
+  },
+  getActiveActivations: {
+    run: async ({ ctx, params, principal }) => {
+      const start = Math.max(0, intParam(params.start) ?? 0);
+      const limit = Math.min(100, Math.max(1, intParam(params.limit) ?? 100));
+      const usdRate = await rate(ctx);
+      const orders = (
+        await listOrders({ ctx, input: { accountId: principal.accountId, activeOnly: true } })
+      ).slice(start, start + limit);
+      if (orders.length === 0) return { json: { status: 'error', error: 'NO_ACTIVATIONS' } };
+      return {
+        json: {
+          status: 'success',
+          activeActivations: orders.map((o) => ({
+            activationId: String(o.id),
+            serviceCode: o.handlerCode,
+            phoneNumber: o.phone,
+            activationCost: usd(o.amount, usdRate),
+            activationStatus: activationStatus(o),
+            smsCode: o.otpCode === null ? null : safeCode(o.otpCode),
+            smsText: o.otpMessage,
+            activationTime: handlerTime(o.createdAt),
+            discount: '0.00',
+            repeated: '0',
+            countryCode: String(o.countryId),
+            countryName: o.countryName,
+            canGetAnotherSms: '1',
+            currency: String(USD_CODE),
+          })),
+        },
+      };
+    },
+  },
+  getHistory: {
+    run: async ({ ctx, params, principal }) => {
+      const usdRate = await rate(ctx);
+      const orders = await listOrders({
+        ctx,
+        input: {
+          accountId: principal.accountId,
+          limit: intParam(params.size) ?? 100,
+          offset: intParam(params.offset) ?? 0,
+        },
+      });
+      const from = intParam(params.start);
+      const to = intParam(params.end);
+      const inRange = orders.filter(
+        (o) =>
+          (from === undefined || o.createdAt.getTime() >= from * 1000) &&
+          (to === undefined || o.createdAt.getTime() <= to * 1000),
+      );
+      const code: Record<string, string> = {
+        ACTIVE: '4',
+        OTP_RECEIVED: '2',
+        COMPLETED: '6',
+        CANCELED: '8',
+        EXPIRED: '8',
+      };
+      return {
+        json: inRange.map((o) => ({
+          id: String(o.id),
+          date: handlerTime(o.createdAt),
+          phone: o.phone,
+          sms: o.otpMessage,
+          cost: Number(usd(o.amount, usdRate)),
+          status: code[o.status] ?? '8',
+          currency: USD_CODE,
+        })),
+      };
+    },
+  },
+  getPrices: {
+    run: async ({ ctx, params }) => {
+      const snapshot = await ctx.catalogCache.get(ctx);
+      if (params.service !== undefined && !snapshot.platformByHandlerCode.has(params.service)) {
+        return { json: { status: 'false', msg: 'service is incorrect' } };
+      }
+      const countryId = params.country === undefined ? undefined : intParam(params.country);
+      if (
+        params.country !== undefined &&
+        (countryId === undefined || !(await findCountry({ ctx, input: { countryId } })))
+      ) {
+        return { json: { status: 'false', msg: 'country is incorrect' } };
+      }
+      const usdRate = await rate(ctx);
+      const prices: Record<
+        string,
+        Record<string, { cost: number; count: number; physicalCount: number }>
+      > = {};
+      for (const offer of await handlerOffers({ ctx, input: { countryId, serviceCode: params.service } })) {
+        prices[offer.countryId] ??= {};
+        prices[offer.countryId]![offer.serviceCode] = {
+          cost: Number(usd(offer.price, usdRate)),
+          count: offer.count,
+          physicalCount: offer.count,
+        };
+      }
+      return { json: prices };
+    },
+  },
+  getNumbersStatus: {
+    run: async ({ ctx, params }) => {
+      const countryId = params.country === undefined ? 0 : (intParam(params.country) ?? -1);
+      const counts: Record<string, string> = {};
+      for (const offer of await handlerOffers({ ctx, input: { countryId } })) {
+        counts[`${offer.serviceCode}_0`] = String(offer.count);
+      }
+      return { json: counts };
+    },
+  },
+  getTopCountriesByService: {
+    run: async ({ ctx, params }) => {
+      const snapshot = await ctx.catalogCache.get(ctx);
+      const service = params.service ?? '';
+      if (!snapshot.platformByHandlerCode.has(service))
+        throw new HandlerError('BAD_SERVICE', `unknown service ${service}`);
+      const usdRate = await rate(ctx);
+      const offers = (await handlerOffers({ ctx, input: { serviceCode: service } })).sort(
+        (x, y) => y.count - x.count,
+      );
+      return {
+        json: Object.fromEntries(
+          offers.map((o, i) => {
+            const price = Number(usd(o.price, usdRate));
+            return [String(i), { country: o.countryId, count: o.count, price, retail_price: price }];
+          }),
+        ),
+      };
+    },
+  },
+  getCountries: {
+    public: true,
+    run: async ({ ctx }) => ({
+      json: Object.fromEntries(
+        (await listCountries({ ctx })).map((c) => [
+          String(c.id),
+          { id: c.id, rus: c.name, eng: c.name, chn: c.name, visible: c.active ? 1 : 0, retry: 1, rent: 0 },
+        ]),
+      ),
+    }),
+  },
+  getServicesList: {
+    public: true,
+    run: async ({ ctx, params }) => {
+      const countryId = params.country === undefined ? undefined : intParam(params.country);
+      const services = await listServices({ ctx, input: { countryId } });
+      return {
+        json: { status: 'success', services: services.map((s) => ({ code: s.handlerCode, name: s.name })) },
+      };
+    },
+  },
+  getOperators: {
+    public: true,
+    run: async ({ ctx, params }) => {
+      const snapshot = await ctx.catalogCache.get(ctx);
+      const countryId = params.country === undefined ? undefined : intParam(params.country);
+      const rows = countryId === undefined ? snapshot.products : (snapshot.byCountry.get(countryId) ?? []);
+      const byCountry: Record<string, Set<string>> = {};
+      for (const row of rows)
+        if (row.operatorCode) (byCountry[row.countryId] ??= new Set()).add(row.operatorCode);
+      if (Object.keys(byCountry).length === 0)
+        return { json: { status: 'error', error: 'OPERATORS_NOT_FOUND' } };
+      return {
+        json: {
+          status: 'success',
+          countryOperators: Object.fromEntries(
+            Object.entries(byCountry).map(([id, set]) => [id, [...set].sort()]),
+          ),
+        },
+      };
+    },
+  },
+};
+
+const notAvailable: Action = {
+  run: async () => {
+    throw new HandlerError('NOT_AVAILABLE', 'rentals are not offered');
+  },
+};
+for (const name of [
+  'getRentServicesAndCountries',
+  'getRentNumber',
+  'getRentStatus',
+  'setRentStatus',
+  'getRentList',
+  'continueRentNumber',
+]) {
+  ACTIONS[name] = notAvailable;
+}
+ACTIONS.getBalanceAndCashBack = ACTIONS.getBalance!;

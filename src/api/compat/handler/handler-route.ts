@@ -1,0 +1,104 @@
+/**
+ * /stubs/handler_api.php — the SMS-Activate handler protocol, so existing bots switch to numpool by
+ * changing the host. GET or POST; parameters from the query string merged with a form body; the key as
+ * api_key, "Authorization: ApiKey …" or X-ApiKey. Unknown parameters are ignored.
+ *
+ * Every answer is HTTP 200 with the protocol's plain text or JSON (errors as plain tokens), unless the
+ * request says errors=json or the account chose JSON errors: then HeroSMS-style {"title","details"}.
+ * Never a 500 or an HTML page: anything unexpected is ERROR_SQL, the protocol's word for it.
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { authenticateApiKey, type Principal } from '../../../accounts/authenticate-api-key.ts';
+import type { AppContext } from '../../../platform/context.ts';
+import { isDomainError } from '../../../platform/errors.ts';
+import { ACTIONS, type Params } from './handler-actions.ts';
+import { toHandlerError } from './handler-errors.ts';
+import { type Dialect, HandlerError, sendError, sendJson, sendText } from './handler-reply.ts';
+
+function paramsOf(request: FastifyRequest): Params {
+  const merged: Params = {};
+  const add = (source: unknown) => {
+    if (!source || typeof source !== 'object') return;
+    for (const [key, value] of Object.entries(source)) {
+      const first = Array.isArray(value) ? value[0] : value;
+      if (first !== undefined && first !== null) merged[key] = String(first).slice(0, 2048);
+    }
+  };
+  add(request.query);
+  add(request.body);
+  return merged;
+}
+
+function keyOf(request: FastifyRequest, params: Params): string | undefined {
+  if (params.api_key) return params.api_key.trim();
+  const authorization = request.headers.authorization;
+  const apiKey = authorization && /^ApiKey\s+(\S+)\s*$/i.exec(authorization)?.[1];
+  if (apiKey) return apiKey;
+  const header = request.headers['x-apikey'];
+  return typeof header === 'string' && header.trim() ? header.trim() : undefined;
+}
+
+export const handlerApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  // Form bodies, parsed with the platform's URLSearchParams; anything unparseable counts as no body.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, _body, done) => done(null, undefined));
+
+  const handle = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
+    const params = paramsOf(request);
+    let dialect: Dialect = params.errors === 'json' ? 'json' : 'plain';
+    try {
+      const action = ACTIONS[params.action ?? ''];
+      const key = keyOf(request, params);
+      let principal: Principal | undefined;
+      if (key) {
+        principal = await authenticateApiKey({ ctx, input: { key } }).catch((error: unknown) => {
+          if (isDomainError(error) && error.code === 'UNAUTHORIZED')
+            throw new HandlerError('BAD_KEY', 'invalid API key');
+          throw error;
+        });
+        if (principal.handlerJsonErrors && params.errors !== 'plain') dialect = 'json';
+      }
+      if (!action) {
+        if (!principal && !key) throw new HandlerError('NO_KEY', 'api_key is required');
+        throw new HandlerError('BAD_ACTION', `unknown action ${params.action ?? ''}`);
+      }
+      if (!principal && !action.public) throw new HandlerError('NO_KEY', 'api_key is required');
+      const answer = await action.run({ ctx, params, principal: principal as Principal });
+      return 'text' in answer ? sendText(reply, answer.text) : sendJson(reply, answer.json);
+    } catch (error) {
+      const handlerError = toHandlerError(error);
+      if (handlerError) return sendError(reply, dialect, handlerError);
+      request.log.error({ err: error }, 'handler API failure');
+      return sendError(
+        reply,
+        dialect,
+        new HandlerError('ERROR_SQL', `internal error (request ${request.id})`),
+      );
+    }
+  };
+
+  // Requests Fastify itself refuses (unreadable JSON, oversized body) still get the protocol's answer.
+  app.setErrorHandler((error, request, reply) => {
+    const params = paramsOf(request);
+    const dialect: Dialect = params.errors === 'json' ? 'json' : 'plain';
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) request.log.error({ err: error }, 'handler API failure');
+    return sendError(
+      reply,
+      dialect,
+      new HandlerError(
+        status < 500 ? 'BAD_ACTION' : 'ERROR_SQL',
+        (error as Error).message ?? 'request refused',
+      ),
+    );
+  });
+
+  app.get('/stubs/handler_api.php', { schema: { hide: true } }, handle);
+  app.post('/stubs/handler_api.php', { schema: { hide: true } }, handle);
+};

@@ -1,0 +1,27 @@
+/** Values as handler-protocol clients expect them. */
+import { fromIdr } from '../../../platform/money.ts';
+
+/** "YYYY-MM-DD HH:MM:SS", UTC. */
+export function handlerTime(date: Date | null): string {
+  return date ? date.toISOString().slice(0, 19).replace('T', ' ') : '0000-00-00 00:00:00';
+}
+
+/** USD decimal text at the given places, trailing zeros kept ("0.6491", "62.50"). */
+export function usd(idr: number, rate: number, dp = 4): string {
+  return fromIdr(idr, rate, dp);
+}
+
+/** A code as handler clients may split it: never a ':'. */
+export function safeCode(code: string | null): string {
+  return (code ?? '').replaceAll(':', '').trim();
+}
+
+/** Parses an id parameter: a positive int32, or undefined. */
+export function intParam(value: string | undefined): number | undefined {
+  if (value === undefined || !/^-?\d{1,10}$/.test(value.trim())) return undefined;
+  const n = Number(value);
+  return Number.isSafeInteger(n) && n <= 2_147_483_647 && n >= -2_147_483_648 ? n : undefined;
+}
+
+/** ISO 4217 numeric code of the currency prices are shown in (USD). */
+export const USD_CODE = 840;

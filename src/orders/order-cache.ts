@@ -1,0 +1,42 @@
+/**
+ * Recently read orders, so a client polling an activation every second costs no database round trip while
+ * nothing changes. Every order change publishes on ORDER_CHANGES (after commit, through the bus, so all
+ * nodes hear it) and evicts the entry; a short TTL bounds staleness should a message be lost.
+ */
+import { LRUCache } from 'lru-cache';
+import type { EventBus } from '../platform/bus.ts';
+import type { DbContext } from '../platform/db.ts';
+import { onCommit } from '../platform/db.ts';
+import { loadOrder } from './load-order.ts';
+import type { OrderRecord } from './order.ts';
+
+export const ORDER_CHANGES = 'numpool:order-changes';
+const TTL_MS = 10_000;
+
+export class OrderCache {
+  private readonly entries = new LRUCache<number, OrderRecord>({ max: 100_000, ttl: TTL_MS });
+  private readonly unsubscribe: () => void;
+
+  constructor(bus: EventBus) {
+    this.unsubscribe = bus.subscribe(ORDER_CHANGES, (message) => this.entries.delete(Number(message)));
+  }
+
+  /** The account's visible order, from cache when it has not changed. */
+  async get(ctx: DbContext, input: { orderId: number; accountId: number }): Promise<OrderRecord> {
+    const cached = this.entries.get(input.orderId);
+    if (cached && cached.accountId === input.accountId) return cached;
+    const order = await loadOrder({ ctx, input });
+    this.entries.set(order.id, order);
+    return order;
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.entries.clear();
+  }
+}
+
+/** Announces, once the transaction commits, that an order changed. */
+export function announceOrderChange(ctx: DbContext & { bus: EventBus }, orderId: number): void {
+  onCommit(ctx, () => ctx.bus.publish(ORDER_CHANGES, String(orderId)));
+}
