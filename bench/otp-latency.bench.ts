@@ -191,10 +191,6 @@ export async function benchOtpLatency(): Promise<void> {
       ) {
         await new Promise((r) => setTimeout(r, 50));
       }
-      const stats = await ctx.db.query(
-        `SELECT status, attempts, count(*)::int AS n, min(last_error) AS err FROM webhook_deliveries GROUP BY 1, 2`,
-      );
-      console.log(stats.rows);
       const webhook = summary(
         orders.flatMap((o) => (webhookAt.has(o.id) ? [webhookAt.get(o.id)! - emitted.get(o.id)!] : [])),
       );

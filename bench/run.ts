@@ -1,10 +1,12 @@
 /** `npm run bench`: runs every benchmark (or those named on the command line) and updates BENCHMARKS.md. */
 import { benchCatalogProducts } from './catalog-products.bench.ts';
+import { benchHandlerStatus } from './handler-status.bench.ts';
 import { benchOtpLatency } from './otp-latency.bench.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   'catalog-products': benchCatalogProducts,
   'otp-latency': benchOtpLatency,
+  'handler-status': benchHandlerStatus,
 };
 
 const wanted = process.argv.slice(2);

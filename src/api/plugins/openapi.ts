@@ -22,6 +22,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'account', description: 'Balance' },
         { name: 'orders', description: 'Rent numbers, receive codes, finish, cancel, resend' },
         { name: 'webhooks', description: 'Webhook configuration, delivery log, event stream' },
+        { name: 'handler', description: 'Settings of the SMS-Activate-compatible /stubs/handler_api.php' },
         { name: 'system', description: 'Health and documentation' },
         { name: 'admin', description: 'Operators: providers, markup, exchange rates (admin API key)' },
       ],

@@ -1,5 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import {
+  getHandlerSettings,
+  type HandlerSettings,
+  updateHandlerSettings,
+} from '../../../accounts/handler-settings.ts';
 import { type DeliveryRecord, listDeliveries, redeliver } from '../../../delivery/webhooks/delivery-log.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { principalOf, requireApiKey } from '../../plugins/api-key-auth.ts';
@@ -36,7 +41,7 @@ const view = (d: DeliveryRecord) => ({
   body: d.body,
 });
 
-/** numpool's own extension: an account's webhook delivery log, and manual redelivery. */
+/** numpool's own extensions: the webhook delivery log and redelivery, and handler-API settings. */
 export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.addHook('onRequest', requireApiKey(ctx));
   const tags = ['webhooks'];
@@ -63,6 +68,63 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
         input: { accountId: principalOf(request).accountId, ...request.query },
       });
       return { success: true as const, data: rows.map(view) };
+    },
+  );
+
+  const Settings = Type.Object(
+    { handler_webhook_url: Nullable(Type.String()), handler_json_errors: Type.Boolean() },
+    { additionalProperties: false },
+  );
+  const settingsView = (s: HandlerSettings) => ({
+    handler_webhook_url: s.webhookUrl,
+    handler_json_errors: s.jsonErrors,
+  });
+
+  app.get(
+    '/handler-settings',
+    {
+      schema: {
+        tags: ['handler'],
+        summary: 'Handler-API settings: SMS webhook in the handler format, JSON errors',
+        security,
+        response: { 200: success(Settings), ...errorResponses(401, 500) },
+      },
+    },
+    async (request) => ({
+      success: true as const,
+      data: settingsView(
+        await getHandlerSettings({ ctx, input: { accountId: principalOf(request).accountId } }),
+      ),
+    }),
+  );
+
+  app.patch(
+    '/handler-settings',
+    {
+      schema: {
+        tags: ['handler'],
+        summary: 'Change handler-API settings ("" clears the webhook)',
+        security,
+        body: Type.Object(
+          {
+            handler_webhook_url: Type.Optional(Nullable(Type.String({ maxLength: 2048 }))),
+            handler_json_errors: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: success(Settings), ...errorResponses(401, 422, 500) },
+      },
+    },
+    async (request) => {
+      const settings = await updateHandlerSettings({
+        ctx,
+        input: {
+          accountId: principalOf(request).accountId,
+          webhookUrl: request.body.handler_webhook_url,
+          jsonErrors: request.body.handler_json_errors,
+        },
+      });
+      return { success: true as const, data: settingsView(settings) };
     },
   );
 

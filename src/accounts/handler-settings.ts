@@ -1,0 +1,51 @@
+/**
+ * An account's handler-API preferences: where incoming SMS are also POSTed in the handler webhook format,
+ * and whether errors come as HeroSMS-style JSON. The URL is held to the same SSRF rules as webhooks.
+ */
+import { assertSafeWebhookUrl, UnsafeWebhookUrl } from '../delivery/ssrf/index.ts';
+import type { DbContext } from '../platform/db.ts';
+import { DomainError } from '../platform/errors.ts';
+
+export interface HandlerSettings {
+  webhookUrl: string | null;
+  jsonErrors: boolean;
+}
+
+const COLUMNS = `handler_webhook_url AS "webhookUrl", handler_json_errors AS "jsonErrors"`;
+
+export async function getHandlerSettings({ ctx, input }: { ctx: DbContext; input: { accountId: number } }) {
+  const result = await ctx.db.query<HandlerSettings>(`SELECT ${COLUMNS} FROM accounts WHERE id = $1`, [
+    input.accountId,
+  ]);
+  if (!result.rows[0]) throw new DomainError('NOT_FOUND', 'no such account');
+  return result.rows[0];
+}
+
+export async function updateHandlerSettings({
+  ctx,
+  input,
+}: {
+  ctx: DbContext & { config: { webhooks: { allowPrivate: boolean } }; apiKeyCache?: { clear(): void } };
+  input: { accountId: number; webhookUrl?: string | null | undefined; jsonErrors?: boolean | undefined };
+}): Promise<HandlerSettings> {
+  const url = input.webhookUrl === '' ? null : input.webhookUrl;
+  if (url) {
+    try {
+      await assertSafeWebhookUrl(url, { allowPrivate: ctx.config.webhooks.allowPrivate });
+    } catch (error) {
+      if (error instanceof UnsafeWebhookUrl)
+        throw new DomainError('VALIDATION_ERROR', `webhook_url refused: ${error.reason}`);
+      throw error;
+    }
+  }
+  const result = await ctx.db.query<HandlerSettings>(
+    `UPDATE accounts SET
+       handler_webhook_url = CASE WHEN $2 THEN $3 ELSE handler_webhook_url END,
+       handler_json_errors = coalesce($4, handler_json_errors)
+     WHERE id = $1 RETURNING ${COLUMNS}`,
+    [input.accountId, url !== undefined, url ?? null, input.jsonErrors ?? null],
+  );
+  // The error dialect travels with the cached key lookup: forget it so the change applies at once.
+  ctx.apiKeyCache?.clear();
+  return result.rows[0]!;
+}
