@@ -43,6 +43,11 @@ function integerRateFromIdr(idr: number, rate: number, dp: number): string {
   return dp === 0 ? digits : `${digits.slice(0, -dp)}.${digits.slice(-dp)}`;
 }
 
+/** Whole IDR → decimal text rounded up at dp places: a displayed price that, paid back, always covers it. */
+export function fromIdrUp(idr: number, idrPerUnit: string | number, dp: number): string {
+  return new Big(idr).div(idrPerUnit).round(dp, Big.roundUp).toFixed(dp);
+}
+
 /** A customer's USD limit → IDR: floor for a maximum, ceil for a minimum, so neither is overstepped. */
 export function usdToIdrBound(usd: string, idrPerUsd: number, bound: 'max' | 'min'): number {
   const mode = bound === 'max' ? Big.roundDown : Big.roundUp;

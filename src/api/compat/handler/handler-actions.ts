@@ -18,7 +18,7 @@ import type { AppContext } from '../../../platform/context.ts';
 import { isDecimalString, usdToIdrBound } from '../../../platform/money.ts';
 import { getUsdRate } from '../../../pricing/exchange-rate.ts';
 import { HandlerError } from './handler-reply.ts';
-import { handlerTime, intParam, safeCode, USD_CODE, usd } from './handler-values.ts';
+import { handlerTime, intParam, safeCode, USD_CODE, usd, usdPrice } from './handler-values.ts';
 
 export type Params = Record<string, string | undefined>;
 export type Answer = { text: string } | { json: unknown };
@@ -88,7 +88,7 @@ async function rent(a: ActionContext & { principal: Principal }) {
     const offers = await handlerOffers({ ctx, input: { countryId: country.id, serviceCode: service } });
     const cheapest = Math.min(...offers.map((o) => o.price));
     if (Number.isFinite(cheapest) && maxPrice < cheapest) {
-      throw new HandlerError('WRONG_MAX_PRICE', 'maxPrice is below every offer', usd(cheapest, usdRate));
+      throw new HandlerError('WRONG_MAX_PRICE', 'maxPrice is below every offer', usdPrice(cheapest, usdRate));
     }
   }
   const catalogProductId = await findCatalogProductId({ ctx, input: { countryId: country.id, platformId } });
@@ -289,7 +289,7 @@ export const ACTIONS: Record<string, Action> = {
       for (const offer of await handlerOffers({ ctx, input: { countryId, serviceCode: params.service } })) {
         prices[offer.countryId] ??= {};
         prices[offer.countryId]![offer.serviceCode] = {
-          cost: Number(usd(offer.price, usdRate)),
+          cost: Number(usdPrice(offer.price, usdRate)),
           count: offer.count,
           physicalCount: offer.count,
         };
@@ -320,7 +320,7 @@ export const ACTIONS: Record<string, Action> = {
       return {
         json: Object.fromEntries(
           offers.map((o, i) => {
-            const price = Number(usd(o.price, usdRate));
+            const price = Number(usdPrice(o.price, usdRate));
             return [String(i), { country: o.countryId, count: o.count, price, retail_price: price }];
           }),
         ),

@@ -7,7 +7,7 @@
  * request says errors=json or the account chose JSON errors: then HeroSMS-style {"title","details"}.
  * Never a 500 or an HTML page: anything unexpected is ERROR_SQL, the protocol's word for it.
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateApiKey, type Principal } from '../../../accounts/authenticate-api-key.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { isDomainError } from '../../../platform/errors.ts';
@@ -15,7 +15,8 @@ import { ACTIONS, type Params } from './handler-actions.ts';
 import { toHandlerError } from './handler-errors.ts';
 import { type Dialect, HandlerError, sendError, sendJson, sendText } from './handler-reply.ts';
 
-function paramsOf(request: FastifyRequest): Params {
+/** Query and form body merged; the query wins where both name a parameter. */
+function paramsOf(request: FastifyRequest, withBody = true): Params {
   const merged: Params = {};
   const add = (source: unknown) => {
     if (!source || typeof source !== 'object') return;
@@ -24,8 +25,8 @@ function paramsOf(request: FastifyRequest): Params {
       if (first !== undefined && first !== null) merged[key] = String(first).slice(0, 2048);
     }
   };
+  if (withBody) add(request.body);
   add(request.query);
-  add(request.body);
   return merged;
 }
 
@@ -39,7 +40,15 @@ function keyOf(request: FastifyRequest, params: Params): string | undefined {
 }
 
 export const handlerApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  // Form bodies, parsed with the platform's URLSearchParams; anything unparseable counts as no body.
+  // Only form bodies carry parameters (parsed with the platform's URLSearchParams); any other body,
+  // JSON included, is not read at all.
+  const ignore = (
+    _request: FastifyRequest,
+    _body: string | Buffer,
+    done: (error: null, body: undefined) => void,
+  ) => done(null, undefined);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, ignore);
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string' },
@@ -47,13 +56,14 @@ export const handlerApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     },
   );
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, _body, done) => done(null, undefined));
+  app.addContentTypeParser('*', { parseAs: 'string' }, ignore);
 
-  const handle = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
-    const params = paramsOf(request);
+  const handle = async (request: FastifyRequest, reply: FastifyReply, withBody = true) => {
+    const params = paramsOf(request, withBody);
     let dialect: Dialect = params.errors === 'json' ? 'json' : 'plain';
     try {
-      const action = ACTIONS[params.action ?? ''];
+      const name = params.action ?? '';
+      const action = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
       const key = keyOf(request, params);
       let principal: Principal | undefined;
       if (key) {
@@ -83,20 +93,13 @@ export const handlerApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
     }
   };
 
-  // Requests Fastify itself refuses (unreadable JSON, oversized body) still get the protocol's answer.
+  // A body Fastify itself refuses (too large, unreadable) is ignored: the query alone is answered.
   app.setErrorHandler((error, request, reply) => {
-    const params = paramsOf(request);
-    const dialect: Dialect = params.errors === 'json' ? 'json' : 'plain';
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) request.log.error({ err: error }, 'handler API failure');
-    return sendError(
-      reply,
-      dialect,
-      new HandlerError(
-        status < 500 ? 'BAD_ACTION' : 'ERROR_SQL',
-        (error as Error).message ?? 'request refused',
-      ),
-    );
+    if (status < 500) return handle(request, reply, false);
+    request.log.error({ err: error }, 'handler API failure');
+    const dialect: Dialect = paramsOf(request, false).errors === 'json' ? 'json' : 'plain';
+    return sendError(reply, dialect, new HandlerError('ERROR_SQL', `internal error (request ${request.id})`));
   });
 
   app.get('/stubs/handler_api.php', { schema: { hide: true } }, handle);

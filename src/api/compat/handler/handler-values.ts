@@ -1,5 +1,5 @@
 /** Values as handler-protocol clients expect them. */
-import { fromIdr } from '../../../platform/money.ts';
+import { fromIdr, fromIdrUp } from '../../../platform/money.ts';
 
 /** "YYYY-MM-DD HH:MM:SS", UTC. */
 export function handlerTime(date: Date | null): string {
@@ -9,6 +9,14 @@ export function handlerTime(date: Date | null): string {
 /** USD decimal text at the given places, trailing zeros kept ("0.6491", "62.50"). */
 export function usd(idr: number, rate: number, dp = 4): string {
   return fromIdr(idr, rate, dp);
+}
+
+/**
+ * An offer's price as a limit a client may send back (maxPrice): rounded up, so maxPrice = this price,
+ * floored to IDR, still covers the offer.
+ */
+export function usdPrice(idr: number, rate: number): string {
+  return fromIdrUp(idr, rate, 4);
 }
 
 /** A code as handler clients may split it: never a ':'. */
