@@ -42,7 +42,7 @@ export async function deliverWebhook({
     [input.deliveryId],
   );
   const delivery = found.rows[0];
-  if (!delivery || delivery.status !== 'pending' || delivery.disabled) return 'skipped';
+  if (delivery?.status !== 'pending' || delivery.disabled) return 'skipped';
 
   const now = ctx.clock.now();
   const headers = signWebhook({

@@ -355,8 +355,11 @@ export const ACTIONS: Record<string, Action> = {
       const countryId = params.country === undefined ? undefined : intParam(params.country);
       const rows = countryId === undefined ? snapshot.products : (snapshot.byCountry.get(countryId) ?? []);
       const byCountry: Record<string, Set<string>> = {};
-      for (const row of rows)
-        if (row.operatorCode) (byCountry[row.countryId] ??= new Set()).add(row.operatorCode);
+      for (const row of rows) {
+        if (!row.operatorCode) continue;
+        byCountry[row.countryId] ??= new Set();
+        byCountry[row.countryId]!.add(row.operatorCode);
+      }
       if (Object.keys(byCountry).length === 0)
         return { json: { status: 'error', error: 'OPERATORS_NOT_FOUND' } };
       return {
