@@ -223,7 +223,9 @@ From the simulated provider emitting an SMS (pushed to numpool) to the customer 
 webhook (ingestion, charge and outbox in one transaction, pg-boss job woken by NOTIFY, POST through the
 SSRF-guarded client) and by \`/v2/stream\`. All SMS of a row are emitted at once. The floor is a bare
 node:http relay forwarding the same number of concurrent POSTs. Milliseconds; "delivered" counts the
-activations whose code arrived within 60 s.
+activations whose code arrived within 60 s. The simulator, numpool (API and worker), the receivers and the
+stream client share one process, with PostgreSQL, on the machine's cores; all activations belong to one
+account, so every first SMS charges the same wallet row in turn — the worst case for a burst.
 
 | activations | path | delivered | p50 | p95 | p99 |
 |---|---|---|---|---|---|
