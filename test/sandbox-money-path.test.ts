@@ -10,16 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../src/platform/free-port.ts';
 import { runCli, startServer } from './support/cli-process.ts';
 import { cleanupAfterFile, createTestDatabase } from './support/test-database.ts';
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { waitUntil } from './support/wait.ts';
 
 describe('sandbox money path', () => {
   it('charges exactly once for a delivered code and refunds a cancelled order in full', async () => {
@@ -71,7 +62,7 @@ describe('sandbox money path', () => {
       );
       expect(json(replayed).data.orders[0].id).toBe(order.id);
 
-      const received = await until(async () => {
+      const received = await waitUntil(async () => {
         const current = json(await api('GET', `/v1/orders/${order.id}`)).data;
         return current.status === 'OTP_RECEIVED' ? current : undefined;
       });

@@ -2,7 +2,7 @@
  * An account's handler-API preferences: where incoming SMS are also POSTed in the handler webhook format,
  * and whether errors come as HeroSMS-style JSON. The URL is held to the same SSRF rules as webhooks.
  */
-import { assertSafeWebhookUrl, UnsafeWebhookUrl } from '../delivery/ssrf/index.ts';
+import { validateWebhookUrl } from '../delivery/webhooks/validate-webhook-url.ts';
 import type { DbContext } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 
@@ -29,15 +29,7 @@ export async function updateHandlerSettings({
   input: { accountId: number; webhookUrl?: string | null | undefined; jsonErrors?: boolean | undefined };
 }): Promise<HandlerSettings> {
   const url = input.webhookUrl === '' ? null : input.webhookUrl;
-  if (url) {
-    try {
-      await assertSafeWebhookUrl(url, { allowPrivate: ctx.config.webhooks.allowPrivate });
-    } catch (error) {
-      if (error instanceof UnsafeWebhookUrl)
-        throw new DomainError('VALIDATION_ERROR', `webhook_url refused: ${error.reason}`);
-      throw error;
-    }
-  }
+  if (url) await validateWebhookUrl(url, ctx.config.webhooks);
   const result = await ctx.db.query<HandlerSettings>(
     `UPDATE accounts SET
        handler_webhook_url = CASE WHEN $2 THEN $3 ELSE handler_webhook_url END,

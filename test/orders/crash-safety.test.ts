@@ -9,20 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { reconcileProvisioning, STUCK_AFTER_SECONDS } from '../../src/orders/reconcile-provisioning.ts';
 import { ORPHAN_GRACE_SECONDS, reconcileUpstream } from '../../src/orders/reconcile-upstream.ts';
 import { getProvider } from '../../src/providers/list-providers.ts';
+import { waitUntil } from '../support/wait.ts';
 import { customer, INDONESIA, ledgerViolations, orderWorld, WHATSAPP } from './order-fixture.ts';
 
 const world = await orderWorld();
 const CHILD = fileURLToPath(new URL('./crash-create.child.ts', import.meta.url));
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('a process killed mid-create', () => {
   it('leaves a held order that the reconciler releases in full', async () => {
@@ -42,7 +33,7 @@ describe('a process killed mid-create', () => {
     });
     const exited = new Promise((resolve) => child.on('close', resolve));
     try {
-      const orderId = await waitFor(async () => {
+      const orderId = await waitUntil(async () => {
         if (child.exitCode !== null) throw new Error(`child exited early: ${stderr}`);
         const row = await world.ctx.db.query(
           `SELECT id FROM orders WHERE account_id = $1 AND status = 'PROVISIONING'`,

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DbContext } from '../../platform/db.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { assertSafeWebhookUrl, UnsafeWebhookUrl } from '../ssrf/index.ts';
+import { validateWebhookUrl } from './validate-webhook-url.ts';
 
 export interface WebhookConfig {
   url: string | null;
@@ -47,17 +47,7 @@ export async function updateWebhookConfig({
   }
   const url = changes.url === '' ? null : changes.url;
   const secret = changes.secret === '' ? null : changes.secret;
-  if (url) {
-    if (url.length > 2048)
-      throw new DomainError('VALIDATION_ERROR', 'webhook_url is longer than 2048 characters');
-    try {
-      await assertSafeWebhookUrl(url, { allowPrivate: ctx.config.webhooks.allowPrivate });
-    } catch (error) {
-      if (error instanceof UnsafeWebhookUrl)
-        throw new DomainError('VALIDATION_ERROR', `webhook_url refused: ${error.reason}`);
-      throw error;
-    }
-  }
+  if (url) await validateWebhookUrl(url, ctx.config.webhooks);
   if (secret && secret.length > 256)
     throw new DomainError('VALIDATION_ERROR', 'webhook_secret is longer than 256 characters');
 
