@@ -31,9 +31,19 @@ export async function startJobs(ctx: AppContext): Promise<JobRunner> {
     WEBHOOK_QUEUE,
     { batchSize: 25, localConcurrency: 4, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
     async (batch) => {
-      await Promise.all(
+      // Each delivery settles on its own: one that fails unexpectedly (database trouble) is queued again
+      // in a few seconds, and the rest of the batch is not sent twice.
+      const results = await Promise.allSettled(
         batch.map((job) => deliverWebhook({ ctx, input: { deliveryId: job.data.deliveryId } })),
       );
+      for (const [i, result] of results.entries()) {
+        if (result.status === 'fulfilled') continue;
+        const deliveryId = batch[i]!.data.deliveryId;
+        ctx.log.warn({ err: result.reason, deliveryId }, 'webhook delivery failed; retrying');
+        await ctx.queue
+          .send(ctx, WEBHOOK_QUEUE, { deliveryId }, { startAfter: new Date(Date.now() + 5_000) })
+          .catch(() => undefined);
+      }
     },
   );
 

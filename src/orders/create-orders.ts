@@ -124,27 +124,36 @@ async function run(
   let outOfMoney = false;
 
   const limit = pLimit(PARALLEL_PROVISIONING);
+  // After an unexpected failure no further unit starts: the run stops, so a retry of the key can never
+  // end up with more orders than were asked for.
+  let unexpected: unknown;
   await Promise.all(
     Array.from({ length: Math.max(0, wanted) }, () =>
       limit(async () => {
-        // Once the wallet is empty, the remaining units fail without touching a provider.
-        const outcome = outOfMoney
-          ? ({
-              ok: false,
-              code: 'INSUFFICIENT_BALANCE',
-              message: 'balance is too low for this order',
-            } as const)
-          : await provisionOrder({ ctx, input: { accountId: input.accountId, keyId, candidates } });
-        if (outcome.ok) {
-          created.push(outcome.order);
-          return;
+        if (unexpected !== undefined) return;
+        try {
+          // Once the wallet is empty, the remaining units fail without touching a provider.
+          const outcome = outOfMoney
+            ? ({
+                ok: false,
+                code: 'INSUFFICIENT_BALANCE',
+                message: 'balance is too low for this order',
+              } as const)
+            : await provisionOrder({ ctx, input: { accountId: input.accountId, keyId, candidates } });
+          if (outcome.ok) {
+            created.push(outcome.order);
+            return;
+          }
+          failedCount++;
+          firstFailure ??= { code: outcome.code, message: outcome.message };
+          if (outcome.code === 'INSUFFICIENT_BALANCE') outOfMoney = true;
+        } catch (error) {
+          unexpected ??= error;
         }
-        failedCount++;
-        firstFailure ??= { code: outcome.code, message: outcome.message };
-        if (outcome.code === 'INSUFFICIENT_BALANCE') outOfMoney = true;
       }),
     ),
   );
+  if (unexpected !== undefined) throw unexpected;
 
   if (created.length === 0 && firstFailure) return { error: firstFailure };
   const now = ctx.clock.now();

@@ -24,7 +24,7 @@ async function expireOne(
     const open = order.status === 'ACTIVE' || order.status === 'OTP_RECEIVED';
     if (!open || !order.expiresAt || order.expiresAt > now) return 'skipped';
     if (order.smsRevision > 0) {
-      await completeOrder({ ...ctx, db: tx.db, inTransaction: true }, order.id, now);
+      await completeOrder(tx, order.id, now);
       return 'completed';
     }
     await voidHold({ ctx: tx, input: { holdId: order.holdTransferId! } });

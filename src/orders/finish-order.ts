@@ -41,7 +41,7 @@ export async function finishOrder({
     if (!capabilities(order, now).canFinish) {
       throw new DomainError('CONFLICT', 'only an open order that received an SMS can be finished');
     }
-    return completeOrder({ ...ctx, db: tx.db, inTransaction: true }, order.id, now);
+    return completeOrder(tx, order.id, now);
   });
   await settleProviderAction({ ctx, input: { orderId: completed.id } });
   return { orderId: completed.id, status: 'COMPLETED' };

@@ -25,6 +25,17 @@ export interface IncomingSms {
   receivedAt?: Date | null | undefined;
 }
 
+/** Drops C0 control characters except tab and newlines, and DEL. */
+function stripControlCharacters(text: string): string {
+  let out = '';
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) continue;
+    out += char;
+  }
+  return out;
+}
+
 export type IngestResult = 'accepted' | 'duplicate' | 'unknown_order' | 'closed_order';
 
 export async function ingestSms({
@@ -34,7 +45,8 @@ export async function ingestSms({
   ctx: AppContext;
   input: IncomingSms;
 }): Promise<IngestResult> {
-  const text = input.text.slice(0, 4000);
+  // Control characters (a NUL above all) cannot be stored and mean nothing to a customer.
+  const text = stripControlCharacters(input.text).slice(0, 4000);
   return withTransaction(ctx, async (tx) => {
     const found = await tx.db.query<OrderRecord>(
       `${ORDER_SELECT} WHERE o.provider_id = $1 AND o.provider_ref = $2 FOR UPDATE OF o`,
@@ -46,6 +58,8 @@ export async function ingestSms({
 
     const now = ctx.clock.now();
     const receivedAt = input.receivedAt && input.receivedAt <= now ? input.receivedAt : now;
+    // A first SMS after the window is too late: the order expires uncharged (the sweep may not have run).
+    if (order.smsRevision === 0 && order.expiresAt && receivedAt >= order.expiresAt) return 'closed_order';
     const code = extractOtp({ text, platformSlug: order.platformCode, providerCode: input.code });
     const revision = order.smsRevision + 1;
     // Providers keep reporting an SMS until a newer one replaces it, also after a resend: the same text on

@@ -30,7 +30,7 @@ export async function listOrders({
     statuses = statuses.filter((s) => s === wanted);
   }
   const limit = Math.min(100, Math.max(1, Math.trunc(input.limit ?? 20)));
-  const offset = Math.max(0, Math.trunc(input.offset ?? 0));
+  const offset = Math.min(2_147_483_647, Math.max(0, Math.trunc(input.offset ?? 0)));
   const result = await ctx.db.query<OrderRecord>(
     `${ORDER_SELECT} WHERE o.account_id = $1 AND o.status = ANY($2) ORDER BY o.id DESC
      ${input.activeOnly ? '' : 'LIMIT $3 OFFSET $4'}`,

@@ -15,18 +15,24 @@ const TTL_MS = 10_000;
 
 export class OrderCache {
   private readonly entries = new LRUCache<number, OrderRecord>({ max: 100_000, ttl: TTL_MS });
+  /** Bumped by every change of an order: a read that raced a change is not kept. */
+  private generation = 0;
   private readonly unsubscribe: () => void;
 
   constructor(bus: EventBus) {
-    this.unsubscribe = bus.subscribe(ORDER_CHANGES, (message) => this.entries.delete(Number(message)));
+    this.unsubscribe = bus.subscribe(ORDER_CHANGES, (message) => {
+      this.generation++;
+      this.entries.delete(Number(message));
+    });
   }
 
   /** The account's visible order, from cache when it has not changed. */
   async get(ctx: DbContext, input: { orderId: number; accountId: number }): Promise<OrderRecord> {
     const cached = this.entries.get(input.orderId);
     if (cached && cached.accountId === input.accountId) return cached;
+    const generation = this.generation;
     const order = await loadOrder({ ctx, input });
-    this.entries.set(order.id, order);
+    if (generation === this.generation) this.entries.set(order.id, order);
     return order;
   }
 

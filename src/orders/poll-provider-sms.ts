@@ -42,17 +42,25 @@ export async function pollProviderSms({
       for (const status of statuses) {
         if (!wanted.has(status.ref)) continue;
         for (const sms of status.messages) {
-          const result = await ingestSms({
-            ctx,
-            input: {
-              providerId,
-              providerRef: status.ref,
-              text: sms.text,
-              code: sms.code,
-              receivedAt: sms.receivedAt,
-            },
-          });
-          if (result === 'accepted') accepted++;
+          // One SMS that cannot be ingested must not hold up the provider's other orders.
+          try {
+            const result = await ingestSms({
+              ctx,
+              input: {
+                providerId,
+                providerRef: status.ref,
+                text: sms.text,
+                code: sms.code,
+                receivedAt: sms.receivedAt,
+              },
+            });
+            if (result === 'accepted') accepted++;
+          } catch (error) {
+            ctx.log.warn(
+              { providerId, ref: status.ref, err: (error as Error).message },
+              'an SMS could not be ingested',
+            );
+          }
         }
       }
       ctx.upstreams.pollBackoff.delete(providerId);

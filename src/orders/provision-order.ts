@@ -135,17 +135,29 @@ export async function provisionOrder({
   ctx: AppContext;
   input: { accountId: number; keyId: number | null; candidates: Candidate[] };
 }): Promise<ProvisionOutcome> {
-  const candidates = input.candidates.slice(0, MAX_ATTEMPTS);
-  const first = candidates[0];
-  if (!first) return { ok: false, code: 'NO_OFFER_AVAILABLE', message: 'no offer matches this request' };
-
-  let started: { orderId: number; holdId: number };
-  try {
-    started = await startOrder(ctx, { accountId: input.accountId, keyId: input.keyId, first });
-  } catch (error) {
-    if (isDomainError(error)) return { ok: false, code: error.code, message: error.message };
-    throw error;
+  if (input.candidates.length === 0) {
+    return { ok: false, code: 'NO_OFFER_AVAILABLE', message: 'no offer matches this request' };
   }
+  // The first hold goes to the first candidate the wallet can cover (policies need not order by price).
+  let started: { orderId: number; holdId: number } | undefined;
+  let from = 0;
+  for (; from < input.candidates.length && !started; from++) {
+    try {
+      started = await startOrder(ctx, {
+        accountId: input.accountId,
+        keyId: input.keyId,
+        first: input.candidates[from]!,
+      });
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'INSUFFICIENT_BALANCE') continue;
+      if (isDomainError(error)) return { ok: false, code: error.code, message: error.message };
+      throw error;
+    }
+  }
+  if (!started)
+    return { ok: false, code: 'INSUFFICIENT_BALANCE', message: 'balance is too low for this order' };
+  const candidates = input.candidates.slice(from - 1, from - 1 + MAX_ATTEMPTS);
+  const first = candidates[0]!;
   const { orderId } = started;
   let { holdId } = started;
   let price = first.price;
@@ -187,10 +199,10 @@ export async function provisionOrder({
       return { ok: false, code: 'PROVIDER_ERROR', message: 'the provider answered too late' };
     } catch (error) {
       if (isDomainError(error) && error.code === 'INSUFFICIENT_BALANCE') {
-        // A dearer candidate is unaffordable; the cheaper ones were tried first.
+        // This candidate is unaffordable; another may not be.
         stoppedByBalance = true;
         lastMessage = error.message;
-        break;
+        continue;
       }
       if (error instanceof ProviderError || isDomainError(error)) {
         const kind = error instanceof ProviderError ? error.kind : 'BAD_REQUEST';

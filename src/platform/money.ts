@@ -51,7 +51,8 @@ export function fromIdrUp(idr: number, idrPerUnit: string | number, dp: number):
 /** A customer's USD limit → IDR: floor for a maximum, ceil for a minimum, so neither is overstepped. */
 export function usdToIdrBound(usd: string, idrPerUsd: number, bound: 'max' | 'min'): number {
   const mode = bound === 'max' ? Big.roundDown : Big.roundUp;
-  return Number(new Big(usd).times(idrPerUsd).round(0, mode).toFixed(0));
+  // Limits beyond any possible price behave as "no limit" and stay exact integers.
+  return Math.min(Number(new Big(usd).times(idrPerUsd).round(0, mode).toFixed(0)), Number.MAX_SAFE_INTEGER);
 }
 
 /** ceil(idr × multiplier) + add: a selling price never undercuts the markup. idr may be a fraction. */

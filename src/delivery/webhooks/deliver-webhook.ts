@@ -19,7 +19,7 @@ export const DISABLED_REASON = 'consecutive_failed_user_endpoint';
 interface DeliveryRow {
   id: number;
   account_id: number;
-  url: string;
+  url: string | null;
   body: string;
   status: string;
   attempts: number;
@@ -36,18 +36,29 @@ export async function deliverWebhook({
   input: { deliveryId: number };
 }): Promise<'delivered' | 'failed' | 'skipped'> {
   const found = await ctx.db.query<DeliveryRow>(
-    `SELECT d.id, d.account_id, d.url, d.body, d.status, d.attempts, a.webhook_secret AS secret,
+    // Always to the account's current URL of that kind: a changed URL takes the pending retries with it.
+    `SELECT d.id, d.account_id, CASE d.kind WHEN 'handler' THEN a.handler_webhook_url ELSE a.webhook_url END AS url,
+            d.body, d.status, d.attempts, a.webhook_secret AS secret,
             a.webhook_disabled_at IS NOT NULL AND d.kind = 'smscode' AS disabled, d.kind
      FROM webhook_deliveries d JOIN accounts a ON a.id = d.account_id WHERE d.id = $1`,
     [input.deliveryId],
   );
   const delivery = found.rows[0];
-  if (delivery?.status !== 'pending' || delivery.disabled) return 'skipped';
+  if (delivery?.status !== 'pending') return 'skipped';
+  if (delivery.disabled || !delivery.url) {
+    // Nowhere to send it now: recorded as failed, so the log shows it and a redelivery can send it later.
+    await ctx.db.query(
+      `UPDATE webhook_deliveries SET status = 'failed', last_error = $2, next_attempt_at = NULL WHERE id = $1`,
+      [delivery.id, delivery.url ? 'webhook disabled' : 'no webhook URL'],
+    );
+    return 'skipped';
+  }
 
   const now = ctx.clock.now();
+  // The handler protocol's webhook has no signature; only SMSCode deliveries are signed.
   const headers = signWebhook({
     body: delivery.body,
-    secret: delivery.secret,
+    secret: delivery.kind === 'smscode' ? delivery.secret : null,
     id: `msg_${delivery.id}`,
     at: now,
   });

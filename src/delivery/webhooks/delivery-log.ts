@@ -41,7 +41,12 @@ export async function listDeliveries({
   const result = await ctx.db.query<DeliveryRecord>(
     `SELECT ${COLUMNS} FROM webhook_deliveries WHERE account_id = $1 AND ($2::text IS NULL OR status = $2)
      ORDER BY id DESC LIMIT $3 OFFSET $4`,
-    [input.accountId, input.status ?? null, limit, Math.max(0, Math.trunc(input.offset ?? 0))],
+    [
+      input.accountId,
+      input.status ?? null,
+      limit,
+      Math.min(2_147_483_647, Math.max(0, Math.trunc(input.offset ?? 0))),
+    ],
   );
   return result.rows;
 }
@@ -56,9 +61,11 @@ export async function redeliver({
 }): Promise<DeliveryRecord> {
   return withTransaction(ctx, async (tx) => {
     const updated = await tx.db.query<DeliveryRecord>(
-      `UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = now(), url = a.webhook_url
+      `UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = now(),
+         url = CASE d.kind WHEN 'handler' THEN a.handler_webhook_url ELSE a.webhook_url END
        FROM accounts a
-       WHERE d.id = $1 AND d.account_id = $2 AND a.id = d.account_id AND a.webhook_url IS NOT NULL
+       WHERE d.id = $1 AND d.account_id = $2 AND a.id = d.account_id
+         AND CASE d.kind WHEN 'handler' THEN a.handler_webhook_url ELSE a.webhook_url END IS NOT NULL
        RETURNING d.id, d.event, d.url, d.status, d.attempts, d.last_status_code AS "lastStatusCode",
          d.last_error AS "lastError", d.next_attempt_at AS "nextAttemptAt", d.created_at AS "createdAt",
          d.delivered_at AS "deliveredAt", d.body`,
@@ -68,7 +75,8 @@ export async function redeliver({
     if (!delivery)
       throw new DomainError('NOT_FOUND', `no delivery ${input.deliveryId} (or no webhook_url set)`);
     await tx.db.query(
-      `UPDATE accounts SET webhook_disabled_at = NULL, webhook_disabled_reason = NULL WHERE id = $1`,
+      `UPDATE accounts SET webhook_disabled_at = NULL, webhook_disabled_reason = NULL, webhook_consecutive_failures = 0
+       WHERE id = $1`,
       [input.accountId],
     );
     await ctx.queue.send(tx, WEBHOOK_QUEUE, { deliveryId: delivery.id });

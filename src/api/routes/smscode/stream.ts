@@ -87,11 +87,14 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       };
       const unsubscribe = ctx.bus.subscribe(accountChannel(accountId), () => void pump());
       const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
-      raw.on('close', () => {
+      const stop = () => {
         closed = true;
         clearInterval(heartbeat);
         unsubscribe();
-      });
+      };
+      raw.on('close', stop);
+      // A client that left while the stream was being set up gets no 'close' any more.
+      if (raw.destroyed || request.raw.destroyed) stop();
       await pump();
     },
   );
