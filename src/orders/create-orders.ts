@@ -35,6 +35,8 @@ export interface CreateOrdersInput {
   maxPrice?: number | undefined;
   minPrice?: number | undefined;
   operatorId?: number | undefined;
+  /** Phone prefixes (digits, with country code) the number must not start with. */
+  excludePrefixes?: string[] | undefined;
   /** Client key; absent = a fresh key per request (no deduplication). */
   idempotencyKey?: string | undefined;
   /** The request as received (surface and raw body): what "the same request" means for the key. */
@@ -60,6 +62,9 @@ function validate(input: CreateOrdersInput): number {
   const quantity = input.quantity ?? 1;
   if ((input.catalogProductId === undefined) === (input.productId === undefined)) {
     throw new DomainError('VALIDATION_ERROR', 'give exactly one of product_id or catalog_product_id');
+  }
+  if (input.excludePrefixes?.some((p) => !/^\d{1,15}$/.test(p))) {
+    throw new DomainError('VALIDATION_ERROR', 'excluded prefixes are digits, with the country code');
   }
   if (!Number.isInteger(quantity) || quantity < 1 || quantity > 100) {
     throw new DomainError('VALIDATION_ERROR', 'quantity must be from 1 to 100');
@@ -139,7 +144,15 @@ async function run(
                 code: 'INSUFFICIENT_BALANCE',
                 message: 'balance is too low for this order',
               } as const)
-            : await provisionOrder({ ctx, input: { accountId: input.accountId, keyId, candidates } });
+            : await provisionOrder({
+                ctx,
+                input: {
+                  accountId: input.accountId,
+                  keyId,
+                  candidates,
+                  excludePrefixes: input.excludePrefixes,
+                },
+              });
           if (outcome.ok) {
             created.push(outcome.order);
             return;

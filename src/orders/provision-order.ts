@@ -133,7 +133,13 @@ export async function provisionOrder({
   input,
 }: {
   ctx: AppContext;
-  input: { accountId: number; keyId: number | null; candidates: Candidate[] };
+  input: {
+    accountId: number;
+    keyId: number | null;
+    candidates: Candidate[];
+    /** Phone prefixes (digits with country code) the number must not start with. */
+    excludePrefixes?: string[] | undefined;
+  };
 }): Promise<ProvisionOutcome> {
   if (input.candidates.length === 0) {
     return { ok: false, code: 'NO_OFFER_AVAILABLE', message: 'no offer matches this request' };
@@ -189,6 +195,7 @@ export async function provisionOrder({
         platformId: candidate.platformId,
         operator: candidate.operatorCode,
         maxCost: candidate.cost,
+        excludePrefixes: input.excludePrefixes,
       });
       if (await activate(ctx, { orderId, candidate, ref: number.ref, phone: number.phone })) {
         return { ok: true, order: await loadOrder({ ctx, input: { orderId } }) };

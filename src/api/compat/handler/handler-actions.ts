@@ -69,6 +69,16 @@ function activationStatus(order: OrderRecord): string {
   return order.smsRevision > 0 ? '3' : '4';
 }
 
+/** phoneException: a CSV of number prefixes (digits with country code) not to be given. */
+function phoneExceptions(value: string | undefined): string[] | undefined {
+  if (!value) return undefined;
+  const prefixes = value.split(',').map((p) => p.trim().replace(/^\+/, ''));
+  if (prefixes.some((p) => !/^\d{1,15}$/.test(p))) {
+    throw new HandlerError('BAD_ACTION', 'phoneException is a comma-separated list of number prefixes');
+  }
+  return prefixes;
+}
+
 async function rent(a: ActionContext & { principal: Principal }) {
   const { ctx, params } = a;
   const snapshot = await ctx.catalogCache.get(ctx);
@@ -108,6 +118,7 @@ async function rent(a: ActionContext & { principal: Principal }) {
       catalogProductId,
       operatorId,
       maxPrice,
+      excludePrefixes: phoneExceptions(params.phoneException),
       fingerprint: { surface: 'handler', nonce: crypto.randomUUID() },
     },
   });
