@@ -135,7 +135,13 @@ export async function storeOffers({
   });
 }
 
-/** Fetches a provider's whole offer list and stores it. Failures are recorded on the provider and rethrown. */
+const SYNC_LOCK_BASE = 727_200; // advisory lock ids 727200+ serialise the syncs of one provider
+
+/**
+ * Fetches a provider's whole offer list and stores it. Failures are recorded on the provider and rethrown.
+ * Syncs of one provider run one at a time across all processes (an advisory lock held from fetch to
+ * store), so an older answer can never overwrite a newer one.
+ */
 export async function syncProviderOffers({
   ctx,
   input,
@@ -143,6 +149,20 @@ export async function syncProviderOffers({
   ctx: AppContext;
   input: { providerId: number };
 }): Promise<SyncSummary> {
+  const lock = await ctx.pool.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [SYNC_LOCK_BASE + input.providerId]);
+    return await syncUnderLock(ctx, input.providerId);
+  } finally {
+    await lock
+      .query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_BASE + input.providerId])
+      .catch(() => undefined);
+    lock.release();
+  }
+}
+
+async function syncUnderLock(ctx: AppContext, providerId: number): Promise<SyncSummary> {
+  const input = { providerId };
   const started = performance.now();
   const provider = await getProvider({ ctx, input: { ref: input.providerId } });
   if (!provider.enabled) throw new DomainError('CONFLICT', `provider ${provider.code} is disabled`);

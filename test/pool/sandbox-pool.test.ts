@@ -143,3 +143,20 @@ describe('the sandbox pool', () => {
     expect(response.json().data.length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('syncs of one provider at the same time', () => {
+  it('run one after the other and leave the newest answer', async () => {
+    const gamma = providerId('gamma');
+    const results = await Promise.all(
+      [1, 2, 3].map(() => syncProviderOffers({ ctx, input: { providerId: gamma } })),
+    );
+    expect(results.every((r) => r.offers > 10_000 && r.offers === results[0]!.offers)).toBe(true);
+    expect(results.map((r) => r.withdrawn)).toEqual([0, 0, 0]);
+    // Every slot carries the same sync time: the last sync wrote them all, nothing interleaved.
+    const times = await ctx.db.query(
+      'SELECT count(DISTINCT synced_at)::int AS n FROM products WHERE provider_id = $1 AND available > 0',
+      [gamma],
+    );
+    expect(times.rows[0].n).toBe(1);
+  });
+});
