@@ -2,7 +2,7 @@
  * What a customer may do with an order now, exactly as the contract defines it. "SMS evidence" is any
  * delivered SMS, with or without a recognised code: it closes cancel and opens finish and resend.
  */
-import type { OrderRecord } from './order.ts';
+import { isOpen, type OrderRecord } from './order.ts';
 
 export interface Capabilities {
   canFinish: boolean;
@@ -22,8 +22,7 @@ type CapabilityInput = Pick<
 
 export function capabilities(order: CapabilityInput, now: Date): Capabilities {
   const evidence = order.smsRevision > 0;
-  const terminal = order.status === 'COMPLETED' || order.status === 'CANCELED' || order.status === 'EXPIRED';
-  const live = order.status === 'ACTIVE' || order.status === 'OTP_RECEIVED';
+  const live = isOpen(order.status);
   const expired = order.expiresAt !== null && now >= order.expiresAt;
   const inCooldown = order.resendAvailableAt !== null && now < order.resendAvailableAt;
   const cancelWindowOpen = order.cancelAvailableAt !== null && now < order.cancelAvailableAt;
@@ -32,7 +31,7 @@ export function capabilities(order: CapabilityInput, now: Date): Capabilities {
   const cancelAvailableAt = !evidence && live && cancelWindowOpen ? order.cancelAvailableAt : null;
   return {
     canFinish: evidence && live,
-    canResend: evidence && live && !terminal && !expired && !inCooldown,
+    canResend: evidence && live && !expired && !inCooldown,
     canCancel,
     canReplace: canCancel,
     // No provider offers re-use of a completed number yet.

@@ -9,6 +9,7 @@ import { withTransaction } from '../platform/db.ts';
 import { recordDeliveryOutcome } from '../providers/delivery-stats.ts';
 import { completeOrder } from './finish-order.ts';
 import { loadOrder } from './load-order.ts';
+import { isOpen } from './order.ts';
 import { recordOrderEvent } from './order-events.ts';
 import { settleProviderAction } from './settle-provider-action.ts';
 
@@ -21,8 +22,7 @@ async function expireOne(
 ): Promise<'expired' | 'completed' | 'skipped'> {
   return withTransaction(ctx, async (tx) => {
     const order = await loadOrder({ ctx: tx, input: { orderId, lock: true } });
-    const open = order.status === 'ACTIVE' || order.status === 'OTP_RECEIVED';
-    if (!open || !order.expiresAt || order.expiresAt > now) return 'skipped';
+    if (!isOpen(order.status) || !order.expiresAt || order.expiresAt > now) return 'skipped';
     if (order.smsRevision > 0) {
       await completeOrder(tx, order.id, now);
       return 'completed';

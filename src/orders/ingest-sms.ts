@@ -13,7 +13,7 @@ import type { AppContext } from '../platform/context.ts';
 import { withTransaction } from '../platform/db.ts';
 import { recordDeliveryOutcome } from '../providers/delivery-stats.ts';
 import { loadOrder } from './load-order.ts';
-import { ORDER_SELECT, type OrderRecord } from './order.ts';
+import { isOpen, ORDER_SELECT, type OrderRecord } from './order.ts';
 import { recordOrderEvent } from './order-events.ts';
 
 export interface IncomingSms {
@@ -54,7 +54,7 @@ export async function ingestSms({
     );
     const order = found.rows[0];
     if (!order) return 'unknown_order';
-    if (order.status !== 'ACTIVE' && order.status !== 'OTP_RECEIVED') return 'closed_order';
+    if (!isOpen(order.status)) return 'closed_order';
 
     const now = ctx.clock.now();
     const receivedAt = input.receivedAt && input.receivedAt <= now ? input.receivedAt : now;

@@ -4,8 +4,10 @@ export const PUBLIC_STATUSES = ['ACTIVE', 'OTP_RECEIVED', 'COMPLETED', 'CANCELED
 export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
 export type OrderStatus = PublicStatus | 'PROVISIONING' | 'FAILED';
 
-export const OPEN_STATUSES: readonly OrderStatus[] = ['ACTIVE', 'OTP_RECEIVED'];
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ['COMPLETED', 'CANCELED', 'EXPIRED'];
+/** Open: the number is rented and may still receive SMS (ACTIVE, OTP_RECEIVED). */
+export function isOpen(status: OrderStatus): boolean {
+  return status === 'ACTIVE' || status === 'OTP_RECEIVED';
+}
 
 export interface OrderRecord {
   id: number;

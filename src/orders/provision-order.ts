@@ -16,7 +16,7 @@ import { placeHold } from '../ledger/place-hold.ts';
 import { voidHold } from '../ledger/resolve-hold.ts';
 import type { AppContext } from '../platform/context.ts';
 import { withTransaction } from '../platform/db.ts';
-import { DomainError, type DomainErrorCode, isDomainError } from '../platform/errors.ts';
+import { type DomainErrorCode, isDomainError } from '../platform/errors.ts';
 import { checkLiveStock } from '../providers/check-live-stock.ts';
 import type { Candidate } from '../providers/find-candidates.ts';
 import { getProvider } from '../providers/list-providers.ts';
@@ -231,8 +231,4 @@ export async function provisionOrder({
   return onlyEmpty
     ? { ok: false, code: 'NO_OFFER_AVAILABLE', message: 'no numbers available for this request' }
     : { ok: false, code: 'PROVIDER_ERROR', message: `no provider could supply a number: ${lastMessage}` };
-}
-
-export function failureError(outcome: Extract<ProvisionOutcome, { ok: false }>): DomainError {
-  return new DomainError(outcome.code, outcome.message);
 }

@@ -9,6 +9,7 @@ import { DomainError } from '../platform/errors.ts';
 import { getProvider } from '../providers/list-providers.ts';
 import { capabilities } from './capabilities.ts';
 import { loadOrder } from './load-order.ts';
+import { isOpen } from './order.ts';
 import { announceOrderChange } from './order-cache.ts';
 
 export async function resendOrder({
@@ -33,7 +34,7 @@ export async function resendOrder({
   }
   return withTransaction(ctx, async (tx) => {
     const locked = await loadOrder({ ctx: tx, input: { orderId: order.id, lock: true } });
-    if (locked.status !== 'ACTIVE' && locked.status !== 'OTP_RECEIVED') {
+    if (!isOpen(locked.status)) {
       throw new DomainError('CONFLICT', 'the order closed meanwhile');
     }
     await tx.db.query(

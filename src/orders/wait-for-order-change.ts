@@ -5,7 +5,7 @@
  */
 import type { AppContext } from '../platform/context.ts';
 import { loadOrder } from './load-order.ts';
-import type { OrderRecord } from './order.ts';
+import { isOpen, type OrderRecord } from './order.ts';
 import { orderChannel } from './order-events.ts';
 
 export const MAX_WAIT_SECONDS = 60;
@@ -24,9 +24,8 @@ export async function waitForOrderChange({
   const unsubscribe = ctx.bus.subscribe(orderChannel(input.orderId), () => wake());
   try {
     const order = await loadOrder({ ctx, input: { orderId: input.orderId, accountId: input.accountId } });
-    const open = order.status === 'ACTIVE' || order.status === 'OTP_RECEIVED';
     const alreadyNewer = input.afterRevision !== undefined && order.smsRevision > input.afterRevision;
-    if (!open || alreadyNewer || input.waitSeconds <= 0) return order;
+    if (!isOpen(order.status) || alreadyNewer || input.waitSeconds <= 0) return order;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.min(input.waitSeconds, MAX_WAIT_SECONDS) * 1000);
