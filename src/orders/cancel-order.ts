@@ -5,17 +5,15 @@
  * the race turns the cancel into CONFLICT instead of a refund.
  */
 import { getBalance } from '../ledger/get-balance.ts';
-import { voidHold } from '../ledger/resolve-hold.ts';
 import type { AppContext } from '../platform/context.ts';
 import { withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
-import { recordDeliveryOutcome } from '../providers/delivery-stats.ts';
 import { getProvider } from '../providers/list-providers.ts';
 import { ProviderError } from '../providers/port.ts';
 import { capabilities } from './capabilities.ts';
 import { loadOrder } from './load-order.ts';
 import type { OrderRecord } from './order.ts';
-import { recordOrderEvent } from './order-events.ts';
+import { lockOrder, transitionOrder } from './order-lifecycle.ts';
 
 export interface CancelResult {
   orderId: number;
@@ -75,26 +73,11 @@ export async function cancelOrder({
   }
 
   return withTransaction(ctx, async (tx) => {
-    const locked = await loadOrder({ ctx: tx, input: { orderId: order.id, lock: true } });
+    const locked = await lockOrder({ ctx: tx, input: { orderId: order.id } });
     if (locked.status !== 'ACTIVE' || locked.smsRevision > 0) {
       throw new DomainError('CONFLICT', 'an SMS arrived before the cancel completed');
     }
-    await voidHold({ ctx: tx, input: { holdId: locked.holdTransferId! } });
-    await tx.db.query(`UPDATE orders SET status = 'CANCELED', canceled_at = $2 WHERE id = $1`, [
-      locked.id,
-      now,
-    ]);
-    const canceled = await loadOrder({ ctx: tx, input: { orderId: locked.id } });
-    await recordOrderEvent({ ctx: tx, input: { order: canceled, event: 'order.canceled', now } });
-    await recordDeliveryOutcome({
-      ctx: tx,
-      input: {
-        providerId: locked.providerId!,
-        countryId: locked.countryId,
-        platformId: locked.platformId,
-        delivered: false,
-      },
-    });
+    await transitionOrder({ ctx: tx, input: { order: locked, move: { kind: 'cancel' } } });
     const balance = await getBalance({ ctx: tx, input: { accountId: input.accountId } });
     return {
       orderId: locked.id,

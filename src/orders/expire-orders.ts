@@ -3,14 +3,10 @@
  * paid, provider told to cancel); with an SMS they COMPLETE (EXPIRED means "no SMS"). Provider-side
  * actions still owed are retried here too.
  */
-import { voidHold } from '../ledger/resolve-hold.ts';
 import type { AppContext } from '../platform/context.ts';
 import { withTransaction } from '../platform/db.ts';
-import { recordDeliveryOutcome } from '../providers/delivery-stats.ts';
-import { completeOrder } from './finish-order.ts';
-import { loadOrder } from './load-order.ts';
 import { isOpen } from './order.ts';
-import { recordOrderEvent } from './order-events.ts';
+import { lockOrder, transitionOrder } from './order-lifecycle.ts';
 import { settleProviderAction } from './settle-provider-action.ts';
 
 const BATCH = 200;
@@ -21,29 +17,12 @@ async function expireOne(
   now: Date,
 ): Promise<'expired' | 'completed' | 'skipped'> {
   return withTransaction(ctx, async (tx) => {
-    const order = await loadOrder({ ctx: tx, input: { orderId, lock: true } });
+    const order = await lockOrder({ ctx: tx, input: { orderId, includeHidden: true } });
     if (!isOpen(order.status) || !order.expiresAt || order.expiresAt > now) return 'skipped';
-    if (order.smsRevision > 0) {
-      await completeOrder(tx, order.id, now);
-      return 'completed';
-    }
-    await voidHold({ ctx: tx, input: { holdId: order.holdTransferId! } });
-    await tx.db.query(
-      `UPDATE orders SET status = 'EXPIRED', failed_reason = 'NoSms', provider_action = 'cancel' WHERE id = $1`,
-      [order.id],
-    );
-    const expired = await loadOrder({ ctx: tx, input: { orderId: order.id } });
-    await recordOrderEvent({ ctx: tx, input: { order: expired, event: 'order.expired', now } });
-    await recordDeliveryOutcome({
-      ctx: tx,
-      input: {
-        providerId: order.providerId!,
-        countryId: order.countryId,
-        platformId: order.platformId,
-        delivered: false,
-      },
-    });
-    return 'expired';
+    // EXPIRED means "no SMS": an order with one completes instead.
+    const kind = order.smsRevision > 0 ? 'complete' : 'expire';
+    await transitionOrder({ ctx: tx, input: { order, move: { kind } } });
+    return kind === 'complete' ? 'completed' : 'expired';
   });
 }
 

@@ -9,7 +9,20 @@ import type { OrderRecord } from './order.ts';
 import { announceOrderChange } from './order-cache.ts';
 import { type OrderView, orderView } from './order-view.ts';
 
-export type OrderEvent = 'order.otp_received' | 'order.completed' | 'order.expired' | 'order.canceled';
+/** The contract's webhook events: a closed set (its SDKs reject any other name). */
+export const WEBHOOK_EVENTS = [
+  'order.otp_received',
+  'order.completed',
+  'order.expired',
+  'order.canceled',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+/** Every event an order writes; activation and resend reach streams and long-polls, not webhooks. */
+export type OrderEvent = WebhookEvent | 'order.activated' | 'order.resend_requested';
+
+function isWebhookEvent(event: OrderEvent): event is WebhookEvent {
+  return (WEBHOOK_EVENTS as readonly string[]).includes(event);
+}
 
 export interface OrderEventData {
   order_id: number;
@@ -76,25 +89,26 @@ export async function recordOrderEvent({
     [input.order.accountId, input.order.id, input.event, JSON.stringify(payload), input.now],
   );
   const eventId = inserted.rows[0]!.id;
-  await enqueueWebhook({
-    ctx,
-    input: {
-      accountId: input.order.accountId,
-      orderEventId: eventId,
-      body: { event: input.event, timestamp: input.now.toISOString(), data: payload },
-      handlerBody:
-        input.event === 'order.otp_received'
-          ? {
-              activationId: input.order.id,
-              service: input.order.handlerCode,
-              text: input.smsText ?? input.order.otpMessage ?? '',
-              code: (input.order.otpCode ?? '').replaceAll(':', ''),
-              country: input.order.countryId,
-              receivedAt: input.now.toISOString().slice(0, 19).replace('T', ' '),
-            }
-          : undefined,
-    },
-  });
+  if (isWebhookEvent(input.event))
+    await enqueueWebhook({
+      ctx,
+      input: {
+        accountId: input.order.accountId,
+        orderEventId: eventId,
+        body: { event: input.event, timestamp: input.now.toISOString(), data: payload },
+        handlerBody:
+          input.event === 'order.otp_received'
+            ? {
+                activationId: input.order.id,
+                service: input.order.handlerCode,
+                text: input.smsText ?? input.order.otpMessage ?? '',
+                code: (input.order.otpCode ?? '').replaceAll(':', ''),
+                country: input.order.countryId,
+                receivedAt: input.now.toISOString().slice(0, 19).replace('T', ' '),
+              }
+            : undefined,
+      },
+    });
   announceOrderChange(ctx, input.order.id);
   onCommit(ctx, async () => {
     await ctx.bus.publish(accountChannel(input.order.accountId), String(eventId));

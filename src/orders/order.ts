@@ -44,8 +44,8 @@ export interface OrderRecord {
   providerAction: 'finish' | 'cancel' | null;
 }
 
-/** Everything an order read needs, names included, in one query. */
-export const ORDER_SELECT = `SELECT o.id, o.account_id AS "accountId", o.catalog_product_id AS "catalogProductId",
+/** Every column an order read needs, names included; `o` is the orders row (a table or an UPDATE's result). */
+export const ORDER_COLUMNS = `o.id, o.account_id AS "accountId", o.catalog_product_id AS "catalogProductId",
     o.product_id AS "productId", o.provider_id AS "providerId", o.provider_ref AS "providerRef",
     o.operator_id AS "operatorId", coalesce(op.name, op.code) AS "operatorName",
     cp.country_id AS "countryId", c.name AS "countryName", cp.platform_id AS "platformId",
@@ -55,9 +55,14 @@ export const ORDER_SELECT = `SELECT o.id, o.account_id AS "accountId", o.catalog
     o.sms_revision AS "smsRevision", o.resend_count AS "resendCount", o.created_at AS "createdAt",
     o.activated_at AS "activatedAt", o.expires_at AS "expiresAt", o.cancel_available_at AS "cancelAvailableAt",
     o.resend_available_at AS "resendAvailableAt", o.canceled_at AS "canceledAt", o.completed_at AS "completedAt",
-    o.provider_action AS "providerAction"
-  FROM orders o
-  JOIN catalog_products cp ON cp.id = o.catalog_product_id
+    o.provider_action AS "providerAction"`;
+
+export const ORDER_JOINS = `JOIN catalog_products cp ON cp.id = o.catalog_product_id
   JOIN countries c ON c.id = cp.country_id
   JOIN platforms pl ON pl.id = cp.platform_id
   LEFT JOIN operators op ON op.id = o.operator_id`;
+
+/** Everything an order read needs, names included, in one query. */
+export const ORDER_SELECT = `SELECT ${ORDER_COLUMNS}
+  FROM orders o
+  ${ORDER_JOINS}`;

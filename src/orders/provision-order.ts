@@ -15,14 +15,14 @@
 import { placeHold } from '../ledger/place-hold.ts';
 import { voidHold } from '../ledger/resolve-hold.ts';
 import type { AppContext } from '../platform/context.ts';
-import { withTransaction } from '../platform/db.ts';
+import { pgConstraint, withTransaction } from '../platform/db.ts';
 import { type DomainErrorCode, isDomainError } from '../platform/errors.ts';
 import { checkLiveStock } from '../providers/check-live-stock.ts';
 import type { Candidate } from '../providers/find-candidates.ts';
 import { getProvider } from '../providers/list-providers.ts';
 import { ProviderError, type ProviderErrorKind } from '../providers/port.ts';
-import { loadOrder } from './load-order.ts';
 import type { OrderRecord } from './order.ts';
+import { canMove, lockOrder, transitionOrder } from './order-lifecycle.ts';
 
 export type ProvisionOutcome =
   | { ok: true; order: OrderRecord }
@@ -82,48 +82,57 @@ async function repriceHold(
   });
 }
 
+/** Tx 2: the order becomes ACTIVE with its number; null when the reconciler released it meanwhile. */
 async function activate(
   ctx: AppContext,
   input: { orderId: number; candidate: Candidate; ref: string; phone: string },
-): Promise<boolean> {
-  const now = ctx.clock.now();
-  const { ttlSeconds, minCancelSeconds } = ctx.config.orders;
-  const updated = await ctx.db.query(
-    `UPDATE orders SET status = 'ACTIVE', provider_id = $2, provider_ref = $3, phone = $4, product_id = $5,
-       operator_id = $6, cost_idr = $7, activated_at = $8::timestamptz,
-       expires_at = $8::timestamptz + make_interval(secs => $9), cancel_available_at = $8::timestamptz + make_interval(secs => $10)
-     WHERE id = $1 AND status = 'PROVISIONING'`,
-    [
-      input.orderId,
-      input.candidate.providerId,
-      input.ref,
-      input.phone,
-      input.candidate.productId,
-      input.candidate.operatorId,
-      input.candidate.costIdr,
-      now,
-      ttlSeconds,
-      minCancelSeconds,
-    ],
-  );
-  return updated.rowCount === 1;
+): Promise<OrderRecord | null> {
+  return withTransaction(ctx, async (tx) => {
+    const order = await lockOrder({ ctx: tx, input: { orderId: input.orderId, includeHidden: true } });
+    if (!canMove(order, 'activate')) return null;
+    try {
+      return await transitionOrder({
+        ctx: tx,
+        input: {
+          order,
+          move: {
+            kind: 'activate',
+            providerId: input.candidate.providerId,
+            providerRef: input.ref,
+            phone: input.phone,
+            productId: input.candidate.productId,
+            operatorId: input.candidate.operatorId,
+            costIdr: input.candidate.costIdr,
+          },
+        },
+      });
+    } catch (error) {
+      // The provider handed out an activation id that an open order still holds: it has forgotten that
+      // activation (providers recycle ids), and this answer cannot be trusted either.
+      if (pgConstraint(error) === 'orders_open_provider_ref_key') {
+        throw new ProviderError(
+          'BAD_REQUEST',
+          `the provider re-issued activation ${input.ref} of an open order`,
+        );
+      }
+      throw error;
+    }
+  });
 }
 
-async function fail(
-  ctx: AppContext,
-  input: { orderId: number; holdId: number; reason: string },
-): Promise<void> {
-  await withTransaction(ctx, async (tx) => {
-    const locked = await tx.db.query(
-      `SELECT 1 FROM orders WHERE id = $1 AND status = 'PROVISIONING' FOR UPDATE`,
-      [input.orderId],
-    );
-    if (locked.rowCount === 0) return; // the reconciler got there first
-    await voidHold({ ctx: tx, input: { holdId: input.holdId } });
-    await tx.db.query(`UPDATE orders SET status = 'FAILED', failed_reason = $2 WHERE id = $1`, [
-      input.orderId,
-      input.reason,
-    ]);
+/** Every candidate failed (or the run broke): the hold is released and the order is FAILED, unseen. */
+export async function failProvisioning({
+  ctx,
+  input,
+}: {
+  ctx: AppContext;
+  input: { orderId: number; reason: string };
+}): Promise<boolean> {
+  return withTransaction(ctx, async (tx) => {
+    const order = await lockOrder({ ctx: tx, input: { orderId: input.orderId, includeHidden: true } });
+    if (!canMove(order, 'fail')) return false; // the reconciler (or another run) got there first
+    await transitionOrder({ ctx: tx, input: { order, move: { kind: 'fail', reason: input.reason } } });
+    return true;
   });
 }
 
@@ -197,9 +206,16 @@ export async function provisionOrder({
         maxCost: candidate.cost,
         excludePrefixes: input.excludePrefixes,
       });
-      if (await activate(ctx, { orderId, candidate, ref: number.ref, phone: number.phone })) {
-        return { ok: true, order: await loadOrder({ ctx, input: { orderId } }) };
+      let active: OrderRecord | null;
+      try {
+        active = await activate(ctx, { orderId, candidate, ref: number.ref, phone: number.phone });
+      } catch (error) {
+        // Whatever failed after the provider handed out a number, the number goes back (if this cancel
+        // fails too, the upstream sweep cancels it: no open order owns it).
+        await adapter.cancel(number.ref).catch(() => undefined);
+        throw error;
       }
+      if (active) return { ok: true, order: active };
       // The reconciler gave up on this order while the provider was answering: give the number back.
       log.warn('order was reconciled during provisioning; releasing the number');
       await adapter.cancel(number.ref).catch(() => undefined);
@@ -219,13 +235,16 @@ export async function provisionOrder({
         continue;
       }
       // Unexpected (database gone, a bug): release the money now if we can, then let it surface.
-      await fail(ctx, { orderId, holdId, reason: 'InternalError' }).catch(() => undefined);
+      await failProvisioning({ ctx, input: { orderId, reason: 'InternalError' } }).catch(() => undefined);
       throw error;
     }
   }
 
   const onlyEmpty = kinds.length > 0 && kinds.every((k) => k === 'NO_NUMBERS');
-  await fail(ctx, { orderId, holdId, reason: REASON[kinds.at(-1) ?? 'NO_NUMBERS'] ?? 'ProviderError' });
+  await failProvisioning({
+    ctx,
+    input: { orderId, reason: REASON[kinds.at(-1) ?? 'NO_NUMBERS'] ?? 'ProviderError' },
+  });
   if (stoppedByBalance && kinds.length === 0)
     return { ok: false, code: 'INSUFFICIENT_BALANCE', message: lastMessage };
   return onlyEmpty

@@ -5,34 +5,20 @@
  */
 
 import { LOCK_SECONDS } from '../idempotency/idempotency-key.ts';
-import { voidHold } from '../ledger/resolve-hold.ts';
 import type { AppContext } from '../platform/context.ts';
-import type { DbContext } from '../platform/db.ts';
-import { withTransaction } from '../platform/db.ts';
+import { failProvisioning } from './provision-order.ts';
 
 /** Older than any live provisioning run can be (see the idempotency lock). */
 export const STUCK_AFTER_SECONDS = LOCK_SECONDS + 60;
 
-export async function releaseProvisioningOrder({
+export function releaseProvisioningOrder({
   ctx,
   input,
 }: {
-  ctx: DbContext;
+  ctx: AppContext;
   input: { orderId: number };
 }): Promise<boolean> {
-  return withTransaction(ctx, async (tx) => {
-    const order = await tx.db.query<{ hold_transfer_id: number | null }>(
-      `SELECT hold_transfer_id FROM orders WHERE id = $1 AND status = 'PROVISIONING' FOR UPDATE`,
-      [input.orderId],
-    );
-    const row = order.rows[0];
-    if (!row) return false;
-    if (row.hold_transfer_id !== null) await voidHold({ ctx: tx, input: { holdId: row.hold_transfer_id } });
-    await tx.db.query(`UPDATE orders SET status = 'FAILED', failed_reason = 'Interrupted' WHERE id = $1`, [
-      input.orderId,
-    ]);
-    return true;
-  });
+  return failProvisioning({ ctx, input: { orderId: input.orderId, reason: 'Interrupted' } });
 }
 
 export async function reconcileProvisioning({ ctx }: { ctx: AppContext }): Promise<number> {

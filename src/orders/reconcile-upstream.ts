@@ -16,7 +16,10 @@ export async function reconcileUpstream({ ctx }: { ctx: AppContext }): Promise<{
       const adapter = await ctx.upstreams.adapterFor(ctx, provider);
       const open = (await adapter.listActive()).map((s) => s.ref);
       const owned = await ctx.db.query<{ provider_ref: string }>(
-        `SELECT provider_ref FROM orders WHERE provider_id = $1 AND provider_ref = ANY($2)`,
+        // Owned: an open order holds it, or a closed one still owes the provider its finish or cancel.
+        // A reference only closed orders carried, and none owes, was re-issued by the provider.
+        `SELECT provider_ref FROM orders WHERE provider_id = $1 AND provider_ref = ANY($2)
+           AND (status IN ('ACTIVE', 'OTP_RECEIVED') OR provider_action IS NOT NULL)`,
         [provider.id, open],
       );
       const ownedRefs = new Set(owned.rows.map((r) => r.provider_ref));

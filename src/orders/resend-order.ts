@@ -9,8 +9,7 @@ import { DomainError } from '../platform/errors.ts';
 import { getProvider } from '../providers/list-providers.ts';
 import { capabilities } from './capabilities.ts';
 import { loadOrder } from './load-order.ts';
-import { isOpen } from './order.ts';
-import { announceOrderChange } from './order-cache.ts';
+import { canMove, lockOrder, transitionOrder } from './order-lifecycle.ts';
 
 export async function resendOrder({
   ctx,
@@ -33,16 +32,9 @@ export async function resendOrder({
     throw new DomainError('CONFLICT', `the provider refused another SMS: ${(error as Error).message}`);
   }
   return withTransaction(ctx, async (tx) => {
-    const locked = await loadOrder({ ctx: tx, input: { orderId: order.id, lock: true } });
-    if (!isOpen(locked.status)) {
-      throw new DomainError('CONFLICT', 'the order closed meanwhile');
-    }
-    await tx.db.query(
-      `UPDATE orders SET status = 'ACTIVE', resend_count = resend_count + 1,
-         resend_available_at = $2::timestamptz + make_interval(secs => $3) WHERE id = $1`,
-      [locked.id, now, ctx.config.orders.resendCooldownSeconds],
-    );
-    announceOrderChange(tx, locked.id);
+    const locked = await lockOrder({ ctx: tx, input: { orderId: order.id } });
+    if (!canMove(locked, 'resend')) throw new DomainError('CONFLICT', 'the order closed meanwhile');
+    await transitionOrder({ ctx: tx, input: { order: locked, move: { kind: 'resend' } } });
     return { orderId: locked.id, status: 'ACTIVE', resent: true };
   });
 }

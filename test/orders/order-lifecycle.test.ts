@@ -149,10 +149,15 @@ describe('an order from create to completion on /v1', () => {
       'SELECT event, payload FROM order_events WHERE order_id = $1 ORDER BY id',
       [item.id],
     );
-    expect(events.rows.map((e) => e.event)).toEqual(['order.otp_received', 'order.completed']);
-    expect(Object.keys(events.rows[0].payload)).toHaveLength(19);
-    expect(events.rows[0].payload).toMatchObject({ order_id: item.id, otp_code: '482913', sms_revision: 1 });
-    expect(events.rows[1].payload.sms_revision).toBeNull();
+    expect(events.rows.map((e) => e.event)).toEqual([
+      'order.activated',
+      'order.otp_received',
+      'order.completed',
+    ]);
+    for (const event of events.rows) expect(Object.keys(event.payload)).toHaveLength(19);
+    expect(events.rows[0].payload).toMatchObject({ order_id: item.id, otp_code: null, sms_revision: null });
+    expect(events.rows[1].payload).toMatchObject({ order_id: item.id, otp_code: '482913', sms_revision: 1 });
+    expect(events.rows[2].payload.sms_revision).toBeNull();
   });
 
   it('refuses a reused key with another body, and a malformed key', async () => {
@@ -224,6 +229,16 @@ describe('an order from create to completion on /v1', () => {
       sms_revision: 2,
     });
     expect(await me.balance()).toBe(1_000_000 - item.amount);
+    const events = await world.ctx.db.query<{ event: string }>(
+      'SELECT event FROM order_events WHERE order_id = $1 ORDER BY id',
+      [item.id],
+    );
+    expect(events.rows.map((e) => e.event)).toEqual([
+      'order.activated',
+      'order.otp_received',
+      'order.resend_requested',
+      'order.otp_received',
+    ]);
   });
 
   it('cancels only after the window, refunding in full', async () => {
