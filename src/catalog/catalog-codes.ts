@@ -1,7 +1,23 @@
 import { readFileSync } from 'node:fs';
 import type { DbContext } from '../platform/db.ts';
-import type { CatalogCodes } from '../providers/port.ts';
 import type { SeedCountry, SeedPlatform } from './seed-types.ts';
+
+/** How adapters translate between provider codes and numpool's catalog ids. */
+export interface CatalogCodes {
+  /** SMS-Activate country id → numpool country id (identical numbering; membership = known). */
+  countryIds: ReadonlySet<number>;
+  /** 5SIM country slug ↔ numpool country id. */
+  countryBySlug: ReadonlyMap<string, number>;
+  slugByCountry: ReadonlyMap<number, string>;
+  /** Handler service code ↔ numpool platform id. */
+  platformByHandlerCode: ReadonlyMap<string, number>;
+  handlerCodeByPlatform: ReadonlyMap<number, string>;
+  /** Platform slug (also the 5SIM product name) ↔ numpool platform id. */
+  platformBySlug: ReadonlyMap<string, number>;
+  slugByPlatform: ReadonlyMap<number, string>;
+  /** Dial code per country id (to normalise phones). */
+  dialCodeByCountry: ReadonlyMap<number, string>;
+}
 
 export interface CodeRows {
   countries: Array<Pick<SeedCountry, 'id' | 'fivesim' | 'dial_code'>>;

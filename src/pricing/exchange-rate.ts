@@ -1,7 +1,6 @@
-import type { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { DbContext } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
-import { listFxRates } from './fx-rates.ts';
+import { listFxRates, type RateSnapshot } from './fx-rates.ts';
 
 export interface ExchangeRate {
   pair: string;
@@ -42,7 +41,7 @@ export async function getExchangeRate({
 export async function getUsdRate({
   ctx,
 }: {
-  ctx: DbContext & { catalogCache?: CatalogCache };
+  ctx: DbContext & { catalogCache?: RateSnapshot };
 }): Promise<{ rate: number; asOf: Date }> {
   const rates = ctx.catalogCache ? (await ctx.catalogCache.get(ctx)).fx : await listFxRates({ ctx });
   const usd = rates.find((r) => r.currency === 'USD');

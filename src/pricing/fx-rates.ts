@@ -2,10 +2,9 @@
  * Exchange rates: IDR per unit of USD, RUB (and IDR = 1). Provider costs convert at sync time; USD prices on
  * /v2 and the handler API are projections at the USD rate.
  */
-import type { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { DbContext } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
-import type { ProviderCurrency } from '../providers/port.ts';
+import type { ProviderCurrency } from './currency.ts';
 
 export interface FxRate {
   currency: ProviderCurrency;
@@ -13,6 +12,15 @@ export interface FxRate {
   idrPerUnit: string;
   source: 'config' | 'admin';
   updatedAt: Date;
+}
+
+/**
+ * What pricing needs of a snapshot that carries the rates (the catalog's): its rates, and a way to drop it
+ * when a rate changes. Declared here so pricing depends on no other domain.
+ */
+export interface RateSnapshot {
+  get(ctx: DbContext): Promise<{ fx: FxRate[] }>;
+  invalidate(): Promise<void>;
 }
 
 export async function listFxRates({ ctx }: { ctx: DbContext }): Promise<FxRate[]> {
@@ -41,7 +49,7 @@ export async function setFxRate({
   ctx,
   input,
 }: {
-  ctx: DbContext & { catalogCache?: CatalogCache };
+  ctx: DbContext & { catalogCache?: RateSnapshot };
   input: { currency: ProviderCurrency; idrPerUnit: number };
 }): Promise<FxRate> {
   if (input.currency === 'IDR') throw new DomainError('VALIDATION_ERROR', 'the IDR rate is always 1');

@@ -7,6 +7,8 @@
  * kind tells the router what to do (next candidate, open the circuit, give up). A call that timed out
  * after sending may still have taken effect upstream (kind TIMEOUT): callers must treat it as unknown.
  */
+import type { CatalogCodes } from '../catalog/catalog-codes.ts';
+import type { ProviderCurrency } from '../pricing/currency.ts';
 
 export const PROVIDER_ERROR_KINDS = [
   /** No number available for this request (try another provider). */
@@ -54,8 +56,7 @@ export function isHealthFailure(kind: ProviderErrorKind): boolean {
   return kind === 'TIMEOUT' || kind === 'UNAVAILABLE' || kind === 'PROTOCOL';
 }
 
-/** Currencies providers price in. Converted to integer IDR at sync time. */
-export type ProviderCurrency = 'USD' | 'RUB' | 'IDR';
+export type { CatalogCodes, ProviderCurrency };
 
 /** One offer: numpool's country × platform (× operator) at a provider cost with a stock count. */
 export interface ProviderOffer {
@@ -138,23 +139,6 @@ export interface ProviderAdapter {
   requestAnotherSms(ref: string): Promise<void>;
   finish(ref: string): Promise<void>;
   cancel(ref: string): Promise<void>;
-}
-
-/** How adapters translate between provider codes and numpool's catalog ids. */
-export interface CatalogCodes {
-  /** SMS-Activate country id → numpool country id (identical numbering; membership = known). */
-  countryIds: ReadonlySet<number>;
-  /** 5SIM country slug ↔ numpool country id. */
-  countryBySlug: ReadonlyMap<string, number>;
-  slugByCountry: ReadonlyMap<number, string>;
-  /** Handler service code ↔ numpool platform id. */
-  platformByHandlerCode: ReadonlyMap<string, number>;
-  handlerCodeByPlatform: ReadonlyMap<number, string>;
-  /** Platform slug (also the 5SIM product name) ↔ numpool platform id. */
-  platformBySlug: ReadonlyMap<string, number>;
-  slugByPlatform: ReadonlyMap<number, string>;
-  /** Dial code per country id (to normalise phones). */
-  dialCodeByCountry: ReadonlyMap<number, string>;
 }
 
 export interface AdapterOptions {

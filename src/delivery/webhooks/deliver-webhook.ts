@@ -6,12 +6,13 @@
  *
  * At least once: the attempt is recorded after the POST, so a worker killed in between sends again.
  */
-import { WEBHOOK_QUEUE } from '../../jobs/queues.ts';
+
 import type { AppContext } from '../../platform/context.ts';
 import { withTransaction } from '../../platform/db.ts';
 import { postWebhook } from './post-webhook.ts';
 import { nextRetryDelayMs } from './retry-schedule.ts';
 import { signWebhook } from './signatures.ts';
+import { WEBHOOK_QUEUE } from './webhook-queue.ts';
 
 export const DISABLE_AFTER_FAILURES = 10;
 export const DISABLED_REASON = 'consecutive_failed_user_endpoint';

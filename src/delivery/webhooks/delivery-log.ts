@@ -1,9 +1,10 @@
 /** The delivery log per account (numpool's own extension), and manual redelivery. */
-import { WEBHOOK_QUEUE } from '../../jobs/queues.ts';
+
 import type { AppContext } from '../../platform/context.ts';
 import type { DbContext } from '../../platform/db.ts';
 import { withTransaction } from '../../platform/db.ts';
 import { DomainError } from '../../platform/errors.ts';
+import { WEBHOOK_QUEUE } from './webhook-queue.ts';
 
 export interface DeliveryRecord {
   id: number;

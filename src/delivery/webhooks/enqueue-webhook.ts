@@ -3,8 +3,9 @@
  * serialised once, so every attempt sends and signs the same bytes) and one queued job — if the account
  * has an enabled webhook. Nothing is sent from here.
  */
-import { WEBHOOK_QUEUE } from '../../jobs/queues.ts';
+
 import type { AppContext } from '../../platform/context.ts';
+import { WEBHOOK_QUEUE } from './webhook-queue.ts';
 
 export interface WebhookEventBody {
   event: string;

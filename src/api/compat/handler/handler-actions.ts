@@ -3,10 +3,10 @@
  * IDR and back, order states to the protocol's status words. No business rule lives here.
  */
 import type { Principal } from '../../../accounts/authenticate-api-key.ts';
+import { cheapestOffers } from '../../../catalog/cheapest-offers.ts';
 import { findCatalogProductId, findCountry, findOperatorId } from '../../../catalog/find-catalog-entry.ts';
 import { listCountries } from '../../../catalog/list-countries.ts';
 import { listServices } from '../../../catalog/list-services.ts';
-import { handlerOffers } from '../../../handler/handler-catalog.ts';
 import { getBalance } from '../../../ledger/get-balance.ts';
 import { cancelOrder } from '../../../orders/cancel-order.ts';
 import { createOrders } from '../../../orders/create-orders.ts';
@@ -95,7 +95,7 @@ async function rent(a: ActionContext & { principal: Principal }) {
   if (maxText !== undefined && maxText !== '') {
     if (!isDecimalString(maxText)) throw new HandlerError('WRONG_MAX_PRICE', 'maxPrice is not a price', '0');
     maxPrice = usdToIdrBound(maxText, usdRate, 'max');
-    const offers = await handlerOffers({ ctx, input: { countryId: country.id, serviceCode: service } });
+    const offers = await cheapestOffers({ ctx, input: { countryId: country.id, serviceCode: service } });
     const cheapest = Math.min(...offers.map((o) => o.price));
     if (Number.isFinite(cheapest) && maxPrice < cheapest) {
       throw new HandlerError('WRONG_MAX_PRICE', 'maxPrice is below every offer', usdPrice(cheapest, usdRate));
@@ -297,7 +297,7 @@ export const ACTIONS: Record<string, Action> = {
         string,
         Record<string, { cost: number; count: number; physicalCount: number }>
       > = {};
-      for (const offer of await handlerOffers({ ctx, input: { countryId, serviceCode: params.service } })) {
+      for (const offer of await cheapestOffers({ ctx, input: { countryId, serviceCode: params.service } })) {
         prices[offer.countryId] ??= {};
         prices[offer.countryId]![offer.serviceCode] = {
           cost: Number(usdPrice(offer.price, usdRate)),
@@ -312,7 +312,7 @@ export const ACTIONS: Record<string, Action> = {
     run: async ({ ctx, params }) => {
       const countryId = params.country === undefined ? 0 : (intParam(params.country) ?? -1);
       const counts: Record<string, string> = {};
-      for (const offer of await handlerOffers({ ctx, input: { countryId } })) {
+      for (const offer of await cheapestOffers({ ctx, input: { countryId } })) {
         counts[`${offer.serviceCode}_0`] = String(offer.count);
       }
       return { json: counts };
@@ -325,7 +325,7 @@ export const ACTIONS: Record<string, Action> = {
       if (!snapshot.platformByHandlerCode.has(service))
         throw new HandlerError('BAD_SERVICE', `unknown service ${service}`);
       const usdRate = await rate(ctx);
-      const offers = (await handlerOffers({ ctx, input: { serviceCode: service } })).sort(
+      const offers = (await cheapestOffers({ ctx, input: { serviceCode: service } })).sort(
         (x, y) => y.count - x.count,
       );
       return {

@@ -1,10 +1,10 @@
 /**
- * The pooled catalog as the handler protocol sees it: per country and service code, the cheapest in-stock
- * offer and the total stock — read from the in-memory catalog snapshot.
+ * The pooled catalog summarised per country × platform: the cheapest in-stock offer and the total stock
+ * (what the handler protocol's price and count lists show) — read from the in-memory catalog snapshot.
  */
 import type { AppContext } from '../platform/context.ts';
 
-export interface HandlerOffer {
+export interface OfferSummary {
   countryId: number;
   platformId: number;
   serviceCode: string;
@@ -13,13 +13,13 @@ export interface HandlerOffer {
   count: number;
 }
 
-export async function handlerOffers({
+export async function cheapestOffers({
   ctx,
   input,
 }: {
   ctx: AppContext;
   input: { countryId?: number | undefined; serviceCode?: string | undefined };
-}): Promise<HandlerOffer[]> {
+}): Promise<OfferSummary[]> {
   const snapshot = await ctx.catalogCache.get(ctx);
   const platformId =
     input.serviceCode === undefined ? undefined : snapshot.platformByHandlerCode.get(input.serviceCode);
@@ -32,7 +32,7 @@ export async function handlerOffers({
         : platformId !== undefined
           ? (snapshot.byPlatform.get(platformId) ?? [])
           : snapshot.products;
-  const offers = new Map<string, HandlerOffer>();
+  const offers = new Map<string, OfferSummary>();
   for (const row of rows) {
     const key = `${row.countryId}:${row.platformId}`;
     const offer = offers.get(key);
