@@ -96,15 +96,15 @@ export async function recordOrderEvent({
         accountId: input.order.accountId,
         orderEventId: eventId,
         body: { event: input.event, timestamp: input.now.toISOString(), data: payload },
-        handlerBody:
+        sms:
           input.event === 'order.otp_received'
             ? {
-                activationId: input.order.id,
-                service: input.order.handlerCode,
+                orderId: input.order.id,
+                serviceCode: input.order.handlerCode,
                 text: input.smsText ?? input.order.otpMessage ?? '',
-                code: (input.order.otpCode ?? '').replaceAll(':', ''),
-                country: input.order.countryId,
-                receivedAt: input.now.toISOString().slice(0, 19).replace('T', ' '),
+                code: input.order.otpCode,
+                countryId: input.order.countryId,
+                receivedAt: input.now,
               }
             : undefined,
       },

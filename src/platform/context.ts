@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import type { ApiKeyCache } from '../accounts/authenticate-api-key.ts';
 import type { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { Config } from '../config.ts';
+import type { WebhookFormats } from '../delivery/webhooks/enqueue-webhook.ts';
 import type { OrderCache } from '../orders/order-cache.ts';
 import type { ProviderRuntime } from '../providers/provider-runtime.ts';
 import type { EventBus } from './bus.ts';
@@ -31,4 +32,5 @@ export interface AppContext extends DbContext {
   queue: JobQueue;
   rateLimits: RateLimits;
   orderCache: OrderCache;
+  webhookFormats: WebhookFormats;
 }

@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
 import { createApiKeyCache } from '../accounts/authenticate-api-key.ts';
+import { WEBHOOK_FORMATS } from '../api/compat/handler/handler-webhook.ts';
 import { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { Config } from '../config.ts';
 import { OrderCache } from '../orders/order-cache.ts';
@@ -46,5 +47,6 @@ export function createContext(parts: ContextParts): AppContext {
     queue: parts.queue,
     rateLimits: new RateLimits(parts.redis),
     orderCache: new OrderCache(parts.bus),
+    webhookFormats: WEBHOOK_FORMATS,
   };
 }

@@ -1,12 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import {
-  eventBody,
-  latestEventId,
-  STRAGGLER_WINDOW,
-  UNSENT_BATCH,
-  unsentEvents,
-} from '../../../delivery/stream/account-events.ts';
+import { eventBody, latestEventId } from '../../../delivery/stream/account-events.ts';
+import { followAccountEvents } from '../../../delivery/stream/follow-account-events.ts';
 import { accountChannel } from '../../../orders/order-events.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';
@@ -33,13 +28,11 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     async (request, reply) => {
       const { accountId } = principalOf(request);
       const header = request.headers['last-event-id'];
-      const resumeFrom = Number(Array.isArray(header) ? header[0] : header);
-      let lastId =
-        Number.isSafeInteger(resumeFrom) && resumeFrom >= 0
-          ? resumeFrom
+      const fromHeader = Number(Array.isArray(header) ? header[0] : header);
+      const resumeFrom =
+        Number.isSafeInteger(fromHeader) && fromHeader >= 0
+          ? fromHeader
           : (request.query.last_event_id ?? (await latestEventId({ ctx, input: { accountId } })));
-
-      const floor = lastId;
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -51,51 +44,26 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       });
       raw.write(': connected\n\n');
 
-      let closed = false;
-      let pumping = false;
-      let again = false;
-      // Ids sent recently, so late-committing events can be found without sending anything twice.
-      const sent = new Map<number, number>();
-      const pump = async () => {
-        if (pumping) {
-          again = true;
-          return;
-        }
-        pumping = true;
-        try {
-          do {
-            again = false;
-            const events = await unsentEvents({
-              ctx,
-              input: { accountId, afterId: lastId, floor, sent: new Set(sent.keys()) },
-            });
-            const now = Date.now();
-            for (const event of events) {
-              if (closed) break;
-              raw.write(`id: ${event.id}\nevent: ${event.event}\ndata: ${eventBody(event)}\n\n`);
-              sent.set(event.id, now);
-              lastId = Math.max(lastId, event.id);
-            }
-            for (const [id, at] of sent) if (now - at > 2 * STRAGGLER_WINDOW.seconds * 1000) sent.delete(id);
-            if (events.length >= UNSENT_BATCH) again = true;
-          } while (again && !closed);
-        } catch (error) {
-          request.log.warn({ err: error }, 'stream read failed');
-        } finally {
-          pumping = false;
-        }
-      };
-      const unsubscribe = ctx.bus.subscribe(accountChannel(accountId), () => void pump());
+      const follower = followAccountEvents({
+        ctx,
+        input: {
+          accountId,
+          resumeFrom,
+          sink: (event) => raw.write(`id: ${event.id}\nevent: ${event.event}\ndata: ${eventBody(event)}\n\n`),
+          onError: (error) => request.log.warn({ err: error }, 'stream read failed'),
+        },
+      });
+      const unsubscribe = ctx.bus.subscribe(accountChannel(accountId), () => void follower.wake());
       const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
       const stop = () => {
-        closed = true;
+        follower.stop();
         clearInterval(heartbeat);
         unsubscribe();
       };
       raw.on('close', stop);
       // A client that left while the stream was being set up gets no 'close' any more.
       if (raw.destroyed || request.raw.destroyed) stop();
-      await pump();
+      await follower.wake();
     },
   );
 };
