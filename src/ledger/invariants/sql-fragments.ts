@@ -30,9 +30,9 @@ export function isHeld(order: string): string {
 export const TERMINAL_STATUSES = `('COMPLETED', 'CANCELED', 'EXPIRED', 'FAILED')`;
 
 /**
- * What resolved each pending transfer: how many posts (for how much) and whether a void. The unique index
- * on pending_id allows one resolution; counting them keeps every check exact should that ever fail. A hash
- * aggregate: no sort, no per-row lookup.
+ * What resolved each pending transfer: how many posts, for how much (no post: it was voided). The unique
+ * index on pending_id allows one resolution; counting them keeps every check exact should that ever fail.
+ * A hash aggregate: no sort, no per-row lookup.
  */
 export const RESOLUTIONS = `SELECT pending_id,
     count(*) FILTER (WHERE kind = 'post_pending') AS posts,
