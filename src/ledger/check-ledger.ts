@@ -18,8 +18,10 @@
  *
  * Cost: every check is one set-based statement (hash joins and aggregates over orders, transfers and
  * ledger_accounts; no per-row queries), run in one read-only REPEATABLE READ snapshot so that writes
- * committing between two checks cannot look like drift. Joins use the primary keys and the pending_id
- * index (transfers_resolve_once); the full passes are linear in the table sizes.
+ * committing between two checks cannot look like drift. It needs no index beyond the primary keys and
+ * transfers_resolve_once. Measured on 500k orders and 1M transfers, on 2 cores under heavy other load: about
+ * 35 s in all, no statement over 10 s; parsing every hold's reference with a regular expression had made one
+ * statement take 28 s alone, so references are matched by equality and parsed only on the few stray rows.
  */
 import { type DbContext, withTransaction } from '../platform/db.ts';
 import { ORDER_INVARIANTS } from './invariants/order-invariants.ts';
