@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAccount } from '../src/accounts/create-account.ts';
+import { checkLedger } from '../src/ledger/check-ledger.ts';
 import { deposit } from '../src/ledger/deposit.ts';
 import { getBalance } from '../src/ledger/get-balance.ts';
 import { MAX_AMOUNT } from '../src/ledger/ledger-account.ts';
@@ -10,20 +11,9 @@ import { createTestContext } from './support/test-database.ts';
 
 const ctx = await createTestContext();
 
-/** Σ debits = Σ credits over every transfer, and each wallet's totals equal what its transfers say. */
+/** Every wallet's stored totals equal its transfers, and funding's balance equals what the wallets received. */
 async function expectLedgerConsistent() {
-  const totals = await ctx.db.query<{ debits: number; credits: number }>(
-    `SELECT (SELECT coalesce(sum(amount), 0) FROM transfers) AS debits,
-            (SELECT coalesce(sum(amount), 0) FROM transfers) AS credits`,
-  );
-  expect(totals.rows[0]!.debits).toBe(totals.rows[0]!.credits);
-  const drift = await ctx.db.query(
-    `SELECT la.id FROM ledger_accounts la
-     WHERE la.kind = 'wallet' AND la.credits_posted <> (
-       SELECT coalesce(sum(t.amount), 0) FROM transfers t
-       WHERE t.credit_account_id = la.id AND t.kind = 'posted')`,
-  );
-  expect(drift.rows).toEqual([]);
+  expect(await checkLedger({ ctx })).toEqual([]);
 }
 
 describe('deposit', () => {
@@ -111,6 +101,7 @@ describe('deposit', () => {
     expect(new Set(results.map((r) => r.transferId)).size).toBe(1);
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     expect((await getBalance({ ctx, input: { accountId: account.id } })).available).toBe(7_777);
+    await expectLedgerConsistent();
   });
 
   it('keeps balances exact for any sequence of deposits (property)', async () => {

@@ -38,7 +38,10 @@ export const SWEEPS: Sweep[] = [
     run: async (ctx) => {
       const violations = await checkLedger({ ctx });
       if (violations.length > 0)
-        ctx.log.error({ violations: violations.slice(0, 20) }, 'ledger invariants violated');
+        ctx.log.error(
+          { count: violations.length, violations: violations.slice(0, 20) },
+          'ledger invariants violated',
+        );
       return violations;
     },
   },

@@ -1,79 +1,70 @@
 /**
- * The ledger's invariants, checked from the transfers themselves (numpool admin ledger-check, and a
- * periodic job that logs any violation):
+ * The ledger's invariants (numpool admin ledger-check, the ledger-check sweep every 10 minutes, and the
+ * tests). Each compares records that are written independently, so each can fail:
  *
- * 1. Σ debits = Σ credits, posted and pending, over all accounts.
- * 2. Every wallet's running totals equal what its transfers say.
- * 3. Every order's money matches its status: open without SMS = hold pending; an SMS arrived = hold
- *    posted; canceled, expired or failed = hold voided; superseded holds (re-priced failover) voided.
+ * - wallet_totals: a wallet's stored totals equal its transfers.
+ * - resolved_twice, resolution_mismatch: a pending transfer is resolved at most once, by a post or void of
+ *   its own amount between its own accounts.
+ * - transfer_route: every transfer is a movement the ledger makes (deposit, hold, charge, release, refund).
+ * - order_amount, order_hold, order_charge, terminal_hold_pending, order_hold_state, superseded_hold,
+ *   order_refund: an order's amount is its hold's; a charged order is posted once for exactly that amount;
+ *   a finished order holds nothing; replaced holds are voided; a refund returns a charged order's amount.
+ * - platform_balance: revenue, funding and provider payable, derived from transfers, equal the sums over the
+ *   orders and wallets they stand for.
+ *
+ * (Σ debits = Σ credits is not checked: every transfer row has both sides, so it cannot fail.)
+ *
+ * Each violation names its check and its record: an account code, `order:<id>` or `transfer:<id>`.
+ *
+ * Cost: every check is one set-based statement (hash joins and aggregates over orders, transfers and
+ * ledger_accounts; no per-row queries), run in one read-only REPEATABLE READ snapshot so that writes
+ * committing between two checks cannot look like drift. It needs no index beyond the primary keys and
+ * transfers_resolve_once. Measured on 500k orders and 1M transfers, on 2 cores under heavy other load: about
+ * 35 s in all, no statement over 10 s; parsing every hold's reference with a regular expression had made one
+ * statement take 28 s alone, so references are matched by equality and parsed only on the few stray rows.
  */
-import type { DbContext } from '../platform/db.ts';
+import { type DbContext, withTransaction } from '../platform/db.ts';
+import { ORDER_INVARIANTS } from './invariants/order-invariants.ts';
+import { PLATFORM_INVARIANTS } from './invariants/platform-invariants.ts';
+import { TRANSFER_INVARIANTS } from './invariants/transfer-invariants.ts';
+
+export type LedgerCheck =
+  | 'wallet_totals'
+  | 'resolved_twice'
+  | 'resolution_mismatch'
+  | 'transfer_route'
+  | 'order_amount'
+  | 'order_hold'
+  | 'order_charge'
+  | 'terminal_hold_pending'
+  | 'order_hold_state'
+  | 'superseded_hold'
+  | 'order_refund'
+  | 'platform_balance';
 
 export interface LedgerViolation {
-  check: string;
+  check: LedgerCheck;
+  /** The record at fault: an account code (wallet:7, platform:revenue), order:<id> or transfer:<id>. */
+  record: string;
   detail: string;
 }
 
-const TOTALS = `
-  WITH resolved AS (SELECT pending_id, kind FROM transfers WHERE pending_id IS NOT NULL),
-  moves AS (
-    SELECT t.debit_account_id AS account_id, t.amount AS debit, 0::bigint AS credit, t.kind, r.kind AS resolution
-      FROM transfers t LEFT JOIN resolved r ON r.pending_id = t.id WHERE t.kind IN ('posted', 'pending', 'post_pending')
-    UNION ALL
-    SELECT t.credit_account_id, 0::bigint, t.amount, t.kind, r.kind
-      FROM transfers t LEFT JOIN resolved r ON r.pending_id = t.id WHERE t.kind IN ('posted', 'pending', 'post_pending'))
-  SELECT account_id,
-    coalesce(sum(debit) FILTER (WHERE kind <> 'pending'), 0)::bigint AS debits_posted,
-    coalesce(sum(credit) FILTER (WHERE kind <> 'pending'), 0)::bigint AS credits_posted,
-    coalesce(sum(debit) FILTER (WHERE kind = 'pending' AND resolution IS NULL), 0)::bigint AS debits_pending,
-    coalesce(sum(credit) FILTER (WHERE kind = 'pending' AND resolution IS NULL), 0)::bigint AS credits_pending
-  FROM moves GROUP BY account_id`;
+const INVARIANTS = [...TRANSFER_INVARIANTS, ...ORDER_INVARIANTS, ...PLATFORM_INVARIANTS];
 
 export async function checkLedger({ ctx }: { ctx: DbContext }): Promise<LedgerViolation[]> {
-  const violations: LedgerViolation[] = [];
-
-  const sums = await ctx.db.query<{ dp: number; cp: number; dpend: number; cpend: number }>(
-    `SELECT coalesce(sum(debits_posted), 0)::bigint AS dp, coalesce(sum(credits_posted), 0)::bigint AS cp,
-            coalesce(sum(debits_pending), 0)::bigint AS dpend, coalesce(sum(credits_pending), 0)::bigint AS cpend
-     FROM (${TOTALS}) totals`,
-  );
-  const s = sums.rows[0]!;
-  if (s.dp !== s.cp)
-    violations.push({ check: 'balanced_posted', detail: `debits ${s.dp} ≠ credits ${s.cp}` });
-  if (s.dpend !== s.cpend)
-    violations.push({ check: 'balanced_pending', detail: `debits ${s.dpend} ≠ credits ${s.cpend}` });
-
-  const drift = await ctx.db.query<{ code: string }>(
-    `SELECT la.code FROM ledger_accounts la LEFT JOIN (${TOTALS}) t ON t.account_id = la.id
-     WHERE la.kind = 'wallet' AND (la.debits_posted, la.credits_posted, la.debits_pending)
-       IS DISTINCT FROM (coalesce(t.debits_posted, 0), coalesce(t.credits_posted, 0), coalesce(t.debits_pending, 0))`,
-  );
-  for (const row of drift.rows)
-    violations.push({ check: 'wallet_totals', detail: `${row.code} differs from its transfers` });
-
-  const orders = await ctx.db.query<{ id: number; status: string; hold_state: string | null }>(
-    `SELECT o.id, o.status, coalesce(r.kind, CASE WHEN o.hold_transfer_id IS NULL THEN NULL ELSE 'open' END) AS hold_state
-     FROM orders o LEFT JOIN transfers r ON r.pending_id = o.hold_transfer_id
-     WHERE NOT (
-       (o.status = 'PROVISIONING' AND r.kind IS NULL AND o.hold_transfer_id IS NOT NULL)
-       OR (o.status = 'ACTIVE' AND o.sms_revision = 0 AND r.kind IS NULL AND o.hold_transfer_id IS NOT NULL)
-       OR (o.status IN ('ACTIVE', 'OTP_RECEIVED', 'COMPLETED') AND o.sms_revision > 0 AND r.kind = 'post_pending')
-       OR (o.status IN ('CANCELED', 'EXPIRED', 'FAILED') AND r.kind = 'void_pending'))`,
-  );
-  for (const row of orders.rows) {
-    violations.push({
-      check: 'order_money',
-      detail: `order ${row.id} is ${row.status} but its hold is ${row.hold_state ?? 'missing'}`,
-    });
-  }
-
-  const superseded = await ctx.db.query<{ id: number }>(
-    `SELECT h.id FROM transfers h
-     JOIN orders o ON h.external_id LIKE 'order:' || o.id || ':%' OR h.external_id = 'order:' || o.id
-     WHERE h.code = 'order_hold' AND h.id <> o.hold_transfer_id
-       AND NOT EXISTS (SELECT 1 FROM transfers v WHERE v.pending_id = h.id AND v.kind = 'void_pending')`,
-  );
-  for (const row of superseded.rows)
-    violations.push({ check: 'superseded_hold', detail: `hold ${row.id} was replaced but not voided` });
-  return violations;
+  const joined = ctx.inTransaction;
+  return withTransaction(ctx, async (tx) => {
+    // Inside a caller's transaction the checks see what it sees; on their own, one snapshot for all.
+    if (!joined) {
+      await tx.db.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      // Full passes over the largest tables: not bound by the pool's request-sized statement timeout.
+      await tx.db.query(`SET LOCAL statement_timeout = '10min'`);
+    }
+    const violations: LedgerViolation[] = [];
+    for (const sql of INVARIANTS) {
+      const result = await tx.db.query<LedgerViolation>(sql);
+      violations.push(...result.rows);
+    }
+    return violations;
+  });
 }

@@ -1,0 +1,50 @@
+/**
+ * The platform accounts keep no running totals (every order would contend on their row), so their
+ * balances exist only as sums over transfers. Here each is compared with what it stands for, summed from
+ * the orders and the wallets:
+ *
+ * - platform:revenue, posted: the amount of every charged order, less the amount of every refunded one;
+ *   pending: the amount of every order whose money is held (provisioning, or active without an SMS).
+ * - platform:funding, posted: minus every deposit, i.e. minus (all the wallets' stored credits less the
+ *   refunds they received).
+ * - platform:provider_payable: nothing. A charge posts the whole price to revenue; the provider's cost
+ *   (orders.cost_idr) is not booked in the ledger, so no transfer may touch this account.
+ *
+ * A balance is credits minus debits. One row per account that disagrees: ("check", record, detail).
+ */
+import {
+  FUNDING,
+  isCharged,
+  isHeld,
+  PROVIDER_PAYABLE,
+  REVENUE,
+  referencedOrder,
+  TOTALS_FROM_TRANSFERS,
+} from './sql-fragments.ts';
+
+const PLATFORM_BALANCE = `
+  WITH refunded AS (
+    SELECT DISTINCT ${referencedOrder('external_id')} AS order_id FROM transfers WHERE code = 'order_refund'),
+  from_orders AS (
+    SELECT coalesce(sum(o.amount) FILTER (WHERE ${isCharged('o')}), 0)::bigint AS charged,
+      coalesce(sum(o.amount) FILTER (WHERE r.order_id IS NOT NULL), 0)::bigint AS refunded,
+      coalesce(sum(o.amount) FILTER (WHERE ${isHeld('o')}), 0)::bigint AS held
+    FROM orders o LEFT JOIN refunded r ON r.order_id = o.id),
+  from_wallets AS (
+    SELECT coalesce(sum(credits_posted), 0)::bigint AS credited FROM ledger_accounts WHERE kind = 'wallet'),
+  expected (code, posted, pending) AS (
+    SELECT '${REVENUE}', o.charged - o.refunded, o.held FROM from_orders o
+    UNION ALL SELECT '${FUNDING}', -(w.credited - o.refunded), 0 FROM from_wallets w, from_orders o
+    UNION ALL SELECT '${PROVIDER_PAYABLE}', 0, 0),
+  derived AS (
+    SELECT la.code, coalesce(t.credits_posted - t.debits_posted, 0) AS posted,
+      coalesce(t.credits_pending - t.debits_pending, 0) AS pending
+    FROM ledger_accounts la LEFT JOIN (${TOTALS_FROM_TRANSFERS}) t ON t.account_id = la.id
+    WHERE la.kind = 'platform')
+  SELECT 'platform_balance' AS "check", d.code AS record,
+    format('its transfers say %s posted and %s pending; the orders and wallets it stands for say %s and %s',
+      d.posted, d.pending, coalesce(e.posted, 0), coalesce(e.pending, 0)) AS detail
+  FROM derived d LEFT JOIN expected e ON e.code = d.code
+  WHERE (d.posted, d.pending) IS DISTINCT FROM (coalesce(e.posted, 0), coalesce(e.pending, 0))`;
+
+export const PLATFORM_INVARIANTS = [PLATFORM_BALANCE];
