@@ -10,7 +10,7 @@
 
 import { MAX_AMOUNT } from '../ledger/ledger-account.ts';
 import type { AppContext } from '../platform/context.ts';
-import { withTransaction } from '../platform/db.ts';
+import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import { toExactIdr, toIdr } from '../platform/money.ts';
 import { getFxRate } from '../pricing/fx-rates.ts';
@@ -48,6 +48,40 @@ function dedupe(offers: ProviderOffer[]): ProviderOffer[] {
   return [...bySlot.values()];
 }
 
+export interface PricedOffer extends ProviderOffer {
+  /** The cost in IDR, rounded. */
+  costIdr: number;
+  /** The selling price in IDR, after the markup rules. */
+  price: number;
+}
+
+/**
+ * Costs to IDR at the stored rate of the provider's currency, selling prices by the markup rules. Offers
+ * the ledger could not hold are left out: one absurd entry must not fail a whole store.
+ */
+export async function priceOffers({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: { provider: ProviderRecord; offers: ProviderOffer[] };
+}): Promise<PricedOffer[]> {
+  const { provider } = input;
+  const rate = await getFxRate({ ctx, input: { currency: provider.currency } });
+  const price = markupPricer(await listMarkupRules({ ctx }));
+  return input.offers.flatMap((o) => {
+    const exact = toExactIdr(o.cost, rate.idrPerUnit);
+    const costIdr = toIdr(o.cost, rate.idrPerUnit);
+    const selling = price(exact, {
+      providerId: provider.id,
+      countryId: o.countryId,
+      platformId: o.platformId,
+    });
+    if (Number(o.cost) >= MAX_COST || costIdr > MAX_AMOUNT || selling > MAX_AMOUNT) return [];
+    return [{ ...o, available: Math.min(o.available, MAX_STOCK), costIdr, price: selling }];
+  });
+}
+
 /** Writes offers into the provider's slots; within the scope, slots not offered any more are withdrawn. */
 export async function storeOffers({
   ctx,
@@ -60,20 +94,7 @@ export async function storeOffers({
   const offers = dedupe(input.offers);
   const scope = input.scope ?? {};
   return withTransaction(ctx, async (tx) => {
-    const rate = await getFxRate({ ctx: tx, input: { currency: provider.currency } });
-    const price = markupPricer(await listMarkupRules({ ctx: tx }));
-    const priced = offers.flatMap((o) => {
-      const exact = toExactIdr(o.cost, rate.idrPerUnit);
-      const costIdr = toIdr(o.cost, rate.idrPerUnit);
-      const selling = price(exact, {
-        providerId: provider.id,
-        countryId: o.countryId,
-        platformId: o.platformId,
-      });
-      // One absurd entry must not fail the whole store (nor sell at a price the ledger cannot hold).
-      if (Number(o.cost) >= MAX_COST || costIdr > MAX_AMOUNT || selling > MAX_AMOUNT) return [];
-      return [{ ...o, available: Math.min(o.available, MAX_STOCK), costIdr, price: selling }];
-    });
+    const priced = await priceOffers({ ctx: tx, input: { provider, offers } });
     const columns = {
       country: priced.map((o) => o.countryId),
       platform: priced.map((o) => o.platformId),

@@ -40,7 +40,7 @@ export function createContext(parts: ContextParts): AppContext {
     redis: parts.redis,
     metrics,
     upstreams: new ProviderRuntime({ metrics, factory: createAdapter, health: parts.health }),
-    catalogCache: new CatalogCache({ redis: parts.redis, log: parts.log }),
+    catalogCache: new CatalogCache({ redis: parts.redis, log: parts.log, metrics }),
     apiKeyCache: createApiKeyCache(),
     bus: parts.bus,
     queue: parts.queue,
