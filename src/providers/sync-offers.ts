@@ -12,6 +12,7 @@ import { MAX_AMOUNT } from '../ledger/ledger-account.ts';
 import type { AppContext } from '../platform/context.ts';
 import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
+import { withLease } from '../platform/lease.ts';
 import { toExactIdr, toIdr } from '../platform/money.ts';
 import { getFxRate } from '../pricing/fx-rates.ts';
 import { listMarkupRules, markupPricer } from '../pricing/markup-rules.ts';
@@ -156,12 +157,15 @@ export async function storeOffers({
   });
 }
 
-const SYNC_LOCK_BASE = 727_200; // advisory lock ids 727200+ serialise the syncs of one provider
+/** A sync renews its lease while it runs; a waiting one gives up after SYNC_WAIT_MS. */
+const SYNC_LEASE_TTL_MS = 60_000;
+const SYNC_WAIT_MS = 120_000;
 
 /**
  * Fetches a provider's whole offer list and stores it. Failures are recorded on the provider and rethrown.
- * Syncs of one provider run one at a time across all processes (an advisory lock held from fetch to
- * store), so an older answer can never overwrite a newer one.
+ * Syncs of one provider run one at a time across all processes (a lease held from fetch to store, see
+ * platform/lease.ts; a second sync waits for the first), so an older answer can never overwrite a newer
+ * one — and no database connection is held while the provider answers.
  */
 export async function syncProviderOffers({
   ctx,
@@ -170,16 +174,14 @@ export async function syncProviderOffers({
   ctx: AppContext;
   input: { providerId: number };
 }): Promise<SyncSummary> {
-  const lock = await ctx.pool.connect();
-  try {
-    await lock.query('SELECT pg_advisory_lock($1)', [SYNC_LOCK_BASE + input.providerId]);
-    return await syncUnderLock(ctx, input.providerId);
-  } finally {
-    await lock
-      .query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_BASE + input.providerId])
-      .catch(() => undefined);
-    lock.release();
-  }
+  const sync = await withLease(
+    ctx,
+    `provider-sync:${input.providerId}`,
+    { ttlMs: SYNC_LEASE_TTL_MS, waitMs: SYNC_WAIT_MS, log: ctx.log },
+    () => syncUnderLock(ctx, input.providerId),
+  );
+  if (!sync.ran) throw new DomainError('CONFLICT', `a sync of provider ${input.providerId} is still running`);
+  return sync.value;
 }
 
 async function syncUnderLock(ctx: AppContext, providerId: number): Promise<SyncSummary> {

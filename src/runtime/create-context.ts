@@ -27,6 +27,14 @@ export interface ContextParts {
   queue: JobQueue;
 }
 
+/**
+ * The same context on another pool: every cache, bus and queue shared, only the connections differ (the
+ * request path and background work each draw from their own pool).
+ */
+export function onPool(ctx: AppContext, pool: Pool): AppContext {
+  return { ...ctx, pool, db: pool, inTransaction: false, afterCommit: undefined };
+}
+
 export function createContext(parts: ContextParts): AppContext {
   const metrics = new Registry();
   return {
