@@ -61,9 +61,9 @@ export async function checkLiveStock({
   if (provider.id !== slot.providerId)
     throw new DomainError('CONFLICT', `product ${input.productId} is not offered by ${provider.code}`);
 
-  // Keyed by slot: the caller that fetches also writes, so a cached (older) answer never overwrites a
-  // newer sync, and concurrent asks for one slot share one upstream call and one write.
-  const key = `${provider.id}:${provider.updatedAt.getTime()}:${input.productId}`;
+  // Concurrent asks for one provider × country × platform share one upstream call. Only the caller that
+  // fetched writes, so an answer served from the cache never overwrites a newer sync.
+  const key = `${provider.id}:${provider.updatedAt.getTime()}:${slot.countryId}:${slot.platformId}`;
   await ctx.upstreams.liveOffers.fetch(key, {
     context: async (): Promise<OfferList> => {
       const adapter = await ctx.upstreams.adapterFor(ctx, provider);
