@@ -46,11 +46,7 @@ export async function withLease<T>(
 ): Promise<{ ran: true; value: T } | { ran: false }> {
   const holder = randomUUID();
   const deadline = Date.now() + (options.waitMs ?? 0);
-  for (
-    let delay = 50;
-    !(await tryTake(ctx, name, holder, options.ttlMs));
-    delay = Math.min(delay * 2, 1_000)
-  ) {
+  for (let delay = 50; !(await tryTake(ctx, name, holder, options.ttlMs)); delay = Math.min(delay * 2, 250)) {
     if (Date.now() + delay > deadline) return { ran: false };
     await sleep(delay);
   }
