@@ -29,6 +29,11 @@ const EnvSchema = Type.Object({
   NUMPOOL_RETENTION_SMS_DAYS: Type.Integer({ minimum: 1, maximum: 3650 }),
   NUMPOOL_RETENTION_DELIVERY_DAYS: Type.Integer({ minimum: 1, maximum: 3650 }),
   NUMPOOL_RETENTION_EVENTS_DAYS: Type.Integer({ minimum: 1, maximum: 3650 }),
+  NUMPOOL_DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 1_000 }),
+  NUMPOOL_DB_WORKER_POOL_MAX: Type.Integer({ minimum: 1, maximum: 1_000 }),
+  NUMPOOL_DB_QUEUE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 1_000 }),
+  NUMPOOL_DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 3_600_000 }),
+  NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 3_600_000 }),
   NUMPOOL_SIM_PORT: Type.Optional(Port),
   NUMPOOL_SIM_SEED: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }),
   NUMPOOL_SIM_SMS_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000 }),
@@ -55,6 +60,11 @@ const DEFAULTS = {
   NUMPOOL_RETENTION_SMS_DAYS: '30',
   NUMPOOL_RETENTION_DELIVERY_DAYS: '14',
   NUMPOOL_RETENTION_EVENTS_DAYS: '7',
+  NUMPOOL_DB_POOL_MAX: '10',
+  NUMPOOL_DB_WORKER_POOL_MAX: '10',
+  NUMPOOL_DB_QUEUE_POOL_MAX: '5',
+  NUMPOOL_DB_STATEMENT_TIMEOUT_MS: '5000',
+  NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS: '60000',
   NUMPOOL_SIM_SEED: '1',
   NUMPOOL_SIM_SMS_DELAY_MS: '8000',
   NUMPOOL_SIM_NO_SMS_RATE: '0.1',
@@ -82,6 +92,11 @@ const HINTS: Record<keyof Static<typeof EnvSchema>, string> = {
   NUMPOOL_RETENTION_SMS_DAYS: 'an integer from 1 to 3650 (days)',
   NUMPOOL_RETENTION_DELIVERY_DAYS: 'an integer from 1 to 3650 (days)',
   NUMPOOL_RETENTION_EVENTS_DAYS: 'an integer from 1 to 3650 (days)',
+  NUMPOOL_DB_POOL_MAX: 'an integer from 1 to 1000 (connections)',
+  NUMPOOL_DB_WORKER_POOL_MAX: 'an integer from 1 to 1000 (connections)',
+  NUMPOOL_DB_QUEUE_POOL_MAX: 'an integer from 1 to 1000 (connections)',
+  NUMPOOL_DB_STATEMENT_TIMEOUT_MS: 'an integer from 1 to 3600000 (milliseconds)',
+  NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS: 'an integer from 1 to 3600000 (milliseconds)',
   NUMPOOL_SIM_PORT: 'an integer from 0 to 65535',
   NUMPOOL_SIM_SEED: 'a non-negative integer',
   NUMPOOL_SIM_SMS_DELAY_MS: 'an integer from 0 to 600000 (milliseconds)',
@@ -100,6 +115,11 @@ const NUMERIC = new Set<string>([
   'NUMPOOL_RETENTION_SMS_DAYS',
   'NUMPOOL_RETENTION_DELIVERY_DAYS',
   'NUMPOOL_RETENTION_EVENTS_DAYS',
+  'NUMPOOL_DB_POOL_MAX',
+  'NUMPOOL_DB_WORKER_POOL_MAX',
+  'NUMPOOL_DB_QUEUE_POOL_MAX',
+  'NUMPOOL_DB_STATEMENT_TIMEOUT_MS',
+  'NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS',
   'NUMPOOL_SIM_PORT',
   'NUMPOOL_SIM_SEED',
   'NUMPOOL_SIM_SMS_DELAY_MS',
@@ -129,6 +149,18 @@ export interface Config {
   /** retryScale multiplies the retry schedule (1 = standard; small values for development and tests). */
   webhooks: { allowPrivate: boolean; retryScale: number };
   retention: { smsDays: number; deliveryDays: number; eventsDays: number };
+  /**
+   * Connection pools per process: `poolMax` serves HTTP requests, `workerPoolMax` background work (jobs,
+   * sweeps, boot, admin commands), `queuePoolMax` the job queue's own bookkeeping. Request-path statements
+   * are cut off after `statementTimeoutMs`; background ones after `workerStatementTimeoutMs`.
+   */
+  db: {
+    poolMax: number;
+    workerPoolMax: number;
+    queuePoolMax: number;
+    statementTimeoutMs: number;
+    workerStatementTimeoutMs: number;
+  };
   sim: { port: number | undefined; seed: number; smsDelayMs: number; noSmsRate: number };
   logLevel: Static<typeof EnvSchema>['LOG_LEVEL'];
 }
@@ -203,6 +235,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       smsDays: parsed.NUMPOOL_RETENTION_SMS_DAYS,
       deliveryDays: parsed.NUMPOOL_RETENTION_DELIVERY_DAYS,
       eventsDays: parsed.NUMPOOL_RETENTION_EVENTS_DAYS,
+    },
+    db: {
+      poolMax: parsed.NUMPOOL_DB_POOL_MAX,
+      workerPoolMax: parsed.NUMPOOL_DB_WORKER_POOL_MAX,
+      queuePoolMax: parsed.NUMPOOL_DB_QUEUE_POOL_MAX,
+      statementTimeoutMs: parsed.NUMPOOL_DB_STATEMENT_TIMEOUT_MS,
+      workerStatementTimeoutMs: parsed.NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS,
     },
     sim: {
       port: parsed.NUMPOOL_SIM_PORT,

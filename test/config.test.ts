@@ -50,6 +50,11 @@ describe('loadConfig', () => {
       NUMPOOL_RETENTION_SMS_DAYS: '10',
       NUMPOOL_RETENTION_DELIVERY_DAYS: '5',
       NUMPOOL_RETENTION_EVENTS_DAYS: '2',
+      NUMPOOL_DB_POOL_MAX: '40',
+      NUMPOOL_DB_WORKER_POOL_MAX: '6',
+      NUMPOOL_DB_QUEUE_POOL_MAX: '3',
+      NUMPOOL_DB_STATEMENT_TIMEOUT_MS: '2500',
+      NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS: '120000',
       NUMPOOL_SIM_PORT: '9100',
       NUMPOOL_SIM_SEED: '42',
       NUMPOOL_SIM_SMS_DELAY_MS: '250',
@@ -70,6 +75,13 @@ describe('loadConfig', () => {
       orders: { ttlSeconds: 900, minCancelSeconds: 60, resendCooldownSeconds: 10, dailyCancelLimit: 20 },
       webhooks: { allowPrivate: true, retryScale: 0.5 },
       retention: { smsDays: 10, deliveryDays: 5, eventsDays: 2 },
+      db: {
+        poolMax: 40,
+        workerPoolMax: 6,
+        queuePoolMax: 3,
+        statementTimeoutMs: 2500,
+        workerStatementTimeoutMs: 120_000,
+      },
       sim: { port: 9100, seed: 42, smsDelayMs: 250, noSmsRate: 0.25 },
       logLevel: 'info',
     });
@@ -113,6 +125,27 @@ describe('loadConfig', () => {
     expect(problemsOf({ NUMPOOL_SIM_NO_SMS_RATE: rate })).toEqual([
       `NUMPOOL_SIM_NO_SMS_RATE=${JSON.stringify(rate)}: expected a number from 0 to 1`,
     ]);
+  });
+
+  it('sizes the pools and times out request statements by default', () => {
+    expect(loadConfig({}).db).toEqual({
+      poolMax: 10,
+      workerPoolMax: 10,
+      queuePoolMax: 5,
+      statementTimeoutMs: 5000,
+      workerStatementTimeoutMs: 60_000,
+    });
+  });
+
+  it.each([
+    ['NUMPOOL_DB_POOL_MAX', '0', 'an integer from 1 to 1000 (connections)'],
+    ['NUMPOOL_DB_POOL_MAX', '1001', 'an integer from 1 to 1000 (connections)'],
+    ['NUMPOOL_DB_WORKER_POOL_MAX', 'ten', 'an integer from 1 to 1000 (connections)'],
+    ['NUMPOOL_DB_QUEUE_POOL_MAX', '2.5', 'an integer from 1 to 1000 (connections)'],
+    ['NUMPOOL_DB_STATEMENT_TIMEOUT_MS', '0', 'an integer from 1 to 3600000 (milliseconds)'],
+    ['NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS', '-5', 'an integer from 1 to 3600000 (milliseconds)'],
+  ])('rejects %s=%s', (name, value, hint) => {
+    expect(problemsOf({ [name]: value })).toEqual([`${name}=${JSON.stringify(value)}: expected ${hint}`]);
   });
 
   it.each(['65536', '1.5', ' 80', '0x50'])('rejects PORT=%s', (port) => {

@@ -1,9 +1,15 @@
 /**
  * The pooled catalog (every listable tier slot with its names) held in memory, so catalog reads filter,
- * sort and page without a table scan per request. Exchange rates ride along, for the same reason. A sync invalidates it; with Redis the invalidation
- * reaches every node (pub/sub), and a short TTL bounds staleness if a message is ever missed.
+ * sort and page without a table scan per request. Exchange rates ride along, for the same reason. A sync
+ * invalidates it; with Redis the invalidation reaches every node (pub/sub), and a short TTL bounds
+ * staleness if a message is ever missed.
+ *
+ * A live stock check changes one slot, so it patches that slot in place (updateSlot) instead of dropping
+ * the whole snapshot: a reload reads every slot (~10⁵ rows) and must never run once per order.
  */
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { Counter, type Registry } from 'prom-client';
 import type { DbContext } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
 import { type FxRate, listFxRates } from '../pricing/fx-rates.ts';
@@ -53,24 +59,118 @@ function groupBy<K>(products: ListedProduct[], key: (p: ListedProduct) => K): Ma
 }
 
 const CHANNEL = 'numpool:catalog-invalidated';
+const SLOT_CHANNEL = 'numpool:catalog-slot';
 const MAX_AGE_MS = 60_000;
+
+/** One slot as it is listable now, or null when it is not listable (sold out, inactive, disabled). */
+interface SlotPatch {
+  id: number;
+  product: ListedProduct | null;
+}
+
+/** Index of the product with this id in a list ordered by id, or where it would go. */
+function positionById(list: ListedProduct[], id: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (list[mid]!.id < id) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function removeFrom(list: ListedProduct[] | undefined, product: ListedProduct): void {
+  const at = list?.indexOf(product) ?? -1;
+  if (at >= 0) list!.splice(at, 1);
+}
+
+function insertById<K>(groups: Map<K, ListedProduct[]>, key: K, product: ListedProduct): void {
+  const group = groups.get(key);
+  if (group) group.splice(positionById(group, product.id), 0, product);
+  else groups.set(key, [product]);
+}
+
+/** The sorted-order keys (see list-products.ts) of every group a slot belongs to. */
+function groupPrefixes(product: ListedProduct): string[] {
+  return [
+    'all:',
+    `country:${product.countryId}:`,
+    `platform:${product.platformId}:`,
+    `pair:${product.countryId}:${product.platformId}:`,
+  ];
+}
+
+/** Applies one slot's change to a snapshot, keeping every index and ordering consistent. */
+function patchSnapshot(snapshot: CatalogSnapshot, patch: SlotPatch): void {
+  const at = positionById(snapshot.products, patch.id);
+  const current = snapshot.products[at]?.id === patch.id ? snapshot.products[at] : undefined;
+  const touched = current ?? patch.product;
+  if (!touched) return;
+  const prefixes = groupPrefixes(touched);
+  const ofGroups = (key: string) => prefixes.some((prefix) => key.startsWith(prefix));
+  if (current && patch.product) {
+    // Same object in every index: changing it in place changes it everywhere. Only orderings by a changed
+    // field go stale; they are rebuilt on next use.
+    const reorder = (['price', 'available', 'name'] as const).filter((f) => current[f] !== patch.product![f]);
+    Object.assign(current, patch.product);
+    for (const key of [...snapshot.sorted.keys()]) {
+      if (ofGroups(key) && reorder.some((field) => key.slice(key.lastIndexOf(':') + 1).startsWith(field)))
+        snapshot.sorted.delete(key);
+    }
+  } else if (current) {
+    // Removing an element keeps any ordering sorted, so the orderings are patched rather than rebuilt.
+    snapshot.products.splice(at, 1);
+    removeFrom(snapshot.byCountry.get(current.countryId), current);
+    removeFrom(snapshot.byPlatform.get(current.platformId), current);
+    removeFrom(snapshot.byPair.get(`${current.countryId}:${current.platformId}`), current);
+    for (const [key, sorted] of snapshot.sorted) if (ofGroups(key)) removeFrom(sorted, current);
+  } else if (patch.product) {
+    const product = { ...patch.product };
+    snapshot.products.splice(at, 0, product);
+    insertById(snapshot.byCountry, product.countryId, product);
+    insertById(snapshot.byPlatform, product.platformId, product);
+    insertById(snapshot.byPair, `${product.countryId}:${product.platformId}`, product);
+    for (const key of [...snapshot.sorted.keys()]) if (ofGroups(key)) snapshot.sorted.delete(key);
+  }
+}
 
 export class CatalogCache {
   private snapshot: CatalogSnapshot | undefined;
   private loading: Promise<CatalogSnapshot> | undefined;
   private generation = 0;
+  /** Slot changes seen while a load is running; applied to its result, which may predate them. */
+  private patchesWhileLoading: SlotPatch[] = [];
   private readonly redis: Redis | undefined;
   private subscriber: Redis | undefined;
+  /** Tells this node's own slot messages apart from other nodes'. */
+  private readonly origin = randomUUID();
+  private readonly loads: Counter;
+  private readonly slotUpdates: Counter;
 
-  constructor(options: { redis?: Redis | undefined; log?: Logger } = {}) {
+  constructor(options: { redis?: Redis | undefined; log?: Logger; metrics?: Registry } = {}) {
     this.redis = options.redis;
+    const registers = options.metrics ? [options.metrics] : [];
+    this.loads = new Counter({
+      name: 'numpool_catalog_snapshot_loads_total',
+      help: 'Full loads of the in-memory catalog snapshot',
+      registers,
+    });
+    this.slotUpdates = new Counter({
+      name: 'numpool_catalog_slot_updates_total',
+      help: 'Single catalog slots patched in place in the snapshot',
+      registers,
+    });
     if (this.redis) {
       this.subscriber = this.redis.duplicate();
       this.subscriber.on('error', (error) =>
         options.log?.warn({ err: error }, 'catalog cache subscriber error'),
       );
-      this.subscriber.on('message', () => this.dropLocal());
-      void this.subscriber.subscribe(CHANNEL).catch(() => undefined);
+      this.subscriber.on('message', (channel: string, message: string) => {
+        if (channel === CHANNEL) this.dropLocal();
+        else if (channel === SLOT_CHANNEL) this.onSlotMessage(message);
+      });
+      void this.subscriber.subscribe(CHANNEL, SLOT_CHANNEL).catch(() => undefined);
     }
   }
 
@@ -78,6 +178,39 @@ export class CatalogCache {
     this.generation++;
     this.snapshot = undefined;
     this.loading = undefined;
+    this.patchesWhileLoading = [];
+  }
+
+  private onSlotMessage(message: string): void {
+    try {
+      const { origin, patch } = JSON.parse(message) as { origin: string; patch: SlotPatch };
+      if (origin !== this.origin) this.applyLocal(patch);
+    } catch {
+      // A message is a hint: a malformed one is dropped, and the TTL reload catches up.
+    }
+  }
+
+  private applyLocal(patch: SlotPatch): void {
+    this.slotUpdates.inc();
+    if (this.loading) this.patchesWhileLoading.push(patch);
+    if (this.snapshot) patchSnapshot(this.snapshot, patch);
+  }
+
+  /**
+   * One slot changed in the store (already committed): re-reads that slot alone and patches it into this
+   * node's snapshot and, through Redis, every other node's. Never reloads the catalog.
+   */
+  async updateSlot(ctx: DbContext, productId: number): Promise<void> {
+    const found = await ctx.db.query<ListedProduct>({
+      name: 'catalog.slot',
+      text: `${LISTED_PRODUCTS} AND p.id = $1`,
+      values: [productId],
+    });
+    const patch: SlotPatch = { id: productId, product: found.rows[0] ?? null };
+    this.applyLocal(patch);
+    await this.redis
+      ?.publish(SLOT_CHANNEL, JSON.stringify({ origin: this.origin, patch }))
+      .catch(() => undefined);
   }
 
   /** After a sync: this node reloads on next read, other nodes are told to. */
@@ -90,10 +223,16 @@ export class CatalogCache {
     if (this.snapshot && Date.now() - this.snapshot.loadedAt < MAX_AGE_MS) return this.snapshot;
     if (!this.loading) {
       const generation = this.generation;
+      this.patchesWhileLoading = [];
+      this.loads.inc();
       const loading: Promise<CatalogSnapshot> = loadSnapshot(ctx).then(
         (loaded) => {
           // A sync that finished while loading makes this snapshot stale: serve it once, keep nothing.
-          if (generation === this.generation) this.snapshot = loaded;
+          if (generation === this.generation) {
+            for (const patch of this.patchesWhileLoading) patchSnapshot(loaded, patch);
+            this.patchesWhileLoading = [];
+            this.snapshot = loaded;
+          }
           if (this.loading === loading) this.loading = undefined;
           return loaded;
         },
@@ -112,26 +251,25 @@ export class CatalogCache {
   }
 }
 
+/** Every listable slot; the snapshot takes them all, updateSlot one. */
+const LISTED_PRODUCTS = `SELECT p.id, p.catalog_product_id AS "catalogProductId", cp.country_id AS "countryId",
+    cp.platform_id AS "platformId", p.provider_id AS "providerId", v.code AS "providerCode",
+    p.operator_id AS "operatorId", o.code AS "operatorCode", coalesce(o.name, o.code) AS "operatorName",
+    o.local_name AS "operatorLocalName",
+    p.price, p.available, pl.name || ' - ' || c.name AS name
+  FROM products p
+  JOIN providers v ON v.id = p.provider_id AND v.enabled
+  JOIN catalog_products cp ON cp.id = p.catalog_product_id AND cp.active
+  JOIN countries c ON c.id = cp.country_id AND c.active
+  JOIN platforms pl ON pl.id = cp.platform_id AND pl.active
+  LEFT JOIN operators o ON o.id = p.operator_id
+  WHERE p.active AND p.available > 0`;
+
 async function loadSnapshot(ctx: DbContext): Promise<CatalogSnapshot> {
   const [fx, platforms, result] = await Promise.all([
     listFxRates({ ctx }),
     ctx.db.query<{ id: number; handler_code: string }>('SELECT id, handler_code FROM platforms'),
-    ctx.db.query<ListedProduct>({
-      name: 'catalog.snapshot',
-      text: `SELECT p.id, p.catalog_product_id AS "catalogProductId", cp.country_id AS "countryId",
-             cp.platform_id AS "platformId", p.provider_id AS "providerId", v.code AS "providerCode",
-             p.operator_id AS "operatorId", o.code AS "operatorCode", coalesce(o.name, o.code) AS "operatorName",
-             o.local_name AS "operatorLocalName",
-             p.price, p.available, pl.name || ' - ' || c.name AS name
-           FROM products p
-           JOIN providers v ON v.id = p.provider_id AND v.enabled
-           JOIN catalog_products cp ON cp.id = p.catalog_product_id AND cp.active
-           JOIN countries c ON c.id = cp.country_id AND c.active
-           JOIN platforms pl ON pl.id = cp.platform_id AND pl.active
-           LEFT JOIN operators o ON o.id = p.operator_id
-           WHERE p.active AND p.available > 0
-           ORDER BY p.id`,
-    }),
+    ctx.db.query<ListedProduct>({ name: 'catalog.snapshot', text: `${LISTED_PRODUCTS} ORDER BY p.id` }),
   ]);
   const products = result.rows;
   return {

@@ -1,8 +1,10 @@
 /**
  * Time-driven domain sweeps. The truth lives in domain tables (orders.expires_at, provisioning orders,
  * idempotency keys); each sweep re-derives what must happen, so a missed tick only delays it.
- * Across worker processes a sweep runs once at a time (a PostgreSQL advisory lock per sweep), and a tick
- * never overlaps the previous one of the same sweep.
+ * Across worker processes a sweep runs once at a time, and a tick never overlaps the previous one of the
+ * same sweep. The cross-process guard is a lease row per sweep (platform/lease.ts), not a session advisory
+ * lock: a tick calls providers over HTTP, and an advisory lock would keep one pooled connection checked out
+ * for the whole tick. A tick whose process dies frees its sweep once the lease expires.
  */
 import { reapIdempotencyKeys } from '../idempotency/idempotency-key.ts';
 import { checkLedger } from '../ledger/check-ledger.ts';
@@ -11,6 +13,7 @@ import { pollProviderSms } from '../orders/poll-provider-sms.ts';
 import { reconcileProvisioning } from '../orders/reconcile-provisioning.ts';
 import { reconcileUpstream } from '../orders/reconcile-upstream.ts';
 import type { AppContext } from '../platform/context.ts';
+import { withLease } from '../platform/lease.ts';
 import { purgeExpiredData } from '../retention/purge-expired-data.ts';
 
 export interface Sweep {
@@ -47,24 +50,15 @@ export const SWEEPS: Sweep[] = [
   },
 ];
 
-const LOCK_BASE = 727_100; // advisory lock ids 727100+ belong to the sweeps
+/** Outlives a renewal (every third of it) by a wide margin; a dead holder's sweep resumes after this. */
+const LEASE_TTL_MS = 60_000;
 
 /** Runs one tick of a sweep if no other process is running it; false when skipped. */
 export async function runSweepOnce(ctx: AppContext, sweep: Sweep): Promise<boolean> {
-  const client = await ctx.pool.connect();
-  const lock = LOCK_BASE + SWEEPS.indexOf(sweep);
-  try {
-    const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [lock]);
-    if (!got.rows[0]?.ok) return false;
-    try {
-      await sweep.run(ctx);
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [lock]);
-    }
-    return true;
-  } finally {
-    client.release();
-  }
+  const tick = await withLease(ctx, `sweep:${sweep.name}`, { ttlMs: LEASE_TTL_MS, log: ctx.log }, () =>
+    sweep.run(ctx),
+  );
+  return tick.ran;
 }
 
 export function startSweeps(ctx: AppContext, sweeps: Sweep[] = SWEEPS): () => Promise<void> {

@@ -193,11 +193,11 @@ export async function provisionOrder({
         });
         price = candidate.price;
       }
-      const live = await checkLiveStock({ ctx, input: { productId: candidate.productId } });
+      const provider = await getProvider({ ctx, input: { ref: candidate.providerId } });
+      const live = await checkLiveStock({ ctx, input: { productId: candidate.productId, provider } });
       if (live.available <= 0) throw new ProviderError('NO_NUMBERS', 'sold out at the provider');
       if (live.price > price) throw new ProviderError('BAD_REQUEST', 'the offer became more expensive');
 
-      const provider = await getProvider({ ctx, input: { ref: candidate.providerId } });
       const adapter = await ctx.upstreams.adapterFor(ctx, provider);
       const number = await adapter.acquireNumber({
         countryId: candidate.countryId,

@@ -1,6 +1,10 @@
 /**
- * PostgreSQL access: one pool per process, and withTransaction, which reuses an outer transaction so
- * verbs compose. Serialization failures and deadlocks are retried a few times.
+ * PostgreSQL access: connection pools, and withTransaction, which reuses an outer transaction so verbs
+ * compose. Serialization failures and deadlocks are retried a few times.
+ *
+ * A process keeps separate pools for HTTP requests and for background work (runtime/open-runtime.ts), so a
+ * burst on one side cannot starve the other. A pooled connection is never held across a call to another
+ * system (a provider, a webhook receiver): take it for a query or a short transaction, then give it back.
  */
 import pg from 'pg';
 import type { Logger } from './logger.ts';
@@ -39,6 +43,8 @@ export function onCommit(ctx: DbContext, fn: () => void | Promise<void>): void {
 export interface PoolOptions {
   max?: number;
   applicationName?: string;
+  /** Any statement running longer is cancelled by the server (SQLSTATE 57014). */
+  statementTimeoutMs?: number;
   log?: Logger;
 }
 
@@ -49,7 +55,7 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
     application_name: options.applicationName ?? 'numpool',
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
-    statement_timeout: 30_000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
     idle_in_transaction_session_timeout: 60_000,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.

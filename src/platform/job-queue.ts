@@ -28,6 +28,8 @@ export async function startJobQueue(options: {
   log: Logger;
   supervise: boolean;
   queues: QueueSpec[];
+  /** Connections of pg-boss's own pool (fetching, completing, supervising); jobs' work uses the caller's. */
+  max?: number;
 }): Promise<JobQueue> {
   const boss = new PgBoss({
     connectionString: options.url,
@@ -39,7 +41,7 @@ export async function startJobQueue(options: {
     // Jobs of a dead worker are retried soon after their heartbeat stops (a delivery must not wait long).
     superviseIntervalSeconds: 2,
     monitorIntervalSeconds: 5,
-    max: 10,
+    max: options.max ?? 5,
   });
   boss.on('error', (error) => options.log.warn({ err: error }, 'job queue error'));
   await boss.start();

@@ -1,12 +1,17 @@
 /**
  * Live stock check: before an order is placed on a tier slot, ask its provider (through a short-TTL,
- * single-flight cache) whether the offer is really there, at what cost. The answer also refreshes the
- * slot (and its country × platform siblings) in place, so the catalog catches up with what was seen.
+ * single-flight cache) whether the offer is really there, at what cost.
+ *
+ * It is a read on the money path, so it writes as little as it can: the answer updates the one slot that
+ * was checked (price, stock and cost, in the store and, patched in place, in every node's catalog
+ * snapshot) and only when it differs. Other slots wait for the next sync; the catalog is never reloaded.
  */
 import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { getProvider } from './list-providers.ts';
-import { storeOffers } from './sync-offers.ts';
+import type { OfferList, ProviderOffer } from './port.ts';
+import type { ProviderRecord } from './provider.ts';
+import { type PricedOffer, priceOffers } from './sync-offers.ts';
 
 export interface LiveStock {
   productId: number;
@@ -15,35 +20,56 @@ export interface LiveStock {
   price: number;
 }
 
+interface SlotRow {
+  providerId: number;
+  countryId: number;
+  platformId: number;
+  operatorCode: string | null;
+}
+
+/** The provider's offers for exactly this slot ("any" is the operator-less slot). */
+function offersFor(slot: SlotRow, offers: ProviderOffer[]): ProviderOffer[] {
+  const operator = (o: ProviderOffer) => (o.operator === 'any' ? null : o.operator);
+  return offers.filter(
+    (o) =>
+      o.countryId === slot.countryId && o.platformId === slot.platformId && operator(o) === slot.operatorCode,
+  );
+}
+
+/**
+ * Asks the slot's provider (pass it when the caller already resolved it, so it is loaded once per attempt)
+ * and refreshes that slot from the answer.
+ */
 export async function checkLiveStock({
   ctx,
   input,
 }: {
   ctx: AppContext;
-  input: { productId: number };
+  input: { productId: number; provider?: ProviderRecord | undefined };
 }): Promise<LiveStock> {
-  const slot = await ctx.db.query<{ providerId: number; countryId: number; platformId: number }>(
-    `SELECT p.provider_id AS "providerId", cp.country_id AS "countryId", cp.platform_id AS "platformId"
-     FROM products p JOIN catalog_products cp ON cp.id = p.catalog_product_id WHERE p.id = $1`,
+  const found = await ctx.db.query<SlotRow>(
+    `SELECT p.provider_id AS "providerId", cp.country_id AS "countryId", cp.platform_id AS "platformId",
+            o.code AS "operatorCode"
+     FROM products p JOIN catalog_products cp ON cp.id = p.catalog_product_id
+     LEFT JOIN operators o ON o.id = p.operator_id
+     WHERE p.id = $1`,
     [input.productId],
   );
-  const at = slot.rows[0];
-  if (!at) throw new DomainError('NOT_FOUND', `no product ${input.productId}`);
-  const provider = await getProvider({ ctx, input: { ref: at.providerId } });
+  const slot = found.rows[0];
+  if (!slot) throw new DomainError('NOT_FOUND', `no product ${input.productId}`);
+  const provider = input.provider ?? (await getProvider({ ctx, input: { ref: slot.providerId } }));
+  if (provider.id !== slot.providerId)
+    throw new DomainError('CONFLICT', `product ${input.productId} is not offered by ${provider.code}`);
 
-  const key = `${provider.id}:${provider.updatedAt.getTime()}:${at.countryId}:${at.platformId}`;
+  // Concurrent asks for one provider × country × platform share one upstream call. Only the caller that
+  // fetched writes, so an answer served from the cache never overwrites a newer sync.
+  const key = `${provider.id}:${provider.updatedAt.getTime()}:${slot.countryId}:${slot.platformId}`;
   await ctx.upstreams.liveOffers.fetch(key, {
-    context: async () => {
+    context: async (): Promise<OfferList> => {
       const adapter = await ctx.upstreams.adapterFor(ctx, provider);
-      const list = await adapter.listOffers({ countryId: at.countryId, platformId: at.platformId });
-      const offers = list.offers.filter(
-        (o) => o.countryId === at.countryId && o.platformId === at.platformId,
-      );
-      await storeOffers({
-        ctx,
-        input: { provider, offers, scope: { countryId: at.countryId, platformId: at.platformId } },
-      });
-      await ctx.catalogCache.invalidate();
+      const list = await adapter.listOffers({ countryId: slot.countryId, platformId: slot.platformId });
+      const priced = await priceOffers({ ctx, input: { provider, offers: offersFor(slot, list.offers) } });
+      await refreshSlot(ctx, input.productId, priced.sort((a, b) => a.costIdr - b.costIdr)[0]);
       return list;
     },
   });
@@ -52,4 +78,23 @@ export async function checkLiveStock({
     [input.productId],
   );
   return fresh.rows[0]!;
+}
+
+/** Writes the live answer into the slot (no offer: out of stock); patches the snapshot when it changed. */
+async function refreshSlot(
+  ctx: AppContext,
+  productId: number,
+  offer: PricedOffer | undefined,
+): Promise<void> {
+  const changed = offer
+    ? await ctx.db.query(
+        `UPDATE products SET price = $2, available = $3, cost = $4, cost_idr = $5, updated_at = now()
+         WHERE id = $1 AND (price, available, cost, cost_idr) IS DISTINCT FROM ($2::bigint, $3::int, $4::numeric, $5::bigint)`,
+        [productId, offer.price, offer.available, offer.cost, offer.costIdr],
+      )
+    : await ctx.db.query(
+        'UPDATE products SET available = 0, updated_at = now() WHERE id = $1 AND available <> 0',
+        [productId],
+      );
+  if ((changed.rowCount ?? 0) > 0) await ctx.catalogCache.updateSlot(ctx, productId);
 }

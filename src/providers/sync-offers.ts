@@ -10,8 +10,9 @@
 
 import { MAX_AMOUNT } from '../ledger/ledger-account.ts';
 import type { AppContext } from '../platform/context.ts';
-import { withTransaction } from '../platform/db.ts';
+import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
+import { withLease } from '../platform/lease.ts';
 import { toExactIdr, toIdr } from '../platform/money.ts';
 import { getFxRate } from '../pricing/fx-rates.ts';
 import { listMarkupRules, markupPricer } from '../pricing/markup-rules.ts';
@@ -48,6 +49,40 @@ function dedupe(offers: ProviderOffer[]): ProviderOffer[] {
   return [...bySlot.values()];
 }
 
+export interface PricedOffer extends ProviderOffer {
+  /** The cost in IDR, rounded. */
+  costIdr: number;
+  /** The selling price in IDR, after the markup rules. */
+  price: number;
+}
+
+/**
+ * Costs to IDR at the stored rate of the provider's currency, selling prices by the markup rules. Offers
+ * the ledger could not hold are left out: one absurd entry must not fail a whole store.
+ */
+export async function priceOffers({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: { provider: ProviderRecord; offers: ProviderOffer[] };
+}): Promise<PricedOffer[]> {
+  const { provider } = input;
+  const rate = await getFxRate({ ctx, input: { currency: provider.currency } });
+  const price = markupPricer(await listMarkupRules({ ctx }));
+  return input.offers.flatMap((o) => {
+    const exact = toExactIdr(o.cost, rate.idrPerUnit);
+    const costIdr = toIdr(o.cost, rate.idrPerUnit);
+    const selling = price(exact, {
+      providerId: provider.id,
+      countryId: o.countryId,
+      platformId: o.platformId,
+    });
+    if (Number(o.cost) >= MAX_COST || costIdr > MAX_AMOUNT || selling > MAX_AMOUNT) return [];
+    return [{ ...o, available: Math.min(o.available, MAX_STOCK), costIdr, price: selling }];
+  });
+}
+
 /** Writes offers into the provider's slots; within the scope, slots not offered any more are withdrawn. */
 export async function storeOffers({
   ctx,
@@ -60,20 +95,7 @@ export async function storeOffers({
   const offers = dedupe(input.offers);
   const scope = input.scope ?? {};
   return withTransaction(ctx, async (tx) => {
-    const rate = await getFxRate({ ctx: tx, input: { currency: provider.currency } });
-    const price = markupPricer(await listMarkupRules({ ctx: tx }));
-    const priced = offers.flatMap((o) => {
-      const exact = toExactIdr(o.cost, rate.idrPerUnit);
-      const costIdr = toIdr(o.cost, rate.idrPerUnit);
-      const selling = price(exact, {
-        providerId: provider.id,
-        countryId: o.countryId,
-        platformId: o.platformId,
-      });
-      // One absurd entry must not fail the whole store (nor sell at a price the ledger cannot hold).
-      if (Number(o.cost) >= MAX_COST || costIdr > MAX_AMOUNT || selling > MAX_AMOUNT) return [];
-      return [{ ...o, available: Math.min(o.available, MAX_STOCK), costIdr, price: selling }];
-    });
+    const priced = await priceOffers({ ctx: tx, input: { provider, offers } });
     const columns = {
       country: priced.map((o) => o.countryId),
       platform: priced.map((o) => o.platformId),
@@ -135,12 +157,15 @@ export async function storeOffers({
   });
 }
 
-const SYNC_LOCK_BASE = 727_200; // advisory lock ids 727200+ serialise the syncs of one provider
+/** A sync renews its lease while it runs; a waiting one gives up after SYNC_WAIT_MS. */
+const SYNC_LEASE_TTL_MS = 60_000;
+const SYNC_WAIT_MS = 120_000;
 
 /**
  * Fetches a provider's whole offer list and stores it. Failures are recorded on the provider and rethrown.
- * Syncs of one provider run one at a time across all processes (an advisory lock held from fetch to
- * store), so an older answer can never overwrite a newer one.
+ * Syncs of one provider run one at a time across all processes (a lease held from fetch to store, see
+ * platform/lease.ts; a second sync waits for the first), so an older answer can never overwrite a newer
+ * one — and no database connection is held while the provider answers.
  */
 export async function syncProviderOffers({
   ctx,
@@ -149,16 +174,14 @@ export async function syncProviderOffers({
   ctx: AppContext;
   input: { providerId: number };
 }): Promise<SyncSummary> {
-  const lock = await ctx.pool.connect();
-  try {
-    await lock.query('SELECT pg_advisory_lock($1)', [SYNC_LOCK_BASE + input.providerId]);
-    return await syncUnderLock(ctx, input.providerId);
-  } finally {
-    await lock
-      .query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_BASE + input.providerId])
-      .catch(() => undefined);
-    lock.release();
-  }
+  const sync = await withLease(
+    ctx,
+    `provider-sync:${input.providerId}`,
+    { ttlMs: SYNC_LEASE_TTL_MS, waitMs: SYNC_WAIT_MS, log: ctx.log },
+    () => syncUnderLock(ctx, input.providerId),
+  );
+  if (!sync.ran) throw new DomainError('CONFLICT', `a sync of provider ${input.providerId} is still running`);
+  return sync.value;
 }
 
 async function syncUnderLock(ctx: AppContext, providerId: number): Promise<SyncSummary> {

@@ -28,6 +28,14 @@ export interface ContextParts {
   queue: JobQueue;
 }
 
+/**
+ * The same context on another pool: every cache, bus and queue shared, only the connections differ (the
+ * request path and background work each draw from their own pool).
+ */
+export function onPool(ctx: AppContext, pool: Pool): AppContext {
+  return { ...ctx, pool, db: pool, inTransaction: false, afterCommit: undefined };
+}
+
 export function createContext(parts: ContextParts): AppContext {
   const metrics = new Registry();
   return {
@@ -41,7 +49,7 @@ export function createContext(parts: ContextParts): AppContext {
     redis: parts.redis,
     metrics,
     upstreams: new ProviderRuntime({ metrics, factory: createAdapter, health: parts.health }),
-    catalogCache: new CatalogCache({ redis: parts.redis, log: parts.log }),
+    catalogCache: new CatalogCache({ redis: parts.redis, log: parts.log, metrics }),
     apiKeyCache: createApiKeyCache(),
     bus: parts.bus,
     queue: parts.queue,

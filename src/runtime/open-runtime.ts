@@ -1,6 +1,11 @@
 /**
  * Opens what every process role needs: database (embedded or DATABASE_URL), schema and catalog seed,
  * secret, optional Redis; and closes them in reverse order.
+ *
+ * Two connection pools, so neither side can starve the other: the request pool serves HTTP (short
+ * statement timeout) and the background pool serves jobs, sweeps, boot and admin commands (longer one).
+ * pg-boss keeps a third, small pool for its bookkeeping. Pools open connections only on demand, so a
+ * role that never uses one (a worker's request pool) holds no connections for it. Sizing: README.
  */
 import { seedCatalog } from '../catalog/seed-catalog.ts';
 import type { Config } from '../config.ts';
@@ -15,10 +20,13 @@ import { migrate } from '../platform/migrate.ts';
 import { createRedis } from '../platform/redis.ts';
 import { loadSecret } from '../platform/secret.ts';
 import { applyConfiguredUsdRate } from '../pricing/fx-rates.ts';
-import { createContext } from './create-context.ts';
+import { createContext, onPool } from './create-context.ts';
 
 export interface Runtime {
+  /** Background work: jobs, sweeps, boot, admin commands (the background pool). */
   ctx: AppContext;
+  /** Serving HTTP requests (the request pool); shares everything else with ctx. */
+  requestCtx: AppContext;
   /** For components that open their own connections (the job queue). */
   databaseUrl: string;
   close(): Promise<void>;
@@ -27,7 +35,18 @@ export interface Runtime {
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
   const secret = loadSecret(config);
   const database = await openDatabase(config, log);
-  const pool = createPool(database.url, { log, applicationName: `numpool-${config.role}` });
+  const pool = createPool(database.url, {
+    log,
+    applicationName: `numpool-${config.role}-worker`,
+    max: config.db.workerPoolMax,
+    statementTimeoutMs: config.db.workerStatementTimeoutMs,
+  });
+  const requestPool = createPool(database.url, {
+    log,
+    applicationName: `numpool-${config.role}-http`,
+    max: config.db.poolMax,
+    statementTimeoutMs: config.db.statementTimeoutMs,
+  });
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   let ctx: AppContext | undefined;
   let queue: JobQueue | undefined;
@@ -37,6 +56,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     await queue?.stop().catch(() => undefined);
     await bus.close();
     await redis?.quit().catch(() => redis.disconnect());
+    await requestPool.end();
     await pool.end();
     await database.stop();
   };
@@ -44,12 +64,18 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     await migrate(pool, log);
     await redis?.connect();
     // Only workers supervise the queue; every process may enqueue.
-    queue = await startJobQueue({ url: database.url, log, supervise: config.role !== 'api', queues: QUEUES });
+    queue = await startJobQueue({
+      url: database.url,
+      log,
+      supervise: config.role !== 'api',
+      queues: QUEUES,
+      max: config.db.queuePoolMax,
+    });
     const created = createContext({ pool, config, log, secret, redis, bus, queue });
     ctx = created;
     await seedCatalog({ ctx: created });
     await applyConfiguredUsdRate({ ctx: created, input: { idrPerUsd: config.fxUsdIdr } });
-    return { ctx: created, databaseUrl: database.url, close };
+    return { ctx: created, requestCtx: onPool(created, requestPool), databaseUrl: database.url, close };
   } catch (error) {
     await close().catch(() => undefined);
     throw error;

@@ -4,6 +4,9 @@
  * Sandbox mode (no real provider configured, or NUMPOOL_DEMO=1): demo accounts, and the provider
  * simulator in this process with its personas registered as providers.
  *
+ * HTTP requests draw on the request pool, jobs, sweeps and the sandbox's set-up on the background pool
+ * (see open-runtime.ts).
+ *
  * SIGINT/SIGTERM: stop accepting connections, let in-flight requests and jobs finish (up to 10 s), stop
  * the simulator, close the pool, then stop the embedded PostgreSQL if this process started it. A second
  * signal exits at once.
@@ -102,7 +105,7 @@ export async function start(config: Config): Promise<void> {
 
   let url: string | undefined;
   if (servesApi) {
-    app = await buildApp(ctx, { version: VERSION });
+    app = await buildApp(runtime.requestCtx, { version: VERSION });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
