@@ -64,7 +64,7 @@ describe('numpool start on DATABASE_URL', { timeout: PROCESS_TEST_TIMEOUT }, () 
       const ready = await fetch(`${server.url}/readyz`);
       expect(ready.status).toBe(200);
     } finally {
-      expect(await server.stop('SIGTERM')).toBe(0);
+      expect(await server.stop('SIGTERM'), server.output()).toBe(0);
     }
     expect(server.output()).toContain('shutting down');
   });

@@ -56,7 +56,7 @@ describe('numpool with embedded PostgreSQL', { timeout: PROCESS_TEST_TIMEOUT }, 
       expect(await countries(server.url, firstKey)).toEqual({ status: 200, count: expect.any(Number) });
       expect((await countries(server.url, firstKey)).count).toBeGreaterThanOrEqual(200);
     } finally {
-      expect(await server.stop('SIGINT')).toBe(0);
+      expect(await server.stop('SIGINT'), server.output()).toBe(0);
     }
     expect(await goneSoon(pid)).toBe(true);
   });
@@ -77,7 +77,7 @@ describe('numpool with embedded PostgreSQL', { timeout: PROCESS_TEST_TIMEOUT }, 
       expect(JSON.parse(balance.stdout)).toMatchObject({ available: 1_000_000 });
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     } finally {
-      expect(await server.stop('SIGTERM')).toBe(0);
+      expect(await server.stop('SIGTERM'), server.output()).toBe(0);
     }
   });
 
@@ -91,7 +91,7 @@ describe('numpool with embedded PostgreSQL', { timeout: PROCESS_TEST_TIMEOUT }, 
     try {
       expect((await countries(server.url, pinned)).status).toBe(200);
     } finally {
-      expect(await server.stop('SIGTERM')).toBe(0);
+      expect(await server.stop('SIGTERM'), server.output()).toBe(0);
     }
     expect(await goneSoon(orphan)).toBe(true);
   });

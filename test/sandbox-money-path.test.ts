@@ -98,7 +98,7 @@ describe('sandbox money path', { timeout: PROCESS_TEST_TIMEOUT }, () => {
       expect(canceled.data).toMatchObject({ status: 'CANCELED', refund_amount: second.amount });
       expect(json(await api('GET', '/v1/balance')).data.balance).toBe(before - order.amount);
     } finally {
-      expect(await server.stop('SIGTERM')).toBe(0);
+      expect(await server.stop('SIGTERM'), server.output()).toBe(0);
     }
     const check = await runCli(['admin', 'ledger-check'], {
       DATABASE_URL: database.url,
