@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { authenticateApiKey } from '../src/accounts/authenticate-api-key.ts';
 import { freePort } from '../src/platform/free-port.ts';
-import { runCli, startServer } from './support/cli-process.ts';
+import { PROCESS_TEST_TIMEOUT, runCli, SANDBOX_READY, startServer } from './support/cli-process.ts';
 import { cleanupAfterFile, contextOn, createTestDatabase } from './support/test-database.ts';
 
 function tempDataDir(): string {
@@ -20,7 +20,7 @@ async function getJson(url: string, key: string) {
   return { status: response.status, body: (await response.json()) as { data: unknown[] } };
 }
 
-describe('numpool start with bad configuration', () => {
+describe('numpool start with bad configuration', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it('exits non-zero naming every bad variable', async () => {
     const result = await runCli(['start'], {
       PORT: 'abc',
@@ -44,7 +44,7 @@ describe('numpool start with bad configuration', () => {
   });
 });
 
-describe('numpool start on DATABASE_URL', () => {
+describe('numpool start on DATABASE_URL', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it('serves the sandbox, then shuts down cleanly on SIGTERM', async () => {
     const database = await createTestDatabase({ empty: true });
     const dataDir = tempDataDir();
@@ -54,7 +54,8 @@ describe('numpool start on DATABASE_URL', () => {
     });
     try {
       const demo = demoOf(dataDir);
-      expect(server.output()).toContain(demo.api_key);
+      await server.waitForOutput(SANDBOX_READY);
+      expect(server.output()).toContain(`API key:   ${demo.api_key}`);
       const countries = await getJson(`${server.url}/v2/catalog/countries`, demo.api_key);
       expect(countries.status).toBe(200);
       expect(countries.body.data.length).toBeGreaterThanOrEqual(200);
@@ -63,13 +64,13 @@ describe('numpool start on DATABASE_URL', () => {
       const ready = await fetch(`${server.url}/readyz`);
       expect(ready.status).toBe(200);
     } finally {
-      expect(await server.stop('SIGTERM')).toBe(0);
+      expect(await server.stop('SIGTERM'), server.output()).toBe(0);
     }
     expect(server.output()).toContain('shutting down');
   });
 });
 
-describe('numpool migrate and admin', () => {
+describe('numpool migrate and admin', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it('migrates, creates an account, issues a key and credits a balance', async () => {
     const database = await createTestDatabase({ empty: true });
     const env = { DATABASE_URL: database.url, NUMPOOL_DATA_DIR: tempDataDir() };

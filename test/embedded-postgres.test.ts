@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../src/platform/free-port.ts';
-import { runCli, startServer } from './support/cli-process.ts';
+import { PROCESS_TEST_TIMEOUT, runCli, startServer } from './support/cli-process.ts';
 import { cleanupAfterFile } from './support/test-database.ts';
+import { waitUntil } from './support/wait.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'numpool-embedded-'));
 cleanupAfterFile(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -27,10 +28,12 @@ function alive(pid: number | undefined): boolean {
   }
 }
 
-/** The server gets its stop signal before numpool exits; it needs a moment to finish. */
+/**
+ * The server gets its stop signal before numpool exits; it needs a moment to finish (a shutdown
+ * checkpoint, longer on a loaded machine).
+ */
 async function goneSoon(pid: number | undefined): Promise<boolean> {
-  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-  return !alive(pid);
+  return waitUntil(async () => (alive(pid) ? undefined : true), 60_000, 50).catch(() => false);
 }
 
 async function countries(url: string, key: string) {
@@ -40,7 +43,7 @@ async function countries(url: string, key: string) {
   return { status: response.status, count: ((await response.json()) as { data?: unknown[] }).data?.length };
 }
 
-describe('numpool with embedded PostgreSQL', () => {
+describe('numpool with embedded PostgreSQL', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   const pinned = 'feedfacefeedfacefeedfacefeedface';
   let firstKey = '';
 
@@ -53,7 +56,7 @@ describe('numpool with embedded PostgreSQL', () => {
       expect(await countries(server.url, firstKey)).toEqual({ status: 200, count: expect.any(Number) });
       expect((await countries(server.url, firstKey)).count).toBeGreaterThanOrEqual(200);
     } finally {
-      expect(await server.stop('SIGINT')).toBe(0);
+      expect(await server.stop('SIGINT'), server.output()).toBe(0);
     }
     expect(await goneSoon(pid)).toBe(true);
   });
@@ -74,7 +77,7 @@ describe('numpool with embedded PostgreSQL', () => {
       expect(JSON.parse(balance.stdout)).toMatchObject({ available: 1_000_000 });
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     } finally {
-      expect(await server.stop('SIGTERM')).toBe(0);
+      expect(await server.stop('SIGTERM'), server.output()).toBe(0);
     }
   });
 
@@ -88,7 +91,7 @@ describe('numpool with embedded PostgreSQL', () => {
     try {
       expect((await countries(server.url, pinned)).status).toBe(200);
     } finally {
-      expect(await server.stop('SIGTERM')).toBe(0);
+      expect(await server.stop('SIGTERM'), server.output()).toBe(0);
     }
     expect(await goneSoon(orphan)).toBe(true);
   });

@@ -8,11 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../src/platform/free-port.ts';
-import { runCli, startServer } from './support/cli-process.ts';
+import {
+  PROCESS_TEST_TIMEOUT,
+  runCli,
+  SANDBOX_READY,
+  STARTUP_TIMEOUT,
+  startServer,
+} from './support/cli-process.ts';
 import { cleanupAfterFile, createTestDatabase } from './support/test-database.ts';
 import { waitUntil } from './support/wait.ts';
 
-describe('sandbox money path', () => {
+describe('sandbox money path', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it('charges exactly once for a delivered code and refunds a cancelled order in full', async () => {
     const database = await createTestDatabase({ empty: true });
     const dataDir = mkdtempSync(join(tmpdir(), 'numpool-money-'));
@@ -65,12 +71,13 @@ describe('sandbox money path', () => {
       const received = await waitUntil(async () => {
         const current = json(await api('GET', `/v1/orders/${order.id}`)).data;
         return current.status === 'OTP_RECEIVED' ? current : undefined;
-      });
+      }, STARTUP_TIMEOUT);
       expect(received.otp_code).toMatch(/^[0-9A-Za-z]{4,8}$/);
       expect(json(await api('POST', '/v1/orders/finish', { id: order.id })).data.status).toBe('COMPLETED');
       expect(json(await api('GET', '/v1/balance')).data.balance).toBe(before - order.amount);
 
       // The second order is cancelled before its SMS can arrive: stop the simulator's SMS for it.
+      await server.waitForOutput(SANDBOX_READY);
       const control = server.output().match(/simulated at (http:\/\/[^/]+)\/control/)?.[1];
       expect(control).toBeTruthy();
       for (const persona of ['alpha', 'beta', 'gamma']) {
@@ -82,12 +89,16 @@ describe('sandbox money path', () => {
       }
       const second = json(await api('POST', '/v1/orders/create', { catalog_product_id: catalogProductId }))
         .data.orders[0];
-      await new Promise((r) => setTimeout(r, 1_100));
+      // The cancel window (1 s here) runs on the server's real clock: wait until the order says it is open.
+      await waitUntil(async () => {
+        const current = json(await api('GET', `/v1/orders/${second.id}`)).data;
+        return current.can_cancel ? true : undefined;
+      }, STARTUP_TIMEOUT);
       const canceled = json(await api('POST', '/v1/orders/cancel', { id: second.id }));
       expect(canceled.data).toMatchObject({ status: 'CANCELED', refund_amount: second.amount });
       expect(json(await api('GET', '/v1/balance')).data.balance).toBe(before - order.amount);
     } finally {
-      expect(await server.stop('SIGTERM')).toBe(0);
+      expect(await server.stop('SIGTERM'), server.output()).toBe(0);
     }
     const check = await runCli(['admin', 'ledger-check'], {
       DATABASE_URL: database.url,

@@ -1,11 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { orderChannel } from '../../src/orders/order-events.ts';
 import { createRedisBus } from '../../src/platform/bus.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createRedis } from '../../src/platform/redis.ts';
 import { purgeExpiredData } from '../../src/retention/purge-expired-data.ts';
 import { connectSandboxPush } from '../../src/sandbox/start-sandbox-providers.ts';
 import { customer, deliverSms, orderWorld } from '../orders/order-fixture.ts';
+import { waitUntil } from '../support/wait.ts';
 
 const world = await orderWorld();
 await world.app.listen({ port: 0, host: '127.0.0.1' });
@@ -65,6 +67,22 @@ async function readStream(apiKey: string, count: number, lastEventId?: string, t
   return opened;
 }
 
+/** Resolves when the next subscription to channel is taken on the app's (real) bus. */
+function subscribedTo(channel: string): Promise<void> {
+  const bus = world.ctx.bus;
+  const subscribe = bus.subscribe;
+  return new Promise((resolve) => {
+    bus.subscribe = (name, handler) => {
+      const unsubscribe = subscribe.call(bus, name, handler);
+      if (name === channel) {
+        bus.subscribe = subscribe;
+        resolve();
+      }
+      return unsubscribe;
+    };
+  });
+}
+
 describe('GET /v2/stream', () => {
   it('streams order events live, and replays missed ones from Last-Event-ID', async () => {
     const me = await customer(world);
@@ -72,8 +90,8 @@ describe('GET /v2/stream', () => {
       await me.call('POST', '/v1/orders/create', { catalog_product_id: world.catalogProductId, quantity: 2 })
     ).json().data.orders;
     const live = await readStream(me.apiKey, 1);
+    // Headers are sent after the stream fixed its starting point and subscribed: nothing later is missed.
     expect(live.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    await new Promise((r) => setTimeout(r, 100));
     await deliverSms(world, a.id, { text: 'code 1001', code: '1001' });
     const [first] = await live.done;
     expect(first).toMatchObject({
@@ -103,7 +121,6 @@ describe('GET /v2/stream with transactions committing out of order', () => {
       await me.call('POST', '/v1/orders/create', { catalog_product_id: world.catalogProductId })
     ).json().data.orders;
     const stream = await readStream(me.apiKey, 2);
-    await new Promise((r) => setTimeout(r, 100));
     const insert = (
       db: { query: (t: string, v: unknown[]) => Promise<{ rows: Array<{ id: number }> }> },
       name: string,
@@ -137,8 +154,9 @@ describe('long-poll GET /orders/{id}?wait=', () => {
       await me.call('POST', '/v1/orders/create', { catalog_product_id: world.catalogProductId })
     ).json().data.orders;
     const started = Date.now();
+    const subscribed = subscribedTo(orderChannel(item.id));
     const waiting = me.call('GET', `/v1/orders/${item.id}?wait=30`);
-    await new Promise((r) => setTimeout(r, 300));
+    await subscribed; // the long-poll is waiting: a change from now on wakes it
     await deliverSms(world, item.id, { text: 'code 3003', code: '3003' });
     const answered = await waiting;
     expect(answered.json().data).toMatchObject({ status: 'OTP_RECEIVED', otp_code: '3003' });
@@ -164,7 +182,12 @@ describe('wake-ups across nodes', () => {
     const nodeB = createRedisBus(createRedis(url, log));
     const channel = `numpool:test:${Date.now()}`;
     const heard = new Promise<string>((resolve) => nodeB.subscribe(channel, resolve));
-    await new Promise((r) => setTimeout(r, 200));
+    const redis = createRedis(url, log);
+    await waitUntil(async () => {
+      const [, subscribers] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
+      return subscribers > 0 ? true : undefined;
+    });
+    redis.disconnect();
     await nodeA.publish(channel, '42');
     expect(await heard).toBe('42');
     await nodeA.close();
@@ -229,12 +252,10 @@ describe('SMS pushed by a provider', () => {
       text: 'Kode WhatsApp Anda: 246-810',
       code: '246810',
     });
-    const deadline = Date.now() + 5_000;
-    let current = (await me.call('GET', `/v1/orders/${item.id}`)).json().data;
-    while (current.status !== 'OTP_RECEIVED' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      current = (await me.call('GET', `/v1/orders/${item.id}`)).json().data;
-    }
+    const current = await waitUntil(async () => {
+      const order = (await me.call('GET', `/v1/orders/${item.id}`)).json().data;
+      return order.status === 'OTP_RECEIVED' ? order : undefined;
+    });
     expect(current).toMatchObject({ status: 'OTP_RECEIVED', otp_code: '246810' });
   });
 });

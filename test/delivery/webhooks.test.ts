@@ -6,6 +6,7 @@ import { customer, deliverSms, orderWorld } from '../orders/order-fixture.ts';
 import { createCustomer } from '../support/factories.ts';
 import { createTestApp, sdkHeaders } from '../support/test-app.ts';
 import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
+import { waitUntil } from '../support/wait.ts';
 import { type Received, startReceiver } from '../support/webhook-receiver.ts';
 
 const world = await orderWorld({
@@ -153,8 +154,11 @@ describe('order events by webhook', () => {
     await deliverSms(world, item.id, { text: 'code 4455', code: '4455' });
     const requests = await receiver.waitFor(6, 30_000);
     expect(new Set(requests.map((r) => r.body)).size).toBe(1); // the same bytes every time
-    await new Promise((r) => setTimeout(r, 200));
-    const log = (await me.call('GET', '/api/webhook-deliveries')).json().data;
+    // The worker records the 2xx just after the receiver answered it.
+    const log = await waitUntil(async () => {
+      const rows = (await me.call('GET', '/api/webhook-deliveries')).json().data;
+      return rows[0]?.status === 'delivered' ? rows : undefined;
+    });
     expect(log[0]).toMatchObject({
       status: 'delivered',
       attempts: 6,
@@ -173,8 +177,11 @@ describe('order events by webhook', () => {
     ).json().data.orders;
     await deliverSms(world, item.id, { text: 'code 1357', code: '1357' });
     await receiver.waitFor(10, 40_000);
-    await new Promise((r) => setTimeout(r, 300));
-    const config = (await me.call('GET', '/v1/webhook')).json().data;
+    // The worker records the tenth failure (and disables the endpoint) just after the receiver answered.
+    const config = await waitUntil(async () => {
+      const current = (await me.call('GET', '/v1/webhook')).json().data;
+      return current.webhook_disabled_at ? current : undefined;
+    });
     expect(config).toMatchObject({
       webhook_consecutive_failures: 10,
       webhook_disabled_reason: 'consecutive_failed_user_endpoint',
@@ -182,7 +189,11 @@ describe('order events by webhook', () => {
     expect(config.webhook_disabled_at).toBeTruthy();
     // Disabled: the next event is not even queued.
     await me.call('POST', '/v1/orders/finish', { id: item.id });
-    await new Promise((r) => setTimeout(r, 1_500));
+    // The delivery row is written in the order change's transaction, so its absence is final.
+    const events = (await me.call('GET', '/api/webhook-deliveries'))
+      .json()
+      .data.map((d: { event: string }) => d.event);
+    expect(events).not.toContain('order.completed');
     expect(receiver.received).toHaveLength(10);
 
     const reenabled = (await me.call('PATCH', '/v1/webhook', { webhook_url: receiver.url })).json().data;

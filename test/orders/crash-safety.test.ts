@@ -9,13 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { reconcileProvisioning, STUCK_AFTER_SECONDS } from '../../src/orders/reconcile-provisioning.ts';
 import { ORPHAN_GRACE_SECONDS, reconcileUpstream } from '../../src/orders/reconcile-upstream.ts';
 import { getProvider } from '../../src/providers/list-providers.ts';
+import { PROCESS_TEST_TIMEOUT, STARTUP_TIMEOUT } from '../support/cli-process.ts';
 import { waitUntil } from '../support/wait.ts';
 import { customer, INDONESIA, ledgerViolations, orderWorld, WHATSAPP } from './order-fixture.ts';
 
 const world = await orderWorld();
 const CHILD = fileURLToPath(new URL('./crash-create.child.ts', import.meta.url));
 
-describe('a process killed mid-create', () => {
+describe('a process killed mid-create', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it('leaves a held order that the reconciler releases in full', async () => {
     const me = await customer(world);
     for (const p of world.supply.providers) world.supply.simulator.setFault(p.code, 'timeout');
@@ -40,7 +41,7 @@ describe('a process killed mid-create', () => {
           [me.account.id],
         );
         return row.rows[0]?.id as number | undefined;
-      });
+      }, STARTUP_TIMEOUT);
       child.kill('SIGKILL');
       await exited;
       for (const p of world.supply.providers) world.supply.simulator.setFault(p.code, 'ok');

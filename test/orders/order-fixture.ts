@@ -7,11 +7,13 @@ import { checkLedger } from '../../src/ledger/check-ledger.ts';
 import { getBalance } from '../../src/ledger/get-balance.ts';
 import { pollProviderSms } from '../../src/orders/poll-provider-sms.ts';
 import type { AppContext } from '../../src/platform/context.ts';
+import { syncProviderOffers } from '../../src/providers/sync-offers.ts';
 import { type SandboxSupply, startSandboxProviders } from '../../src/sandbox/start-sandbox-providers.ts';
 import { createCustomer } from '../support/factories.ts';
 import { createTestApp, sdkHeaders } from '../support/test-app.ts';
 import { TestClock } from '../support/test-clock.ts';
 import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
+import { waitUntil } from '../support/wait.ts';
 
 export const INDONESIA = 6;
 export const WHATSAPP = 1;
@@ -35,12 +37,37 @@ export async function orderWorld(
     input: { port: 0, seed: 11, smsDelayMs: 1_000, noSmsRate: 1 },
   });
   cleanupAfterFile(() => supply.simulator.close());
+  await syncedOnce(ctx, supply);
   const app = await createTestApp(ctx);
   const row = await ctx.db.query(
     'SELECT id FROM catalog_products WHERE country_id = $1 AND platform_id = $2',
     [INDONESIA, WHATSAPP],
   );
   return { ctx, clock, supply, app, catalogProductId: row.rows[0].id };
+}
+
+/**
+ * The sandbox's first sync runs within the providers' 5 s timeout, which a machine shared with another
+ * test run can exceed (the simulator serves its price lists from this same process). Sync again until
+ * every provider has synced once, so no test starts with an empty catalog.
+ */
+async function syncedOnce(ctx: AppContext, supply: SandboxSupply): Promise<void> {
+  const ids = supply.providers.filter((p) => p.enabled).map((p) => p.id);
+  await waitUntil(
+    async () => {
+      const unsynced = await ctx.db.query<{ id: number }>(
+        'SELECT id FROM providers WHERE id = ANY($1) AND last_sync_at IS NULL',
+        [ids],
+      );
+      if (unsynced.rowCount === 0) return true;
+      for (const { id } of unsynced.rows) {
+        await syncProviderOffers({ ctx, input: { providerId: id } }).catch(() => undefined);
+      }
+      return undefined;
+    },
+    180_000,
+    500,
+  );
 }
 
 export async function customer(world: OrderWorld, balance = 1_000_000) {

@@ -7,6 +7,7 @@ import { deliverWebhook } from '../../src/delivery/webhooks/deliver-webhook.ts';
 import { redeliver } from '../../src/delivery/webhooks/delivery-log.ts';
 import { ingestSms } from '../../src/orders/ingest-sms.ts';
 import { pollProviderSms } from '../../src/orders/poll-provider-sms.ts';
+import { waitUntil } from '../support/wait.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
 import { customer, deliverSms, orderWorld } from './order-fixture.ts';
 
@@ -34,7 +35,14 @@ describe('an unexpected failure in one unit of a multi-order create', () => {
       expect(first.statusCode).toBe(500);
       const retry = await me.call('POST', '/v1/orders/create', body, { 'idempotency-key': 'stray-1' });
       expect(retry.json().data.orders).toHaveLength(10);
-      await new Promise((r) => setTimeout(r, 500));
+      // Units of the failed run still in flight settle one way or the other; none may add an order.
+      await waitUntil(async () => {
+        const provisioning = await world.ctx.db.query(
+          `SELECT 1 FROM orders WHERE account_id = $1 AND status = 'PROVISIONING'`,
+          [me.account.id],
+        );
+        return provisioning.rowCount === 0 ? true : undefined;
+      });
       const live = await world.ctx.db.query(
         `SELECT count(*)::int AS n FROM orders WHERE account_id = $1 AND status = 'ACTIVE'`,
         [me.account.id],

@@ -5,6 +5,7 @@ import { ProviderError } from '../../src/providers/port.ts';
 import { updateProvider } from '../../src/providers/save-provider.ts';
 import { addProvider, offer, slot, stock } from '../support/pool-fixtures.ts';
 import { createTestContext } from '../support/test-database.ts';
+import { waitUntil } from '../support/wait.ts';
 
 const ctx = await createTestContext({}, { health: { failureThreshold: 3, halfOpenAfterMs: 200 } });
 
@@ -107,8 +108,7 @@ describe('routing candidates', () => {
       [steady.id],
     );
 
-    await new Promise((r) => setTimeout(r, 250));
-    expect(ctx.upstreams.health.circuit(flaky.id)).toBe('half_open');
+    await waitUntil(async () => (ctx.upstreams.health.circuit(flaky.id) === 'half_open' ? true : undefined));
     expect((await findCandidates({ ctx, input: { catalogProductId: id } }))[0]!.providerId).toBe(flaky.id);
     expect(await ctx.upstreams.health.call(flaky.id, 'test', async () => 'ok')).toBe('ok');
     expect(ctx.upstreams.health.circuit(flaky.id)).toBe('closed');

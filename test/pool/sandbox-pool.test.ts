@@ -10,6 +10,7 @@ import { startSandboxProviders } from '../../src/sandbox/start-sandbox-providers
 import { createCustomer } from '../support/factories.ts';
 import { createTestApp, sdkHeaders } from '../support/test-app.ts';
 import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
+import { waitUntil } from '../support/wait.ts';
 
 const INDONESIA = 6;
 const WHATSAPP = 1;
@@ -113,7 +114,7 @@ describe('the sandbox pool', () => {
     } finally {
       supply.simulator.setFault('alpha', 'ok');
     }
-    await new Promise((r) => setTimeout(r, 350));
+    await waitUntil(async () => (ctx.upstreams.health.circuit(alpha.id) === 'half_open' ? true : undefined));
     await syncProviderOffers({ ctx, input: { providerId: alpha.id } }); // the half-open probe
     expect(ctx.upstreams.health.circuit(alpha.id)).toBe('closed');
     const routed = await findCandidates({ ctx, input: { catalogProductId: id } });

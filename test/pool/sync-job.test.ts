@@ -5,6 +5,7 @@ import { PROVIDER_SYNC_QUEUE } from '../../src/jobs/queues.ts';
 import { createProvider } from '../../src/providers/save-provider.ts';
 import { DEFAULT_PERSONAS, startSimulator } from '../../src/sim/index.ts';
 import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
+import { waitUntil } from '../support/wait.ts';
 
 const ctx = await createTestContext();
 const simulator = await startSimulator({ port: 0, seed: 5, smsDelayMs: 60_000 });
@@ -26,13 +27,10 @@ describe('provider sync job', () => {
     try {
       // Several workers asking at once still make one queued job per provider.
       await Promise.all([jobs.syncAllProviders(), jobs.syncAllProviders(), jobs.syncAllProviders()]);
-      const deadline = Date.now() + 20_000;
-      let synced: Date | null = null;
-      while (!synced && Date.now() < deadline) {
+      const synced = await waitUntil(async () => {
         const row = await ctx.db.query('SELECT last_sync_at FROM providers WHERE id = $1', [provider.id]);
-        synced = row.rows[0].last_sync_at;
-        if (!synced) await new Promise((r) => setTimeout(r, 200));
-      }
+        return (row.rows[0].last_sync_at as Date | null) ?? undefined;
+      }, 60_000);
       expect(synced).toBeInstanceOf(Date);
       const stocked = await ctx.db.query(
         'SELECT count(*)::int AS n FROM products WHERE provider_id = $1 AND available > 0',

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivationStatus } from '../../src/providers/port.ts';
 import { type Simulator, startSimulator } from '../../src/sim/index.ts';
+import { waitUntil } from '../support/wait.ts';
 import { adapterFor, INDONESIA, WHATSAPP } from './provider-fixture.ts';
 
 let sim: Simulator;
@@ -18,11 +19,10 @@ describe.each(['alpha', 'beta', 'gamma'])('%s', (name) => {
   it('polls until the SMS arrives, then sees it in getStatus and listActive', async () => {
     const adapter = adapterFor(sim, name);
     const number = await adapter.acquireNumber({ countryId: INDONESIA, platformId: WHATSAPP });
-    let status: ActivationStatus = await adapter.getStatus(number.ref);
-    for (let i = 0; i < 60 && status.state === 'WAITING'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      status = await adapter.getStatus(number.ref);
-    }
+    const status: ActivationStatus = await waitUntil(async () => {
+      const current = await adapter.getStatus(number.ref);
+      return current.state === 'WAITING' ? undefined : current;
+    });
     expect(status.state).toBe('RECEIVED');
     const sms = status.messages.at(-1)!;
     expect(sms.code).toMatch(/^\d{4,8}$/);

@@ -1,6 +1,16 @@
-/** Runs the real `numpool` command in child processes, the way an operator would. */
+/**
+ * Runs the real `numpool` command in child processes, the way an operator would. Every wait here is on a
+ * condition (healthy, a line in the output, the exit) with a generous deadline: a second copy of the suite
+ * on the same two cores makes a cold start take several times longer than on an idle machine.
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from './wait.ts';
+
+/** For tests that start `numpool` processes: each start is seconds of CPU, many more under load. */
+export const PROCESS_TEST_TIMEOUT = 240_000;
+/** How long a start may take to become healthy, or an expected line to appear. */
+export const STARTUP_TIMEOUT = 120_000;
 
 const BIN = fileURLToPath(new URL('../../bin/numpool.js', import.meta.url));
 const OWN_VARIABLES = /^(NUMPOOL_|DATABASE_URL$|REDIS_URL$|PORT$|HOST$|LOG_LEVEL$)/;
@@ -40,14 +50,19 @@ export interface RunningServer {
   child: ChildProcess;
   url: string;
   output(): string;
+  /** Resolves once the output contains text (the sandbox banner comes after /healthz answers). */
+  waitForOutput(text: string | RegExp, timeoutMs?: number): Promise<void>;
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** The last line of the sandbox banner, printed once the whole sandbox is up (after /healthz answers). */
+export const SANDBOX_READY = /\n {2}try: +curl [^\n]*\n/;
+
 export async function startServer(
   port: number,
   env: Record<string, string>,
-  timeoutMs = 60_000,
+  timeoutMs = STARTUP_TIMEOUT,
 ): Promise<RunningServer> {
   const child = spawn(process.execPath, [BIN, 'start'], {
     env: cliEnv({ PORT: String(port), NUMPOOL_SIM_PORT: '0', ...env }),
@@ -62,24 +77,46 @@ export async function startServer(
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`numpool exited with ${child.exitCode}:\n${output}`);
-    const healthy = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (healthy) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`numpool did not become healthy within ${timeoutMs} ms:\n${output}`);
+  const running = (what: string) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`numpool exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${output}`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+  };
+  try {
+    await waitUntil(
+      async () => {
+        running('it became healthy');
+        const healthy = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) }).then(
+          (r) => r.ok,
+          () => false,
+        );
+        return healthy || undefined;
+      },
+      timeoutMs,
+      100,
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`numpool did not become healthy within ${timeoutMs} ms: ${error}\n${output}`);
   }
   return {
     child,
     url,
     output: () => output,
+    waitForOutput: async (text, waitMs = timeoutMs) => {
+      const found = () => (typeof text === 'string' ? output.includes(text) : text.test(output));
+      await waitUntil(
+        async () => {
+          if (found()) return true;
+          running(`printing ${text}`);
+          return undefined;
+        },
+        waitMs,
+        50,
+      ).catch((error) => {
+        throw new Error(`numpool did not print ${text} within ${waitMs} ms: ${error}\n${output}`);
+      });
+    },
     stop: async (signal = 'SIGTERM') => {
       child.kill(signal);
       return exited;

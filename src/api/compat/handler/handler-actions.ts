@@ -11,7 +11,7 @@ import { getBalance } from '../../../ledger/get-balance.ts';
 import { cancelOrder } from '../../../orders/cancel-order.ts';
 import { createOrders } from '../../../orders/create-orders.ts';
 import { finishOrder } from '../../../orders/finish-order.ts';
-import { listOrders } from '../../../orders/list-orders.ts';
+import { listOrderHistory, OPEN_STATUSES } from '../../../orders/list-order-history.ts';
 import type { OrderRecord } from '../../../orders/order.ts';
 import { resendOrder } from '../../../orders/resend-order.ts';
 import type { AppContext } from '../../../platform/context.ts';
@@ -211,12 +211,16 @@ export const ACTIONS: Record<string, Action> = {
   },
   getActiveActivations: {
     run: async ({ ctx, params, principal }) => {
-      const start = Math.max(0, intParam(params.start) ?? 0);
-      const limit = Math.min(100, Math.max(1, intParam(params.limit) ?? 100));
       const usdRate = await rate(ctx);
-      const orders = (
-        await listOrders({ ctx, input: { accountId: principal.accountId, activeOnly: true } })
-      ).slice(start, start + limit);
+      const orders = await listOrderHistory({
+        ctx,
+        input: {
+          accountId: principal.accountId,
+          statuses: OPEN_STATUSES,
+          limit: intParam(params.limit),
+          offset: intParam(params.start),
+        },
+      });
       if (orders.length === 0) return { json: { status: 'error', error: 'NO_ACTIVATIONS' } };
       return {
         json: {
@@ -244,21 +248,19 @@ export const ACTIONS: Record<string, Action> = {
   getHistory: {
     run: async ({ ctx, params, principal }) => {
       const usdRate = await rate(ctx);
-      const orders = await listOrders({
+      // start and end are Unix seconds, both inclusive: end covers its whole second.
+      const from = intParam(params.start);
+      const to = intParam(params.end);
+      const orders = await listOrderHistory({
         ctx,
         input: {
           accountId: principal.accountId,
-          limit: intParam(params.size) ?? 100,
-          offset: intParam(params.offset) ?? 0,
+          createdFrom: from === undefined ? undefined : new Date(from * 1000),
+          createdBefore: to === undefined ? undefined : new Date((to + 1) * 1000),
+          limit: intParam(params.size),
+          offset: intParam(params.offset),
         },
       });
-      const from = intParam(params.start);
-      const to = intParam(params.end);
-      const inRange = orders.filter(
-        (o) =>
-          (from === undefined || o.createdAt.getTime() >= from * 1000) &&
-          (to === undefined || o.createdAt.getTime() <= to * 1000),
-      );
       const code: Record<string, string> = {
         ACTIVE: '4',
         OTP_RECEIVED: '2',
@@ -267,7 +269,7 @@ export const ACTIONS: Record<string, Action> = {
         EXPIRED: '8',
       };
       return {
-        json: inRange.map((o) => ({
+        json: orders.map((o) => ({
           id: String(o.id),
           date: handlerTime(o.createdAt),
           phone: o.phone,
