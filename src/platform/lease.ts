@@ -4,7 +4,7 @@
  *
  * A session advisory lock would do it too, but it lives on one connection, which then stays out of the
  * pool for the whole run — across provider and webhook HTTP calls — and a burst of slow upstreams starves
- * everyone else of connections. A lease is a row instead (migrations/0008_leases.sql): taken by one atomic
+ * everyone else of connections. A lease is a row instead (migrations/0007_leases.sql): taken by one atomic
  * upsert that succeeds only while the row is free or expired, renewed by the holder every third of its ttl,
  * deleted when the run ends. Each of those is a single short statement. A holder that dies (or stalls past
  * its ttl) stops renewing, and the lease lapses, so the work is never blocked for good; the work guarded by
