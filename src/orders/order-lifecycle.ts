@@ -2,7 +2,7 @@
  * The one owner of order state. Every status change of every order goes through transitionOrder, inside
  * the caller's transaction and on a row the caller locked with lockOrder: the move is checked against the
  * table below, written with one `UPDATE … RETURNING`, and its consequences follow in the same transaction —
- * the money (the hold voided, or posted on the first SMS), the routing statistics, the event row that
+ * the money (the hold voided, or posted on the first SMS with the provider's cost booked), the routing statistics, the event row that
  * feeds webhooks, streams and long-polls, and the eviction of cached copies after commit.
  *
  * Verbs keep the business rules (who may act, windows, cooldowns, daily caps, talking to the provider);
@@ -16,6 +16,7 @@
  * - complete, cancel, expire → `order.completed`, `order.canceled`, `order.expired`;
  * - fail → none: a FAILED order was never visible.
  */
+import { bookProviderCost } from '../ledger/book-provider-cost.ts';
 import { postHold, voidHold } from '../ledger/resolve-hold.ts';
 import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -274,8 +275,10 @@ export async function transitionOrder({
   // only for the moment before commit (measured: many concurrent codes for one account).
   if (order.holdTransferId !== null) {
     if (rule.money === 'void') await voidHold({ ctx, input: { holdId: order.holdTransferId } });
-    if (rule.money === 'post_first' && first)
+    if (rule.money === 'post_first' && first) {
       await postHold({ ctx, input: { holdId: order.holdTransferId } });
+      await bookProviderCost({ ctx, input: { orderId: order.id, costIdr: after.costIdr ?? 0 } });
+    }
   }
   return after;
 }

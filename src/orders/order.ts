@@ -26,6 +26,8 @@ export interface OrderRecord {
   handlerCode: string;
   phone: string | null;
   amount: number;
+  /** The provider's price in IDR, once a provider supplied the number. */
+  costIdr: number | null;
   holdTransferId: number | null;
   status: OrderStatus;
   failedReason: string | null;
@@ -49,7 +51,7 @@ export const ORDER_COLUMNS = `o.id, o.account_id AS "accountId", o.catalog_produ
     o.product_id AS "productId", o.provider_id AS "providerId", o.provider_ref AS "providerRef",
     o.operator_id AS "operatorId", coalesce(op.name, op.code) AS "operatorName",
     cp.country_id AS "countryId", c.name AS "countryName", cp.platform_id AS "platformId",
-    pl.name AS "platformName", pl.code AS "platformCode", pl.handler_code AS "handlerCode", o.phone, o.amount,
+    pl.name AS "platformName", pl.code AS "platformCode", pl.handler_code AS "handlerCode", o.phone, o.amount, o.cost_idr AS "costIdr",
     o.hold_transfer_id AS "holdTransferId", o.status, o.failed_reason AS "failedReason",
     o.otp_code AS "otpCode", o.otp_message AS "otpMessage", o.otp_received_at AS "otpReceivedAt",
     o.sms_revision AS "smsRevision", o.resend_count AS "resendCount", o.created_at AS "createdAt",

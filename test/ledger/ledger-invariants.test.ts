@@ -174,12 +174,51 @@ describe('ledger check names each corrupted record', () => {
       const found = await violationsAfter((tx) =>
         tx.db.query('UPDATE orders SET status = $2 WHERE id = $1', [state.open.id, status]),
       );
-      expect(found).toEqual([
-        'platform_balance platform:revenue',
-        `terminal_hold_pending ${order(state.open.id)}`,
-      ]);
+      // COMPLETED also reads as charged: its provider cost is then missing from the ledger.
+      const charged =
+        status === 'COMPLETED'
+          ? [`order_cost ${order(state.open.id)}`, 'platform_balance platform:provider_payable']
+          : [];
+      expect(found).toEqual(
+        [
+          ...charged,
+          'platform_balance platform:revenue',
+          `terminal_hold_pending ${order(state.open.id)}`,
+        ].sort(),
+      );
     },
   );
+
+  it('order_cost: a charged order whose recorded cost differs from what the ledger booked', async () => {
+    const found = await violationsAfter((tx) =>
+      tx.db.query('UPDATE orders SET cost_idr = cost_idr + 1 WHERE id = $1', [state.charged.id]),
+    );
+    expect(found).toEqual([
+      `order_cost ${order(state.charged.id)}`,
+      'platform_balance platform:provider_payable',
+      'platform_balance platform:revenue',
+    ]);
+  });
+
+  it('order_cost: a provider cost booked twice, and one that names no order', async () => {
+    const book = (reference: string) => (tx: DbContext) =>
+      tx.db.query(
+        `INSERT INTO transfers (kind, debit_account_id, credit_account_id, amount, code, external_id)
+         SELECT 'posted', r.id, p.id, 100, 'order_cost', $1 FROM ledger_accounts r, ledger_accounts p
+         WHERE r.code = 'platform:revenue' AND p.code = 'platform:provider_payable' RETURNING id`,
+        [reference],
+      );
+    const twice = await violationsAfter(book(`order:${state.charged.id}:2`));
+    expect(twice).toEqual([
+      `order_cost ${order(state.charged.id)}`,
+      'platform_balance platform:provider_payable',
+      'platform_balance platform:revenue',
+    ]);
+    const stray = await violationsAfter(book('order:999999'));
+    expect(stray.filter((v) => v.startsWith('order_cost'))).toEqual([
+      expect.stringMatching(/^order_cost transfer:\d+$/),
+    ]);
+  });
 
   it('order_hold_state: an open order whose hold was released', async () => {
     const found = await violationsAfter((tx) =>

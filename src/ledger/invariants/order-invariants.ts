@@ -99,4 +99,26 @@ const ORDER_REFUND = `
   FROM refunds
   WHERE order_id IS NULL OR NOT charged OR amount <> order_amount OR credit_account_id <> wallet_id OR refund_count > 1`;
 
-export const ORDER_INVARIANTS = [ORDER_MONEY, SUPERSEDED_HOLD, ORDER_REFUND];
+/**
+ * order_cost: a charged order books its provider cost (orders.cost_idr) from revenue to provider payable
+ * once, for exactly that cost; an order that was not charged books none. A stray cost names its transfer.
+ */
+const ORDER_COST = `
+  WITH costs AS (
+    SELECT ${referencedOrder('t.external_id')} AS order_id, count(*) AS n, sum(t.amount) AS booked,
+      min(t.id) AS transfer_id
+    FROM transfers t WHERE t.code = 'order_cost' GROUP BY 1),
+  expected AS (
+    SELECT o.id, CASE WHEN ${isCharged('o')} THEN coalesce(o.cost_idr, 0) ELSE 0 END AS cost
+    FROM orders o)
+  SELECT 'order_cost' AS "check",
+    CASE WHEN e.id IS NULL THEN 'transfer:' || c.transfer_id ELSE 'order:' || e.id END AS record,
+    CASE
+      WHEN e.id IS NULL THEN format('provider cost %s names no order', c.transfer_id)
+      WHEN c.n > 1 THEN format('its provider cost is booked %s times', c.n)
+      ELSE format('its provider cost is %s; the ledger booked %s', e.cost, coalesce(c.booked, 0))
+    END AS detail
+  FROM expected e FULL JOIN costs c ON c.order_id = e.id
+  WHERE e.id IS NULL OR coalesce(c.n, 0) > 1 OR coalesce(c.booked, 0) <> e.cost`;
+
+export const ORDER_INVARIANTS = [ORDER_MONEY, SUPERSEDED_HOLD, ORDER_REFUND, ORDER_COST];

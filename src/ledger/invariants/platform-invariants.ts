@@ -3,12 +3,12 @@
  * balances exist only as sums over transfers. Here each is compared with what it stands for, summed from
  * the orders and the wallets:
  *
- * - platform:revenue, posted: the amount of every charged order, less the amount of every refunded one;
- *   pending: the amount of every order whose money is held (provisioning, or active without an SMS).
+ * - platform:revenue, posted: the amount of every charged order less its provider cost, less the amount
+ *   of every refunded one; pending: the amount of every order whose money is held (provisioning, or
+ *   active without an SMS).
  * - platform:funding, posted: minus every deposit, i.e. minus (all the wallets' stored credits less the
  *   refunds they received).
- * - platform:provider_payable: nothing. A charge posts the whole price to revenue; the provider's cost
- *   (orders.cost_idr) is not booked in the ledger, so no transfer may touch this account.
+ * - platform:provider_payable, posted: the provider cost (orders.cost_idr) of every charged order.
  *
  * A balance is credits minus debits. One row per account that disagrees: ("check", record, detail).
  */
@@ -27,15 +27,16 @@ const PLATFORM_BALANCE = `
     SELECT DISTINCT ${referencedOrder('external_id')} AS order_id FROM transfers WHERE code = 'order_refund'),
   from_orders AS (
     SELECT coalesce(sum(o.amount) FILTER (WHERE ${isCharged('o')}), 0)::bigint AS charged,
+      coalesce(sum(o.cost_idr) FILTER (WHERE ${isCharged('o')}), 0)::bigint AS cost,
       coalesce(sum(o.amount) FILTER (WHERE r.order_id IS NOT NULL), 0)::bigint AS refunded,
       coalesce(sum(o.amount) FILTER (WHERE ${isHeld('o')}), 0)::bigint AS held
     FROM orders o LEFT JOIN refunded r ON r.order_id = o.id),
   from_wallets AS (
     SELECT coalesce(sum(credits_posted), 0)::bigint AS credited FROM ledger_accounts WHERE kind = 'wallet'),
   expected (code, posted, pending) AS (
-    SELECT '${REVENUE}', o.charged - o.refunded, o.held FROM from_orders o
+    SELECT '${REVENUE}', o.charged - o.cost - o.refunded, o.held FROM from_orders o
     UNION ALL SELECT '${FUNDING}', -(w.credited - o.refunded), 0 FROM from_wallets w, from_orders o
-    UNION ALL SELECT '${PROVIDER_PAYABLE}', 0, 0),
+    UNION ALL SELECT '${PROVIDER_PAYABLE}', o.cost, 0 FROM from_orders o),
   derived AS (
     SELECT la.code, coalesce(t.credits_posted - t.debits_posted, 0) AS posted,
       coalesce(t.credits_pending - t.debits_pending, 0) AS pending

@@ -2,7 +2,7 @@
  * Invariants of the transfers themselves and of the wallets' running totals. Each query yields one row
  * per violation: ("check", record, detail).
  */
-import { FUNDING, REVENUE, TOTALS_FROM_TRANSFERS } from './sql-fragments.ts';
+import { FUNDING, PROVIDER_PAYABLE, REVENUE, TOTALS_FROM_TRANSFERS } from './sql-fragments.ts';
 
 /** A wallet's stored totals (kept by every write, for the overdraft CHECK) equal what its transfers say. */
 const WALLET_TOTALS = `
@@ -54,7 +54,8 @@ const TRANSFER_ROUTE = `
     ('pending', 'order_hold', 'wallet', '${REVENUE}'),
     ('post_pending', 'order_charge', 'wallet', '${REVENUE}'),
     ('void_pending', 'order_release', 'wallet', '${REVENUE}'),
-    ('posted', 'order_refund', '${REVENUE}', 'wallet'))
+    ('posted', 'order_refund', '${REVENUE}', 'wallet'),
+    ('posted', 'order_cost', '${REVENUE}', '${PROVIDER_PAYABLE}'))
   SELECT 'transfer_route' AS "check", 'transfer:' || t.id AS record,
     format('%s %s from %s to %s is not a movement the ledger makes', t.kind, t.code, d.code, c.code) AS detail
   FROM transfers t
