@@ -77,6 +77,9 @@ describe('numbers that are not finite', () => {
     expectRefused(await call('POST', '/v1/orders/cancel', { id: '2147483647' }), 404, 'NOT_FOUND');
     expectRefused(await call('POST', '/v1/orders/cancel', { id: 2_147_483_648 }));
     expect((await call('GET', '/v1/catalog/products?page=2')).statusCode).toBe(200);
+    // Paging numbers are clamped by the contract, not refused, as long as they are finite.
+    expect((await call('GET', '/v1/catalog/products?page=1e20&limit=-5')).statusCode).toBe(200);
+    expect((await call('GET', '/v1/orders?limit=1e20&offset=1e20')).statusCode).toBe(200);
   });
 });
 

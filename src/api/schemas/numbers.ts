@@ -25,6 +25,13 @@ export const Int32 = Int32In(INT32_MIN, INT32_MAX);
 /** A row id (SERIAL): a non-negative int32. */
 export const Id32 = Int32In(0, INT32_MAX);
 
+/**
+ * A paging number (limit, offset, page) the domain clamps into its range, as the contract says: any
+ * finite integer is taken, never stored or sent to the database as given.
+ */
+export const Clamped = (options: TNumberOptions = {}) =>
+  Type.Integer({ ...options, format: 'int64', ...FINITE });
+
 /** A BIGINT id (e.g. event ids), kept within the exactly representable range. */
 export const SafeId = Type.Integer({
   minimum: 0,

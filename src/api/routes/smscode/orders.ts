@@ -14,7 +14,7 @@ import type { AppContext } from '../../../platform/context.ts';
 import { usdToIdrBound } from '../../../platform/money.ts';
 import { getUsdRate } from '../../../pricing/exchange-rate.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';
-import { Id32, INT32_MAX, Int32, Int32In } from '../../schemas/numbers.ts';
+import { Clamped, Id32, INT32_MAX, Int32In } from '../../schemas/numbers.ts';
 import { type FxReceipt, fxReceipt, usdMoney } from './money.ts';
 import { amountOf, createItem, statusRow, summary } from './order-render.ts';
 import {
@@ -151,8 +151,8 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
         summary: 'Orders, most recent first',
         security,
         querystring: Type.Object({
-          limit: Type.Optional(Int32),
-          offset: Type.Optional(Id32),
+          limit: Type.Optional(Clamped({ description: 'clamped to 1-100, default 20' })),
+          offset: Type.Optional(Clamped({ description: 'default 0' })),
           status: Type.Optional(
             Type.String({ description: 'ACTIVE | OTP_RECEIVED | COMPLETED | CANCELED | EXPIRED' }),
           ),
