@@ -3,17 +3,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { AppContext } from '../platform/context.ts';
 import { handlerApiRoutes } from './compat/handler/handler-route.ts';
 import { acceptEmptyJsonBodies } from './plugins/json-body.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
+import { refuseNulCharacters } from './plugins/refuse-nul.ts';
 import { handleSmscodeError, handleSmscodeNotFound } from './plugins/smscode-errors.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { providerPushRoutes } from './routes/hooks/provider-push.ts';
 import { deliveryRoutes } from './routes/native/deliveries.ts';
 import { smscodeRoutes } from './routes/smscode/index.ts';
 import { systemRoutes } from './routes/system.ts';
+import { numberKeywords } from './schemas/numbers.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -32,6 +40,11 @@ export async function buildApp(
     // Request bodies are closed objects: an unknown field is a 422, not silently dropped.
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+      plugins: [numberKeywords],
+    },
+    // A URL Fastify cannot decode is answered like any other bad request.
+    frameworkErrors: (error, request, reply) => {
+      handleSmscodeError(error, request as FastifyRequest, reply as FastifyReply);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -42,6 +55,7 @@ export async function buildApp(
     request.log.debug({ method: request.method, url: request.url, status: reply.statusCode }, 'request');
   });
   acceptEmptyJsonBodies(app);
+  refuseNulCharacters(app);
   app.setErrorHandler(handleSmscodeError);
   app.setNotFoundHandler(handleSmscodeNotFound);
 

@@ -224,7 +224,8 @@ describe('SMS pushed by a provider', () => {
 
     expect((await push(`/hooks/providers/${code}`, sms)).statusCode).toBe(401);
     expect((await push(`/hooks/providers/${code}?secret=wrong`, sms)).statusCode).toBe(401);
-    expect((await push(`/hooks/providers/nobody?secret=${secret}`, sms)).statusCode).toBe(404);
+    // An unknown code is refused like a wrong secret: codes cannot be enumerated.
+    expect((await push(`/hooks/providers/nobody?secret=${secret}`, sms)).statusCode).toBe(401);
     expect((await push(`/hooks/providers/${code}?secret=${secret}`, { nonsense: true })).statusCode).toBe(
       422,
     );

@@ -108,8 +108,21 @@ function fromFastify(
   if (error.code?.startsWith('FST_ERR_CTP_') || error.statusCode === 400) {
     return { code: 'VALIDATION_ERROR', message: error.message };
   }
+  // Any other client error a plugin raises (a static path outside its root is a 403) keeps its meaning.
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500)
+    return { code: CLIENT_ERRORS[status] ?? 'VALIDATION_ERROR', message: error.message };
   return undefined;
 }
+
+const CLIENT_ERRORS: Record<number, SmscodeErrorCode> = {
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'NOT_FOUND',
+  409: 'CONFLICT',
+  429: 'RATE_LIMIT_EXCEEDED',
+};
 
 function formatValidation(error: FastifyError): string {
   const first = error.validation?.[0];

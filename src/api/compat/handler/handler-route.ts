@@ -93,12 +93,15 @@ export const handlerApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
     }
   };
 
-  // A body Fastify itself refuses (too large, unreadable) is ignored: the query alone is answered.
+  // A refusal of the request's text (NUL characters) is answered in the protocol; a body Fastify itself
+  // refuses (too large, unreadable) is ignored: the query alone is answered.
   app.setErrorHandler((error, request, reply) => {
+    const dialect: Dialect = paramsOf(request, false).errors === 'json' ? 'json' : 'plain';
+    const refused = toHandlerError(error);
+    if (refused) return sendError(reply, dialect, refused);
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status < 500) return handle(request, reply, false);
     request.log.error({ err: error }, 'handler API failure');
-    const dialect: Dialect = paramsOf(request, false).errors === 'json' ? 'json' : 'plain';
     return sendError(reply, dialect, new HandlerError('ERROR_SQL', `internal error (request ${request.id})`));
   });
 

@@ -9,7 +9,8 @@ import {
   type MarkupRule,
   setMarkupRule,
 } from '../../../pricing/markup-rules.ts';
-import { errorResponses, Id32, Nullable, success } from '../smscode/schemas.ts';
+import { FiniteNumber, Id32, MoneyIdr } from '../../schemas/numbers.ts';
+import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
 
 const Rule = Type.Object(
   {
@@ -72,8 +73,8 @@ export const pricingAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
             provider_id: Type.Optional(Id32),
             country_id: Type.Optional(Id32),
             platform_id: Type.Optional(Id32),
-            multiplier: Type.Number({ minimum: 1, maximum: 100 }),
-            add_idr: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ADD_IDR })),
+            multiplier: FiniteNumber({ minimum: 1, maximum: 100 }),
+            add_idr: Type.Optional(MoneyIdr({ maximum: MAX_ADD_IDR })),
           },
           { additionalProperties: false },
         ),
@@ -141,7 +142,7 @@ export const pricingAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
         summary: 'Set a rate; it is kept across restarts',
         params: Type.Object({ currency: Type.Union([Type.Literal('USD'), Type.Literal('RUB')]) }),
         body: Type.Object(
-          { idr_per_unit: Type.Number({ exclusiveMinimum: 0 }) },
+          { idr_per_unit: FiniteNumber({ exclusiveMinimum: 0 }) },
           { additionalProperties: false },
         ),
         response: { 200: success(Rate), ...errors },

@@ -5,6 +5,7 @@ import { getProvider, listProviders } from '../../../providers/list-providers.ts
 import type { ProviderRecord } from '../../../providers/provider.ts';
 import { createProvider, updateProvider } from '../../../providers/save-provider.ts';
 import { syncProviderOffers } from '../../../providers/sync-offers.ts';
+import { Int32, Int32In } from '../../schemas/numbers.ts';
 import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
 
 const Currency = Type.Union([Type.Literal('USD'), Type.Literal('RUB'), Type.Literal('IDR')]);
@@ -44,11 +45,11 @@ const ProviderView = Type.Object(
 const Editable = {
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   enabled: Type.Optional(Type.Boolean()),
-  priority: Type.Optional(Type.Integer()),
+  priority: Type.Optional(Int32),
   base_url: Type.Optional(Type.String({ maxLength: 2048 })),
   credential: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 4096 }))),
   currency: Type.Optional(Currency),
-  timeout_ms: Type.Optional(Type.Integer({ minimum: 100, maximum: 120000 })),
+  timeout_ms: Type.Optional(Int32In(100, 120_000)),
   settings: Type.Optional(Settings),
 };
 

@@ -2,12 +2,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Counter } from 'prom-client';
 import { receiveProviderPush } from '../../../orders/receive-provider-push.ts';
 import type { AppContext } from '../../../platform/context.ts';
-import { isDomainError } from '../../../platform/errors.ts';
+import { DomainError, isDomainError } from '../../../platform/errors.ts';
 
 /**
  * POST /hooks/providers/:provider — SMS pushed by an upstream provider. The secret comes as ?secret= or
  * the X-Numpool-Hook-Secret header. Accepted (and duplicate or late) pushes answer 200 "OK", which is
- * what pushing providers expect; refused ones are counted.
+ * what pushing providers expect; refused ones are counted. An unknown provider code and a wrong or
+ * missing secret get the same 401.
  */
 export const providerPushRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const pushes = new Counter({
@@ -37,6 +38,9 @@ export const providerPushRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async
           provider: known ? provider : 'unknown',
           outcome: isDomainError(error) ? error.code.toLowerCase() : 'error',
         });
+        // An unknown provider is refused exactly like a wrong secret, so codes cannot be probed.
+        if (!known || (isDomainError(error) && error.code === 'UNAUTHORIZED'))
+          throw new DomainError('UNAUTHORIZED', 'bad or missing hook secret');
         throw error;
       }
     },

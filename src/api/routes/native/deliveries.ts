@@ -8,7 +8,8 @@ import {
 import { type DeliveryRecord, listDeliveries, redeliver } from '../../../delivery/webhooks/delivery-log.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { principalOf, requireApiKey } from '../../plugins/api-key-auth.ts';
-import { errorResponses, Id32, Nullable, success } from '../smscode/schemas.ts';
+import { Clamped, Id32 } from '../../schemas/numbers.ts';
+import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
 
 const Delivery = Type.Object(
   {
@@ -55,8 +56,8 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
         summary: 'Webhook delivery log, most recent first',
         security,
         querystring: Type.Object({
-          limit: Type.Optional(Type.Integer()),
-          offset: Type.Optional(Type.Integer({ minimum: 0 })),
+          limit: Type.Optional(Clamped()),
+          offset: Type.Optional(Clamped()),
           status: Type.Optional(Type.String()),
         }),
         response: { 200: success(Type.Array(Delivery)), ...errorResponses(401, 422, 500) },

@@ -7,12 +7,12 @@ import { listProducts } from '../../../catalog/list-products.ts';
 import { listServices } from '../../../catalog/list-services.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { getExchangeRate, getUsdRate } from '../../../pricing/exchange-rate.ts';
+import { Clamped, Id32 } from '../../schemas/numbers.ts';
 import { fxReceipt, usdMoney } from './money.ts';
 import {
   type ApiVersion,
   Country,
   errorResponses,
-  Id32,
   Operator,
   PaginationMeta,
   Service,
@@ -29,8 +29,8 @@ const ProductsQuery = Type.Object({
   country_id: Type.Optional(Id32),
   platform_id: Type.Optional(Id32),
   operator_id: Type.Optional(Id32),
-  limit: Type.Optional(Type.Integer({ description: 'clamped to 1-10000, default 1000' })),
-  page: Type.Optional(Type.Integer({ description: '1-based, default 1' })),
+  limit: Type.Optional(Clamped({ description: 'clamped to 1-10000, default 1000' })),
+  page: Type.Optional(Clamped({ description: '1-based, default 1' })),
   sort: Type.Optional(
     Type.String({
       description: 'price_asc (default) | price_desc | available_asc | available_desc | name_asc | name_desc',

@@ -1,6 +1,7 @@
 /** Order wire schemas of the contract: closed, every key present, nullable where the contract says. */
 import Type from 'typebox';
-import { Id32, Int32, Nullable, V2Money } from './schemas.ts';
+import { Id32, Int32, Int32In, MoneyIdr } from '../../schemas/numbers.ts';
+import { Nullable, V2Money } from './schemas.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 export const OrderStatusEnum = Type.Union([
@@ -89,7 +90,7 @@ export const createResult = <T extends typeof V1CreateItem | typeof V2CreateItem
 const createCommon = {
   product_id: Type.Optional(Id32),
   catalog_product_id: Type.Optional(Id32),
-  quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  quantity: Type.Optional(Int32In(1, 100)),
   policy: Type.Optional(Type.Union([Type.Literal('cheapest'), Type.Literal('best_success')])),
   prefer_provider: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   operator_id: Type.Optional(Id32),
@@ -97,8 +98,8 @@ const createCommon = {
 export const V1CreateBody = Type.Object(
   {
     ...createCommon,
-    max_price: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e15 })),
-    min_price: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e15 })),
+    max_price: Type.Optional(MoneyIdr()),
+    min_price: Type.Optional(MoneyIdr()),
   },
   { additionalProperties: false },
 );
@@ -110,7 +111,7 @@ export const V2CreateBody = Type.Object(
 
 export const OrderIdBody = Type.Object({ id: Id32 }, { additionalProperties: false });
 export const V1ReactivateBody = Type.Object(
-  { id: Id32, max_price: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e15 })) },
+  { id: Id32, max_price: Type.Optional(MoneyIdr()) },
   { additionalProperties: false },
 );
 export const V2ReactivateBody = Type.Object(

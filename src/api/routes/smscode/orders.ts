@@ -14,6 +14,7 @@ import type { AppContext } from '../../../platform/context.ts';
 import { usdToIdrBound } from '../../../platform/money.ts';
 import { getUsdRate } from '../../../pricing/exchange-rate.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';
+import { Clamped, Id32, INT32_MAX, Int32In } from '../../schemas/numbers.ts';
 import { type FxReceipt, fxReceipt, usdMoney } from './money.ts';
 import { amountOf, createItem, statusRow, summary } from './order-render.ts';
 import {
@@ -30,7 +31,7 @@ import {
   V2OrderSummary,
   V2ReactivateBody,
 } from './order-schemas.ts';
-import { type ApiVersion, errorResponses, Id32, success, successWithMeta, V2Fx, V2Money } from './schemas.ts';
+import { type ApiVersion, errorResponses, success, successWithMeta, V2Fx, V2Money } from './schemas.ts';
 
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ description: '^[A-Za-z0-9_-]{1,128}$' })),
@@ -150,8 +151,8 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
         summary: 'Orders, most recent first',
         security,
         querystring: Type.Object({
-          limit: Type.Optional(Type.Integer()),
-          offset: Type.Optional(Type.Integer({ minimum: 0 })),
+          limit: Type.Optional(Clamped({ description: 'clamped to 1-100, default 20' })),
+          offset: Type.Optional(Clamped({ description: 'default 0' })),
           status: Type.Optional(
             Type.String({ description: 'ACTIVE | OTP_RECEIVED | COMPLETED | CANCELED | EXPIRED' }),
           ),
@@ -205,9 +206,9 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
         security,
         params: Type.Object({ id: Id32 }),
         querystring: Type.Object({
-          wait: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, description: 'long-poll seconds' })),
+          wait: Type.Optional(Int32In(0, 60, { description: 'long-poll seconds' })),
           after_revision: Type.Optional(
-            Type.Integer({ minimum: 0, description: 'answer at once if sms_revision is already above this' }),
+            Int32In(0, INT32_MAX, { description: 'answer at once if sms_revision is already above this' }),
           ),
         }),
         response: {

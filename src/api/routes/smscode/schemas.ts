@@ -1,9 +1,7 @@
 /** Wire schemas of the SMSCode contract: closed objects, every documented key present. */
 import Type, { type Static, type TSchema } from 'typebox';
 import { SMSCODE_ERROR_CODES } from '../../plugins/smscode-errors.ts';
-
-export const Int32 = Type.Integer({ minimum: -2147483648, maximum: 2147483647 });
-export const Id32 = Type.Integer({ minimum: 0, maximum: 2147483647 });
+import { Int32 } from '../../schemas/numbers.ts';
 /**
  * A nullable value. Primitive schemas become `type: [T, "null"]` rather than anyOf: the same JSON Schema
  * meaning, and the response serializer handles it without trying each branch.

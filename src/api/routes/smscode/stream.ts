@@ -5,6 +5,7 @@ import { followAccountEvents } from '../../../delivery/stream/follow-account-eve
 import { accountChannel } from '../../../orders/order-events.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';
+import { SafeId } from '../../schemas/numbers.ts';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -22,7 +23,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         tags: ['webhooks'],
         summary: 'Server-Sent Events of order events (resume with Last-Event-ID)',
         security: [{ bearerAuth: [] }],
-        querystring: Type.Object({ last_event_id: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        querystring: Type.Object({ last_event_id: Type.Optional(SafeId) }),
       },
     },
     async (request, reply) => {
