@@ -3,16 +3,19 @@
  * {"activationId","service","text","code","country","receivedAt"}), authenticated by the provider's own
  * hook secret, fed to the same ingestion as polling.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { type IngestResult, ingestSms } from './ingest-sms.ts';
 
+/** Compared as digests: equal lengths, so the time taken tells nothing about either secret. */
 function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
+
+/** Stands in for the secret of a provider that does not exist, so an unknown code costs the same. */
+const NO_PROVIDER_SECRET = randomBytes(32).toString('hex');
 
 /** "YYYY-MM-DD HH:MM:SS" (UTC) or ISO 8601; anything else is ignored (ingestion uses the arrival time). */
 function parseTime(value: unknown): Date | null {
@@ -34,10 +37,9 @@ export async function receiveProviderPush({
     [input.providerCode.toLowerCase()],
   );
   const row = provider.rows[0];
-  if (!row) throw new DomainError('NOT_FOUND', `no provider ${input.providerCode}`);
-  if (!input.secret || !sameSecret(input.secret, row.hook_secret)) {
-    throw new DomainError('UNAUTHORIZED', 'bad or missing hook secret');
-  }
+  // An unknown code and a wrong secret answer alike: provider codes cannot be enumerated without a secret.
+  const matches = sameSecret(input.secret ?? '', row?.hook_secret ?? NO_PROVIDER_SECRET);
+  if (!row || !input.secret || !matches) throw new DomainError('UNAUTHORIZED', 'bad or missing hook secret');
   const body = input.body as Record<string, unknown> | null;
   const ref = body?.activationId;
   const text = body?.text;

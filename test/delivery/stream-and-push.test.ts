@@ -225,7 +225,10 @@ describe('SMS pushed by a provider', () => {
     expect((await push(`/hooks/providers/${code}`, sms)).statusCode).toBe(401);
     expect((await push(`/hooks/providers/${code}?secret=wrong`, sms)).statusCode).toBe(401);
     // An unknown code is refused like a wrong secret: codes cannot be enumerated.
-    expect((await push(`/hooks/providers/nobody?secret=${secret}`, sms)).statusCode).toBe(401);
+    const unknown = await push(`/hooks/providers/nobody?secret=${secret}`, sms);
+    const wrong = await push(`/hooks/providers/${code}?secret=wrong`, sms);
+    expect(unknown.statusCode).toBe(401);
+    expect(unknown.json().error).toEqual(wrong.json().error);
     expect((await push(`/hooks/providers/${code}?secret=${secret}`, { nonsense: true })).statusCode).toBe(
       422,
     );
