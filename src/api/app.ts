@@ -10,7 +10,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import type { AppContext } from '../platform/context.ts';
+import type { AppContext } from '../app-context.ts';
 import { handlerApiRoutes } from './compat/handler/handler-route.ts';
 import { acceptEmptyJsonBodies } from './plugins/json-body.ts';
 import { registerOpenApi } from './plugins/openapi.ts';

@@ -2,7 +2,7 @@
  * The pooled catalog summarised per country × platform: the cheapest in-stock offer and the total stock
  * (what the handler protocol's price and count lists show) — read from the in-memory catalog snapshot.
  */
-import type { AppContext } from '../platform/context.ts';
+import type { CatalogContext } from './catalog-context.ts';
 
 export interface OfferSummary {
   countryId: number;
@@ -17,7 +17,7 @@ export async function cheapestOffers({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: CatalogContext;
   input: { countryId?: number | undefined; serviceCode?: string | undefined };
 }): Promise<OfferSummary[]> {
   const snapshot = await ctx.catalogCache.get(ctx);

@@ -1,4 +1,4 @@
-import type { AppContext } from '../platform/context.ts';
+import type { CatalogContext } from './catalog-context.ts';
 
 export interface OperatorChoice {
   operatorId: number | null;
@@ -15,7 +15,7 @@ export async function listOperators({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: CatalogContext;
   input: { countryId: number; platformId: number };
 }): Promise<OperatorChoice[]> {
   const snapshot = await ctx.catalogCache.get(ctx);

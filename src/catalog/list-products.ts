@@ -2,8 +2,9 @@
  * Catalog products over the pool: every in-stock tier slot of an enabled provider, filtered, sorted and
  * paged from the in-memory catalog snapshot (see catalog-cache.ts).
  */
-import type { AppContext } from '../platform/context.ts';
+
 import type { CatalogSnapshot, ListedProduct } from './catalog-cache.ts';
+import type { CatalogContext } from './catalog-context.ts';
 
 export const PRODUCT_SORTS = [
   'price_asc',
@@ -78,7 +79,7 @@ export async function listProducts({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: CatalogContext;
   input: ProductQuery;
 }): Promise<ProductPage> {
   const limit = Math.min(10_000, Math.max(1, Math.trunc(input.limit ?? 1000)));

@@ -7,8 +7,8 @@
  * retried by pg-boss after their expiry, and every job here is safe to run twice.
  */
 
+import type { AppContext } from '../app-context.ts';
 import { deliverWebhook } from '../delivery/webhooks/deliver-webhook.ts';
-import type { AppContext } from '../platform/context.ts';
 import { enqueueProviderSyncs, runProviderSync } from './provider-sync-job.ts';
 import { PROVIDER_SYNC_QUEUE, WEBHOOK_QUEUE } from './queues.ts';
 import { startSweeps } from './sweeps.ts';

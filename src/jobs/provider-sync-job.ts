@@ -1,5 +1,5 @@
 import type { PgBoss } from 'pg-boss';
-import type { AppContext } from '../platform/context.ts';
+import type { AppContext } from '../app-context.ts';
 import { listProviders } from '../providers/list-providers.ts';
 import { syncProviderOffers } from '../providers/sync-offers.ts';
 import { PROVIDER_SYNC_QUEUE } from './queues.ts';

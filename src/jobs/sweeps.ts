@@ -6,13 +6,14 @@
  * lock: a tick calls providers over HTTP, and an advisory lock would keep one pooled connection checked out
  * for the whole tick. A tick whose process dies frees its sweep once the lease expires.
  */
+
+import type { AppContext } from '../app-context.ts';
 import { reapIdempotencyKeys } from '../idempotency/idempotency-key.ts';
 import { checkLedger } from '../ledger/check-ledger.ts';
 import { expireOrders } from '../orders/expire-orders.ts';
 import { pollProviderSms } from '../orders/poll-provider-sms.ts';
 import { reconcileProvisioning } from '../orders/reconcile-provisioning.ts';
 import { reconcileUpstream } from '../orders/reconcile-upstream.ts';
-import type { AppContext } from '../platform/context.ts';
 import { withLease } from '../platform/lease.ts';
 import { purgeExpiredData } from '../retention/purge-expired-data.ts';
 

@@ -5,7 +5,6 @@
  * the race turns the cancel into CONFLICT instead of a refund.
  */
 import { getBalance } from '../ledger/get-balance.ts';
-import type { AppContext } from '../platform/context.ts';
 import { withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import { getProvider } from '../providers/list-providers.ts';
@@ -14,6 +13,7 @@ import { capabilities } from './capabilities.ts';
 import { loadOrder } from './load-order.ts';
 import type { OrderRecord } from './order.ts';
 import { lockOrder, transitionOrder } from './order-lifecycle.ts';
+import type { OrdersContext } from './orders-context.ts';
 
 export interface CancelResult {
   orderId: number;
@@ -34,7 +34,7 @@ function assertCancelable(order: OrderRecord, now: Date): void {
   }
 }
 
-async function assertUnderDailyCap(ctx: AppContext, accountId: number, now: Date): Promise<void> {
+async function assertUnderDailyCap(ctx: OrdersContext, accountId: number, now: Date): Promise<void> {
   const today = await ctx.db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM orders WHERE account_id = $1 AND status = 'CANCELED'
        AND canceled_at > $2::timestamptz - interval '1 day'`,
@@ -49,7 +49,7 @@ export async function cancelOrder({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: { accountId: number; orderId: number };
 }): Promise<CancelResult> {
   const now = ctx.clock.now();

@@ -15,11 +15,11 @@ import {
   requestHash,
   type StoredResult,
 } from '../idempotency/idempotency-key.ts';
-import type { AppContext } from '../platform/context.ts';
 import { DomainError, type DomainErrorCode, isDomainError } from '../platform/errors.ts';
 import { type Candidate, findCandidates, type RoutingPolicy } from '../providers/find-candidates.ts';
 import { ORDER_SELECT, type OrderRecord } from './order.ts';
 import { type OrderView, orderView } from './order-view.ts';
+import type { OrdersContext } from './orders-context.ts';
 import { provisionOrder } from './provision-order.ts';
 import { releaseProvisioningOrder } from './reconcile-provisioning.ts';
 
@@ -75,7 +75,7 @@ function validate(input: CreateOrdersInput): number {
   return quantity;
 }
 
-async function routeCandidates(ctx: AppContext, input: CreateOrdersInput): Promise<Candidate[]> {
+async function routeCandidates(ctx: OrdersContext, input: CreateOrdersInput): Promise<Candidate[]> {
   let catalogProductId = input.catalogProductId;
   if (input.productId !== undefined) {
     const slot = await ctx.db.query<{ catalog_product_id: number }>(
@@ -100,7 +100,7 @@ async function routeCandidates(ctx: AppContext, input: CreateOrdersInput): Promi
 }
 
 /** Orders a previous run of this key already finished; its half-done ones are released first. */
-async function ordersOfKey(ctx: AppContext, keyId: number): Promise<OrderRecord[]> {
+async function ordersOfKey(ctx: OrdersContext, keyId: number): Promise<OrderRecord[]> {
   const leftovers = await ctx.db.query<{ id: number }>(
     `SELECT id FROM orders WHERE idempotency_key_id = $1 AND status = 'PROVISIONING'`,
     [keyId],
@@ -114,7 +114,7 @@ async function ordersOfKey(ctx: AppContext, keyId: number): Promise<OrderRecord[
 }
 
 async function run(
-  ctx: AppContext,
+  ctx: OrdersContext,
   input: CreateOrdersInput,
   keyId: number,
   resumed: boolean,
@@ -180,7 +180,7 @@ export async function createOrders({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: CreateOrdersInput;
 }): Promise<CreateOrdersResult> {
   const quantity = validate(input);

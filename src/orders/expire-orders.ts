@@ -3,16 +3,17 @@
  * paid, provider told to cancel); with an SMS they COMPLETE (EXPIRED means "no SMS"). Provider-side
  * actions still owed are retried here too.
  */
-import type { AppContext } from '../platform/context.ts';
+
 import { withTransaction } from '../platform/db.ts';
 import { isOpen } from './order.ts';
 import { lockOrder, transitionOrder } from './order-lifecycle.ts';
+import type { OrdersContext } from './orders-context.ts';
 import { settleProviderAction } from './settle-provider-action.ts';
 
 const BATCH = 200;
 
 async function expireOne(
-  ctx: AppContext,
+  ctx: OrdersContext,
   orderId: number,
   now: Date,
 ): Promise<'expired' | 'completed' | 'skipped'> {
@@ -29,7 +30,7 @@ async function expireOne(
 export async function expireOrders({
   ctx,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
 }): Promise<{ expired: number; completed: number }> {
   const now = ctx.clock.now();
   const due = await ctx.db.query<{ id: number }>(

@@ -3,18 +3,19 @@
  * the provider is told, and if it cannot be reached the finish stays owed (provider_action) and the
  * expiry sweep retries it.
  */
-import type { AppContext } from '../platform/context.ts';
+
 import { withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import { capabilities } from './capabilities.ts';
 import { lockOrder, transitionOrder } from './order-lifecycle.ts';
+import type { OrdersContext } from './orders-context.ts';
 import { settleProviderAction } from './settle-provider-action.ts';
 
 export async function finishOrder({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: { accountId: number; orderId: number };
 }): Promise<{ orderId: number; status: 'COMPLETED' }> {
   const now = ctx.clock.now();

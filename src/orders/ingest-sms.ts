@@ -8,10 +8,10 @@
  */
 import { createHash } from 'node:crypto';
 import { extractOtp } from '../otp/extract-otp.ts';
-import type { AppContext } from '../platform/context.ts';
 import { withTransaction } from '../platform/db.ts';
 import { isOpen } from './order.ts';
 import { lockOrderByProviderRef, transitionOrder } from './order-lifecycle.ts';
+import type { OrdersContext } from './orders-context.ts';
 
 export interface IncomingSms {
   providerId: number;
@@ -39,7 +39,7 @@ export async function ingestSms({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: IncomingSms;
 }): Promise<IngestResult> {
   // Control characters (a NUL above all) cannot be stored and mean nothing to a customer.

@@ -3,11 +3,11 @@
  * change, with the exact payload webhooks and streams will carry (the contract's WebhookEventData).
  */
 import { enqueueWebhook } from '../delivery/webhooks/enqueue-webhook.ts';
-import type { AppContext } from '../platform/context.ts';
 import { onCommit } from '../platform/db.ts';
 import type { OrderRecord } from './order.ts';
 import { announceOrderChange } from './order-cache.ts';
 import { type OrderView, orderView } from './order-view.ts';
+import type { OrdersContext } from './orders-context.ts';
 
 /** The contract's webhook events: a closed set (its SDKs reject any other name). */
 export const WEBHOOK_EVENTS = [
@@ -79,7 +79,7 @@ export async function recordOrderEvent({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: { order: OrderRecord; event: OrderEvent; now: Date; smsText?: string };
 }): Promise<void> {
   const payload = eventData(orderView(input.order, input.now), input.event, input.smsText);

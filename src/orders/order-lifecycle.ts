@@ -18,12 +18,12 @@
  */
 import { bookProviderCost } from '../ledger/book-provider-cost.ts';
 import { postHold, voidHold } from '../ledger/resolve-hold.ts';
-import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { recordDeliveryOutcome } from '../providers/delivery-stats.ts';
 import { loadOrder } from './load-order.ts';
 import { ORDER_COLUMNS, ORDER_JOINS, ORDER_SELECT, type OrderRecord, type OrderStatus } from './order.ts';
 import { type OrderEvent, recordOrderEvent } from './order-events.ts';
+import type { OrdersContext } from './orders-context.ts';
 
 export type OrderMove =
   | {
@@ -124,7 +124,7 @@ declare const lockedBrand: unique symbol;
 /** An order row locked FOR UPDATE in the current transaction: the only thing transitionOrder accepts. */
 export type LockedOrder = OrderRecord & { readonly [lockedBrand]: true };
 
-function requireTransaction(ctx: AppContext): void {
+function requireTransaction(ctx: OrdersContext): void {
   if (!ctx.inTransaction) throw new Error('order state changes need the caller’s transaction');
 }
 
@@ -133,7 +133,7 @@ export async function lockOrder({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: { orderId: number; accountId?: number; includeHidden?: boolean };
 }): Promise<LockedOrder> {
   requireTransaction(ctx);
@@ -148,7 +148,7 @@ export async function lockOrderByProviderRef({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: { providerId: number; providerRef: string };
 }): Promise<LockedOrder | null> {
   requireTransaction(ctx);
@@ -172,7 +172,7 @@ export function canMove(order: Pick<OrderRecord, 'status' | 'smsRevision'>, kind
 }
 
 /** The SET list of each move; $1 (id) and $2 (from status) are the shared parameters. */
-function assignments(ctx: AppContext, move: OrderMove, now: Date): { sql: string; values: unknown[] } {
+function assignments(ctx: OrdersContext, move: OrderMove, now: Date): { sql: string; values: unknown[] } {
   const { ttlSeconds, minCancelSeconds, resendCooldownSeconds } = ctx.config.orders;
   switch (move.kind) {
     case 'activate':
@@ -224,7 +224,7 @@ export async function transitionOrder({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: { order: LockedOrder; move: OrderMove };
 }): Promise<OrderRecord> {
   requireTransaction(ctx);
@@ -287,7 +287,7 @@ export async function transitionOrder({
  * A provider that hands out a reference an earlier, closed order carried has forgotten that activation:
  * a finish or cancel still owed for the earlier order would now land on the new one, so it is dropped.
  */
-async function releaseRecycledReference(ctx: AppContext, order: OrderRecord): Promise<void> {
+async function releaseRecycledReference(ctx: OrdersContext, order: OrderRecord): Promise<void> {
   await ctx.db.query(
     `UPDATE orders SET provider_action = NULL
      WHERE provider_id = $1 AND provider_ref = $2 AND id <> $3 AND provider_action IS NOT NULL

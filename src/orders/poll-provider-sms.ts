@@ -4,17 +4,18 @@
  * deduplicates. A provider without a batched call is asked per order. A provider that keeps failing is
  * polled less and less often (exponential backoff, at most once a minute) until it answers again.
  */
-import type { AppContext } from '../platform/context.ts';
+
 import { getProvider } from '../providers/list-providers.ts';
 import { type ActivationStatus, ProviderError } from '../providers/port.ts';
 import { ingestSms } from './ingest-sms.ts';
+import type { OrdersContext } from './orders-context.ts';
 
 const PER_ORDER_FALLBACK_LIMIT = 50;
 
 export async function pollProviderSms({
   ctx,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
 }): Promise<{ accepted: number; failed: number }> {
   const open = await ctx.db.query<{ provider_id: number; refs: string[] }>(
     `SELECT provider_id, array_agg(provider_ref) AS refs FROM orders

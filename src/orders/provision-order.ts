@@ -14,7 +14,6 @@
  */
 import { placeHold } from '../ledger/place-hold.ts';
 import { voidHold } from '../ledger/resolve-hold.ts';
-import type { AppContext } from '../platform/context.ts';
 import { pgConstraint, withTransaction } from '../platform/db.ts';
 import { type DomainErrorCode, isDomainError } from '../platform/errors.ts';
 import { checkLiveStock } from '../providers/check-live-stock.ts';
@@ -23,6 +22,7 @@ import { getProvider } from '../providers/list-providers.ts';
 import { ProviderError, type ProviderErrorKind } from '../providers/port.ts';
 import type { OrderRecord } from './order.ts';
 import { canMove, lockOrder, transitionOrder } from './order-lifecycle.ts';
+import type { OrdersContext } from './orders-context.ts';
 
 export type ProvisionOutcome =
   | { ok: true; order: OrderRecord }
@@ -39,7 +39,7 @@ const REASON: Partial<Record<ProviderErrorKind, string>> = {
 };
 
 async function startOrder(
-  ctx: AppContext,
+  ctx: OrdersContext,
   input: { accountId: number; keyId: number | null; first: Candidate },
 ): Promise<{ orderId: number; holdId: number }> {
   return withTransaction(ctx, async (tx) => {
@@ -60,7 +60,7 @@ async function startOrder(
 
 /** Moves the hold to a candidate's price: void the old hold, place a new one, in one transaction. */
 async function repriceHold(
-  ctx: AppContext,
+  ctx: OrdersContext,
   input: { accountId: number; orderId: number; holdId: number; price: number; attempt: number },
 ): Promise<number> {
   return withTransaction(ctx, async (tx) => {
@@ -84,7 +84,7 @@ async function repriceHold(
 
 /** Tx 2: the order becomes ACTIVE with its number; null when the reconciler released it meanwhile. */
 async function activate(
-  ctx: AppContext,
+  ctx: OrdersContext,
   input: { orderId: number; candidate: Candidate; ref: string; phone: string },
 ): Promise<OrderRecord | null> {
   return withTransaction(ctx, async (tx) => {
@@ -125,7 +125,7 @@ export async function failProvisioning({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: { orderId: number; reason: string };
 }): Promise<boolean> {
   return withTransaction(ctx, async (tx) => {
@@ -141,7 +141,7 @@ export async function provisionOrder({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: {
     accountId: number;
     keyId: number | null;

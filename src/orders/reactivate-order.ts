@@ -5,13 +5,13 @@
  * well-formed), in the contract's order.
  */
 import { KEY_PATTERN } from '../idempotency/idempotency-key.ts';
-import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { capabilities } from './capabilities.ts';
 import type { CreateOrdersResult } from './create-orders.ts';
 import { loadOrder } from './load-order.ts';
+import type { OrdersContext } from './orders-context.ts';
 
-async function reactivatable(ctx: AppContext, accountId: number, orderId: number) {
+async function reactivatable(ctx: OrdersContext, accountId: number, orderId: number) {
   const order = await loadOrder({ ctx, input: { orderId, accountId } });
   if (!capabilities(order, ctx.clock.now()).canReactivate) {
     throw new DomainError('CONFLICT', 'this number cannot be reactivated');
@@ -23,7 +23,7 @@ export async function reactivationQuote({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: { accountId: number; orderId: number };
 }): Promise<{ cost: number }> {
   const order = await reactivatable(ctx, input.accountId, input.orderId);
@@ -34,7 +34,7 @@ export async function reactivateOrder({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: {
     accountId: number;
     orderId: number;

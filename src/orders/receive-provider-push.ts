@@ -4,9 +4,9 @@
  * hook secret, fed to the same ingestion as polling.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { type IngestResult, ingestSms } from './ingest-sms.ts';
+import type { OrdersContext } from './orders-context.ts';
 
 /** Compared as digests: equal lengths, so the time taken tells nothing about either secret. */
 function sameSecret(given: string, expected: string): boolean {
@@ -29,7 +29,7 @@ export async function receiveProviderPush({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: { providerCode: string; secret: string | undefined; body: unknown };
 }): Promise<IngestResult> {
   const provider = await ctx.db.query<{ id: number; hook_secret: string }>(

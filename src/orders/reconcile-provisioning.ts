@@ -5,7 +5,7 @@
  */
 
 import { LOCK_SECONDS } from '../idempotency/idempotency-key.ts';
-import type { AppContext } from '../platform/context.ts';
+import type { OrdersContext } from './orders-context.ts';
 import { failProvisioning } from './provision-order.ts';
 
 /** Older than any live provisioning run can be (see the idempotency lock). */
@@ -15,13 +15,13 @@ export function releaseProvisioningOrder({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: { orderId: number };
 }): Promise<boolean> {
   return failProvisioning({ ctx, input: { orderId: input.orderId, reason: 'Interrupted' } });
 }
 
-export async function reconcileProvisioning({ ctx }: { ctx: AppContext }): Promise<number> {
+export async function reconcileProvisioning({ ctx }: { ctx: OrdersContext }): Promise<number> {
   const stuck = await ctx.db.query<{ id: number }>(
     `SELECT id FROM orders WHERE status = 'PROVISIONING' AND created_at < $1::timestamptz - make_interval(secs => $2)
      ORDER BY created_at LIMIT 500`,

@@ -3,12 +3,13 @@
  * order recording it — are cancelled at the provider, so we do not pay for numbers nobody uses. An
  * activation must stay unowned for a while first: the order that owns it may be committing right now.
  */
-import type { AppContext } from '../platform/context.ts';
+
 import { listProviders } from '../providers/list-providers.ts';
+import type { OrdersContext } from './orders-context.ts';
 
 export const ORPHAN_GRACE_SECONDS = 120;
 
-export async function reconcileUpstream({ ctx }: { ctx: AppContext }): Promise<{ canceled: number }> {
+export async function reconcileUpstream({ ctx }: { ctx: OrdersContext }): Promise<{ canceled: number }> {
   let canceled = 0;
   const now = ctx.clock.now();
   for (const provider of await listProviders({ ctx, input: { enabledOnly: true } })) {

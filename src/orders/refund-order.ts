@@ -3,16 +3,16 @@
  * from revenue back to the wallet — the original charge is never edited. Once per order.
  */
 import { PLATFORM_ACCOUNTS } from '../ledger/ledger-account.ts';
-import type { AppContext } from '../platform/context.ts';
 import { pgConstraint, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import { loadOrder } from './load-order.ts';
+import type { OrdersContext } from './orders-context.ts';
 
 export async function refundOrder({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: { orderId: number; memo?: string };
 }): Promise<{ transferId: number; amount: number }> {
   return withTransaction(ctx, async (tx) => {

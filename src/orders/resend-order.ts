@@ -3,19 +3,20 @@
  * last code (clients wait for a higher sms_revision), and a new cooldown starts. Cancel stays closed:
  * an SMS already arrived.
  */
-import type { AppContext } from '../platform/context.ts';
+
 import { withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import { getProvider } from '../providers/list-providers.ts';
 import { capabilities } from './capabilities.ts';
 import { loadOrder } from './load-order.ts';
 import { canMove, lockOrder, transitionOrder } from './order-lifecycle.ts';
+import type { OrdersContext } from './orders-context.ts';
 
 export async function resendOrder({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: { accountId: number; orderId: number };
 }): Promise<{ orderId: number; status: 'ACTIVE'; resent: boolean }> {
   const now = ctx.clock.now();

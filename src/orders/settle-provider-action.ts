@@ -2,15 +2,16 @@
  * Keeps the provider in step after a local state change: a finish (or cancel) the provider still owes
  * is sent and cleared. Failures leave it owed; the sweep retries. Never affects money.
  */
-import type { AppContext } from '../platform/context.ts';
+
 import { getProvider } from '../providers/list-providers.ts';
 import { ProviderError } from '../providers/port.ts';
+import type { OrdersContext } from './orders-context.ts';
 
 export async function settleProviderAction({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: { orderId: number };
 }): Promise<boolean> {
   const owed = await ctx.db.query<{

@@ -3,10 +3,11 @@
  * subscription is taken before the order is read, so a change in between is not missed. An order that
  * can no longer change, or that already moved past `afterRevision`, answers at once.
  */
-import type { AppContext } from '../platform/context.ts';
+
 import { loadOrder } from './load-order.ts';
 import { isOpen, type OrderRecord } from './order.ts';
 import { orderChannel } from './order-events.ts';
+import type { OrdersContext } from './orders-context.ts';
 
 export const MAX_WAIT_SECONDS = 60;
 
@@ -14,7 +15,7 @@ export async function waitForOrderChange({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: OrdersContext;
   input: { orderId: number; accountId: number; waitSeconds: number; afterRevision?: number | undefined };
 }): Promise<OrderRecord> {
   let wake: () => void = () => undefined;

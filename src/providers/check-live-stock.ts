@@ -6,11 +6,12 @@
  * was checked (price, stock and cost, in the store and, patched in place, in every node's catalog
  * snapshot) and only when it differs. Other slots wait for the next sync; the catalog is never reloaded.
  */
-import type { AppContext } from '../platform/context.ts';
+
 import { DomainError } from '../platform/errors.ts';
 import { getProvider } from './list-providers.ts';
 import type { OfferList, ProviderOffer } from './port.ts';
 import type { ProviderRecord } from './provider.ts';
+import type { ProvidersContext } from './providers-context.ts';
 import { type PricedOffer, priceOffers } from './sync-offers.ts';
 
 export interface LiveStock {
@@ -44,7 +45,7 @@ export async function checkLiveStock({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: ProvidersContext;
   input: { productId: number; provider?: ProviderRecord | undefined };
 }): Promise<LiveStock> {
   const found = await ctx.db.query<SlotRow>(
@@ -82,7 +83,7 @@ export async function checkLiveStock({
 
 /** Writes the live answer into the slot (no offer: out of stock); patches the snapshot when it changed. */
 async function refreshSlot(
-  ctx: AppContext,
+  ctx: ProvidersContext,
   productId: number,
   offer: PricedOffer | undefined,
 ): Promise<void> {

@@ -8,9 +8,10 @@
  *   long good record), then median time-to-code, then price.
  * prefer_provider is soft: that provider's offers go first, the rest follow as failover.
  */
-import type { AppContext } from '../platform/context.ts';
+
 import { DomainError } from '../platform/errors.ts';
 import { type DeliveryStats, loadDeliveryStats } from './delivery-stats.ts';
+import type { ProvidersContext } from './providers-context.ts';
 
 export type RoutingPolicy = 'cheapest' | 'best_success';
 
@@ -47,7 +48,7 @@ export async function findCandidates({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: ProvidersContext;
   input: CandidateQuery;
 }): Promise<Candidate[]> {
   const policy = input.policy ?? 'cheapest';

@@ -9,7 +9,6 @@
  */
 
 import { MAX_AMOUNT } from '../ledger/ledger-account.ts';
-import type { AppContext } from '../platform/context.ts';
 import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import { withLease } from '../platform/lease.ts';
@@ -19,6 +18,7 @@ import { listMarkupRules, markupPricer } from '../pricing/markup-rules.ts';
 import { getProvider } from './list-providers.ts';
 import { ProviderError, type ProviderOffer } from './port.ts';
 import type { ProviderRecord } from './provider.ts';
+import type { ProvidersContext } from './providers-context.ts';
 
 export interface SyncScope {
   countryId?: number | undefined;
@@ -88,7 +88,7 @@ export async function storeOffers({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: ProvidersContext;
   input: { provider: ProviderRecord; offers: ProviderOffer[]; scope?: SyncScope };
 }): Promise<{ stored: number; withdrawn: number }> {
   const { provider } = input;
@@ -171,7 +171,7 @@ export async function syncProviderOffers({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: ProvidersContext;
   input: { providerId: number };
 }): Promise<SyncSummary> {
   const sync = await withLease(
@@ -184,7 +184,7 @@ export async function syncProviderOffers({
   return sync.value;
 }
 
-async function syncUnderLock(ctx: AppContext, providerId: number): Promise<SyncSummary> {
+async function syncUnderLock(ctx: ProvidersContext, providerId: number): Promise<SyncSummary> {
   const input = { providerId };
   const started = performance.now();
   const provider = await getProvider({ ctx, input: { ref: input.providerId } });

@@ -3,7 +3,7 @@
  * (NUMPOOL_RETENTION_*), in bounded batches. Orders and the ledger are kept: an order keeps its code,
  * status and money, only the message text goes.
  */
-import type { AppContext } from '../platform/context.ts';
+import type { PlatformContext } from '../platform/context.ts';
 
 const BATCH = 5_000;
 
@@ -14,7 +14,7 @@ export interface PurgeCounts {
   events: number;
 }
 
-export async function purgeExpiredData({ ctx }: { ctx: AppContext }): Promise<PurgeCounts> {
+export async function purgeExpiredData({ ctx }: { ctx: PlatformContext }): Promise<PurgeCounts> {
   const now = ctx.clock.now();
   const { smsDays, deliveryDays, eventsDays } = ctx.config.retention;
   const run = async (sql: string, days: number) =>

@@ -1,12 +1,12 @@
 import { Registry } from 'prom-client';
 import { createApiKeyCache } from '../accounts/authenticate-api-key.ts';
 import { WEBHOOK_FORMATS } from '../api/compat/handler/handler-webhook.ts';
+import type { AppContext } from '../app-context.ts';
 import { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { Config } from '../config.ts';
 import { OrderCache } from '../orders/order-cache.ts';
 import type { EventBus } from '../platform/bus.ts';
 import { type Clock, systemClock } from '../platform/clock.ts';
-import type { AppContext } from '../platform/context.ts';
 import type { Pool } from '../platform/db.ts';
 import type { JobQueue } from '../platform/job-queue.ts';
 import type { Logger } from '../platform/logger.ts';

@@ -7,11 +7,12 @@
  * pg-boss keeps a third, small pool for its bookkeeping. Pools open connections only on demand, so a
  * role that never uses one (a worker's request pool) holds no connections for it. Sizing: README.
  */
+
+import type { AppContext } from '../app-context.ts';
 import { seedCatalog } from '../catalog/seed-catalog.ts';
 import type { Config } from '../config.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { createInProcessBus, createRedisBus } from '../platform/bus.ts';
-import type { AppContext } from '../platform/context.ts';
 import { openDatabase } from '../platform/database.ts';
 import { createPool } from '../platform/db.ts';
 import { type JobQueue, startJobQueue } from '../platform/job-queue.ts';

@@ -14,9 +14,9 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.ts';
+import type { AppContext } from '../app-context.ts';
 import type { Config } from '../config.ts';
 import { type JobRunner, startJobs } from '../jobs/job-runner.ts';
-import type { AppContext } from '../platform/context.ts';
 import { createLogger } from '../platform/logger.ts';
 import { countEnabledProviders } from '../providers/count-enabled-providers.ts';
 import { type DemoCredentials, demoFilePath, ensureDemoAccounts } from '../sandbox/ensure-demo-accounts.ts';

@@ -3,7 +3,7 @@
  * (marked sandbox), pointing at the simulator's current port. Their offers are synced before the sandbox
  * is announced, so the catalog is full from the first request.
  */
-import type { AppContext } from '../platform/context.ts';
+import type { AppContext } from '../app-context.ts';
 import { isDomainError } from '../platform/errors.ts';
 import { getProvider } from '../providers/list-providers.ts';
 import type { ProviderRecord } from '../providers/provider.ts';

@@ -3,10 +3,10 @@
  * clock, the HTTP app, and helpers that act like a customer.
  */
 import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../src/app-context.ts';
 import { checkLedger } from '../../src/ledger/check-ledger.ts';
 import { getBalance } from '../../src/ledger/get-balance.ts';
 import { pollProviderSms } from '../../src/orders/poll-provider-sms.ts';
-import type { AppContext } from '../../src/platform/context.ts';
 import { syncProviderOffers } from '../../src/providers/sync-offers.ts';
 import { type SandboxSupply, startSandboxProviders } from '../../src/sandbox/start-sandbox-providers.ts';
 import { createCustomer } from '../support/factories.ts';

@@ -1,6 +1,6 @@
 /** Providers and offers written through the same verbs the sync uses, for tests that need a stocked pool. */
 import { randomBytes } from 'node:crypto';
-import type { AppContext } from '../../src/platform/context.ts';
+import type { AppContext } from '../../src/app-context.ts';
 import type { ProviderCurrency, ProviderOffer } from '../../src/providers/port.ts';
 import type { ProviderKind, ProviderRecord } from '../../src/providers/provider.ts';
 import { createProvider } from '../../src/providers/save-provider.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
-import type { AppContext } from '../../src/platform/context.ts';
+import type { AppContext } from '../../src/app-context.ts';
 
 export async function createTestApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = await buildApp(ctx);

@@ -4,7 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateApiKey, type Principal } from '../../accounts/authenticate-api-key.ts';
-import type { AppContext } from '../../platform/context.ts';
+import type { AppContext } from '../../app-context.ts';
 import { isDomainError } from '../../platform/errors.ts';
 import { smscodeError } from './smscode-errors.ts';
 

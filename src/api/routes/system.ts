@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import type { AppContext } from '../../app-context.ts';
 import { checkReadiness } from '../../health/check-readiness.ts';
-import type { AppContext } from '../../platform/context.ts';
 
 const Readiness = Type.Object({
   ready: Type.Boolean(),

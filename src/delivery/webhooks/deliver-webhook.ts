@@ -7,8 +7,8 @@
  * At least once: the attempt is recorded after the POST, so a worker killed in between sends again.
  */
 
-import type { AppContext } from '../../platform/context.ts';
 import { withTransaction } from '../../platform/db.ts';
+import type { DeliveryContext } from '../delivery-context.ts';
 import { postWebhook } from './post-webhook.ts';
 import { nextRetryDelayMs } from './retry-schedule.ts';
 import { signWebhook } from './signatures.ts';
@@ -33,7 +33,7 @@ export async function deliverWebhook({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: DeliveryContext;
   input: { deliveryId: number };
 }): Promise<'delivered' | 'failed' | 'skipped'> {
   const found = await ctx.db.query<DeliveryRow>(

@@ -1,9 +1,9 @@
 /** The delivery log per account (numpool's own extension), and manual redelivery. */
 
-import type { AppContext } from '../../platform/context.ts';
 import type { DbContext } from '../../platform/db.ts';
 import { withTransaction } from '../../platform/db.ts';
 import { DomainError } from '../../platform/errors.ts';
+import type { DeliveryContext } from '../delivery-context.ts';
 import { WEBHOOK_QUEUE } from './webhook-queue.ts';
 
 export interface DeliveryRecord {
@@ -57,7 +57,7 @@ export async function redeliver({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: DeliveryContext;
   input: { accountId: number; deliveryId: number };
 }): Promise<DeliveryRecord> {
   return withTransaction(ctx, async (tx) => {

@@ -4,7 +4,7 @@
  * has an enabled webhook. Nothing is sent from here.
  */
 
-import type { AppContext } from '../../platform/context.ts';
+import type { DeliveryContext } from '../delivery-context.ts';
 import { WEBHOOK_QUEUE } from './webhook-queue.ts';
 
 /** What a novel SMS tells, whatever the format that carries it. */
@@ -37,7 +37,7 @@ export async function enqueueWebhook({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: DeliveryContext;
   input: {
     accountId: number;
     orderEventId: number | null;

@@ -3,8 +3,9 @@
  * returned. No URL configured: VALIDATION_ERROR without any outbound call. Not logged as a delivery and
  * not counted against the endpoint's health.
  */
-import type { AppContext } from '../../platform/context.ts';
+
 import { DomainError } from '../../platform/errors.ts';
+import type { DeliveryContext } from '../delivery-context.ts';
 import { postWebhook } from './post-webhook.ts';
 import { signWebhook } from './signatures.ts';
 import { getWebhookConfig } from './webhook-config.ts';
@@ -13,7 +14,7 @@ export async function sendTestWebhook({
   ctx,
   input,
 }: {
-  ctx: AppContext;
+  ctx: DeliveryContext;
   input: { accountId: number };
 }): Promise<{ statusCode: number }> {
   const config = await getWebhookConfig({ ctx, input });

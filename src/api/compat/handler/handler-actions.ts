@@ -3,6 +3,7 @@
  * IDR and back, order states to the protocol's status words. No business rule lives here.
  */
 import type { Principal } from '../../../accounts/authenticate-api-key.ts';
+import type { AppContext } from '../../../app-context.ts';
 import { cheapestOffers } from '../../../catalog/cheapest-offers.ts';
 import { findCatalogProductId, findCountry, findOperatorId } from '../../../catalog/find-catalog-entry.ts';
 import { listCountries } from '../../../catalog/list-countries.ts';
@@ -14,7 +15,6 @@ import { finishOrder } from '../../../orders/finish-order.ts';
 import { listOrderHistory, OPEN_STATUSES } from '../../../orders/list-order-history.ts';
 import type { OrderRecord } from '../../../orders/order.ts';
 import { resendOrder } from '../../../orders/resend-order.ts';
-import type { AppContext } from '../../../platform/context.ts';
 import { isDecimalString, usdToIdrBound } from '../../../platform/money.ts';
 import { getUsdRate } from '../../../pricing/exchange-rate.ts';
 import { HandlerError } from './handler-reply.ts';

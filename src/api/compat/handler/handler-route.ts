@@ -9,7 +9,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateApiKey, type Principal } from '../../../accounts/authenticate-api-key.ts';
-import type { AppContext } from '../../../platform/context.ts';
+import type { AppContext } from '../../../app-context.ts';
 import { isDomainError } from '../../../platform/errors.ts';
 import { ACTIONS, type Params } from './handler-actions.ts';
 import { toHandlerError } from './handler-errors.ts';

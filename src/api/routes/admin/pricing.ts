@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import type { AppContext } from '../../../platform/context.ts';
+import type { AppContext } from '../../../app-context.ts';
 import { listFxRates, setFxRate } from '../../../pricing/fx-rates.ts';
 import {
   deleteMarkupRule,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import type { AppContext } from '../../../platform/context.ts';
+import type { AppContext } from '../../../app-context.ts';
 import { getProvider, listProviders } from '../../../providers/list-providers.ts';
 import type { ProviderRecord } from '../../../providers/provider.ts';
 import { createProvider, updateProvider } from '../../../providers/save-provider.ts';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Counter } from 'prom-client';
+import type { AppContext } from '../../../app-context.ts';
 import { receiveProviderPush } from '../../../orders/receive-provider-push.ts';
-import type { AppContext } from '../../../platform/context.ts';
 import { DomainError, isDomainError } from '../../../platform/errors.ts';
 
 /**

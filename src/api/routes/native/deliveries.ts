@@ -5,8 +5,8 @@ import {
   type HandlerSettings,
   updateHandlerSettings,
 } from '../../../accounts/handler-settings.ts';
+import type { AppContext } from '../../../app-context.ts';
 import { type DeliveryRecord, listDeliveries, redeliver } from '../../../delivery/webhooks/delivery-log.ts';
-import type { AppContext } from '../../../platform/context.ts';
 import { principalOf, requireApiKey } from '../../plugins/api-key-auth.ts';
 import { Clamped, Id32 } from '../../schemas/numbers.ts';
 import { errorResponses, Nullable, success } from '../smscode/schemas.ts';

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import type { AppContext } from '../../../app-context.ts';
 import type { ListedProduct } from '../../../catalog/catalog-cache.ts';
 import { listCountries } from '../../../catalog/list-countries.ts';
 import { listOperators } from '../../../catalog/list-operators.ts';
 import { listProducts } from '../../../catalog/list-products.ts';
 import { listServices } from '../../../catalog/list-services.ts';
-import type { AppContext } from '../../../platform/context.ts';
 import { getExchangeRate, getUsdRate } from '../../../pricing/exchange-rate.ts';
 import { Clamped, Id32 } from '../../schemas/numbers.ts';
 import { fxReceipt, usdMoney } from './money.ts';

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type TSchema } from 'typebox';
+import type { AppContext } from '../../../app-context.ts';
 import { getBalance } from '../../../ledger/get-balance.ts';
 import { cancelOrder } from '../../../orders/cancel-order.ts';
 import { createOrders } from '../../../orders/create-orders.ts';
@@ -10,7 +11,6 @@ import { orderView } from '../../../orders/order-view.ts';
 import { reactivateOrder, reactivationQuote } from '../../../orders/reactivate-order.ts';
 import { resendOrder } from '../../../orders/resend-order.ts';
 import { waitForOrderChange } from '../../../orders/wait-for-order-change.ts';
-import type { AppContext } from '../../../platform/context.ts';
 import { usdToIdrBound } from '../../../platform/money.ts';
 import { getUsdRate } from '../../../pricing/exchange-rate.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import type { AppContext } from '../../../app-context.ts';
 import { eventBody, latestEventId } from '../../../delivery/stream/account-events.ts';
 import { followAccountEvents } from '../../../delivery/stream/follow-account-events.ts';
 import { accountChannel } from '../../../orders/order-events.ts';
-import type { AppContext } from '../../../platform/context.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';
 import { SafeId } from '../../schemas/numbers.ts';
 

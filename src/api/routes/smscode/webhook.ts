@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import type { AppContext } from '../../../app-context.ts';
 import { sendTestWebhook } from '../../../delivery/webhooks/send-test-webhook.ts';
 import {
   getWebhookConfig,
   updateWebhookConfig,
   type WebhookConfig,
 } from '../../../delivery/webhooks/webhook-config.ts';
-import type { AppContext } from '../../../platform/context.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';
 import { errorResponses, Nullable, success } from './schemas.ts';
 

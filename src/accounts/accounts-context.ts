@@ -1,0 +1,7 @@
+import type { PlatformContext } from '../platform/context.ts';
+import type { ApiKeyCache } from './authenticate-api-key.ts';
+
+/** What account verbs use: the platform, and the cache of recently seen API keys. */
+export interface AccountsContext extends PlatformContext {
+  apiKeyCache: ApiKeyCache;
+}
