@@ -95,6 +95,10 @@ export async function storeOffers({
   const offers = dedupe(input.offers);
   const scope = input.scope ?? {};
   return withTransaction(ctx, async (tx) => {
+    // A store is background-sized work (a whole catalog), also when an operator starts it from a request.
+    await tx.db.query(`SELECT set_config('statement_timeout', $1, true)`, [
+      `${ctx.config.db.workerStatementTimeoutMs}ms`,
+    ]);
     const priced = await priceOffers({ ctx: tx, input: { provider, offers } });
     const columns = {
       country: priced.map((o) => o.countryId),

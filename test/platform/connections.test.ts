@@ -144,3 +144,45 @@ describe('the runtime pools', () => {
     }
   });
 });
+
+describe("an operator's sync from a request", () => {
+  it('runs with the background statement timeout, not the request one', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'numpool-test-data-'));
+    cleanupAfterFile(() => rmSync(dataDir, { recursive: true, force: true }));
+    const config = loadConfig({
+      DATABASE_URL: database.url,
+      NUMPOOL_DATA_DIR: dataDir,
+      NUMPOOL_SECRET: shared.NUMPOOL_SECRET,
+      NUMPOOL_ROLE: 'api',
+      // Enough for a request's statements, not for storing a whole catalog in one.
+      NUMPOOL_DB_STATEMENT_TIMEOUT_MS: '250',
+    });
+    const runtime = await openRuntime(config, createLogger('silent'));
+    try {
+      const sim = await startSimulator({ port: 0, seed: 6 });
+      cleanupAfterFile(() => sim.close());
+      const beta = DEFAULT_PERSONAS.find((p) => p.name === 'beta')!;
+      const provider = await createProvider({
+        ctx: runtime.ctx,
+        input: {
+          code: 'beta',
+          kind: 'handler',
+          baseUrl: sim.baseUrl('beta'),
+          credential: beta.credential,
+          currency: beta.currency,
+          timeoutMs: 5_000,
+          settings: beta.dialect ? { dialect: beta.dialect } : {},
+        },
+      });
+      const slow = await runtime.requestCtx.db.query('SELECT pg_sleep(0.5)').catch((error: unknown) => error);
+      expect(pgErrorCode(slow)).toBe('57014');
+      const summary = await syncProviderOffers({
+        ctx: runtime.requestCtx,
+        input: { providerId: provider.id },
+      });
+      expect(summary.offers).toBeGreaterThan(1_000);
+    } finally {
+      await runtime.close();
+    }
+  });
+});
