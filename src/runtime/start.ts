@@ -8,8 +8,8 @@
  * (see open-runtime.ts).
  *
  * SIGINT/SIGTERM: stop accepting connections, let in-flight requests and jobs finish (up to 10 s), stop
- * the simulator, close the pool, then stop the embedded PostgreSQL if this process started it. A second
- * signal exits at once.
+ * the simulator, close the pool, then stop the embedded PostgreSQL if this process started it (all within
+ * 60 s; past that the process exits with 1). A second signal exits at once.
  */
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
@@ -67,6 +67,22 @@ function simulatorPort(config: Config): number {
   return config.port === 0 ? 0 : config.port + 1;
 }
 
+const DRAIN_MS = 10_000;
+const STOP_MS = 60_000;
+
+/** Whether work finished within ms (it is not cancelled either way). */
+async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function start(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
   const runtime = await openRuntime(config, log);
@@ -76,11 +92,19 @@ export async function start(config: Config): Promise<void> {
   let jobs: JobRunner | undefined;
   let supply: SandboxSupply | undefined;
 
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  // In-flight requests and jobs get DRAIN_MS; stopping the database comes after and is not cut short by
+  // it (on a loaded machine an embedded PostgreSQL can take seconds to stop), within STOP_MS in all.
+  closeWithGrace({ delay: STOP_MS }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an error');
     else log.info({ signal }, 'shutting down');
-    await app?.close();
-    await jobs?.stop();
+    const drained = await within(
+      DRAIN_MS,
+      (async () => {
+        await app?.close();
+        await jobs?.stop();
+      })(),
+    );
+    if (!drained) log.warn({ afterMs: DRAIN_MS }, 'stopping with requests or jobs still running');
     await supply?.simulator.close();
     await runtime.close();
   });
