@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ingestSms } from '../../src/orders/ingest-sms.ts';
+import { deleteMarkupRule, setMarkupRule } from '../../src/pricing/markup-rules.ts';
 import { deliverSms, orderWorld } from '../orders/order-fixture.ts';
 import {
   DATE_TIME,
@@ -209,16 +210,25 @@ describe('getNumber', () => {
     // offer. The lowest price one can buy at must be rounded up.
     const me = await handlerCustomer(world);
     const lowest = (await poolOffer(world)).price;
-    // The highest price under the lowest offer whose USD value half-up rounds down at 4 decimals.
-    let target = lowest - 1;
-    while ((target * 10_000) % 16_000 === 0 || (target * 10_000) % 16_000 >= 8_000) target--;
+    // The lowest offer is moved up to the nearest price whose USD value half-up rounds down at 4 decimals,
+    // the way an operator would: a markup rule for the country, under which every offer of the pair is
+    // priced (so the live check at purchase, which prices under the same rules, agrees).
+    const roundsDown = (idr: number) => (idr * 10_000) % 16_000 > 0 && (idr * 10_000) % 16_000 < 8_000;
+    let add = 1;
+    while (!roundsDown(lowest + add)) add++;
+    const target = lowest + add;
     expect(BigInt(usd(target, 4).replace('.', '')) * 16_000n).toBeLessThan(BigInt(target) * 10_000n);
-    const moved = await world.ctx.db.query<{ id: number }>(
-      `UPDATE products p SET price = $3 FROM catalog_products cp
-        WHERE cp.id = p.catalog_product_id AND cp.country_id = $1 AND cp.platform_id = $2 AND p.price = $4
-        RETURNING p.id`,
-      [6, 1, target, lowest],
-    );
+    const rule = await setMarkupRule({
+      ctx: world.ctx,
+      input: { scope: 'country', countryId: 6, multiplier: 1.3, addIdr: add },
+    });
+    const movePair = (by: number) =>
+      world.ctx.db.query(
+        `UPDATE products p SET price = p.price + $3 FROM catalog_products cp
+          WHERE cp.id = p.catalog_product_id AND cp.country_id = $1 AND cp.platform_id = $2`,
+        [6, 1, by],
+      );
+    await movePair(add);
     await world.ctx.catalogCache.invalidate();
     try {
       const refused = expectText(
@@ -228,10 +238,8 @@ describe('getNumber', () => {
       const { id } = await buy(me, { maxPrice: refused[1]! });
       expect((await me.order(id)).amount).toBe(target);
     } finally {
-      await world.ctx.db.query('UPDATE products SET price = $2 WHERE id = ANY($1)', [
-        moved.rows.map((r) => r.id),
-        lowest,
-      ]);
+      await deleteMarkupRule({ ctx: world.ctx, input: { id: rule.id } });
+      await movePair(-add);
       await world.ctx.catalogCache.invalidate();
     }
   });
