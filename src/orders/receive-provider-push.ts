@@ -38,8 +38,9 @@ export async function receiveProviderPush({
   );
   const row = provider.rows[0];
   // An unknown code and a wrong secret answer alike: provider codes cannot be enumerated without a secret.
-  const matches = sameSecret(input.secret ?? '', row?.hook_secret ?? NO_PROVIDER_SECRET);
-  if (!row || !input.secret || !matches) throw new DomainError('UNAUTHORIZED', 'bad or missing hook secret');
+  const given = typeof input.secret === 'string' ? input.secret : '';
+  const matches = sameSecret(given, row?.hook_secret ?? NO_PROVIDER_SECRET);
+  if (!row || given === '' || !matches) throw new DomainError('UNAUTHORIZED', 'bad or missing hook secret');
   const body = input.body as Record<string, unknown> | null;
   const ref = body?.activationId;
   const text = body?.text;

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Counter } from 'prom-client';
+import Type from 'typebox';
 import type { AppContext } from '../../../app-context.ts';
 import { receiveProviderPush } from '../../../orders/receive-provider-push.ts';
-import { DomainError, isDomainError } from '../../../platform/errors.ts';
+import { isDomainError } from '../../../platform/errors.ts';
 
 /**
  * POST /hooks/providers/:provider — SMS pushed by an upstream provider. The secret comes as ?secret= or
@@ -20,7 +21,12 @@ export const providerPushRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async
 
   app.post<{ Params: { provider: string }; Querystring: { secret?: string } }>(
     '/hooks/providers/:provider',
-    { schema: { hide: true } },
+    {
+      schema: {
+        hide: true,
+        querystring: Type.Object({ secret: Type.Optional(Type.String({ maxLength: 256 })) }),
+      },
+    },
     async (request, reply) => {
       const provider = request.params.provider.slice(0, 40);
       const secret = request.query.secret ?? (request.headers['x-numpool-hook-secret'] as string | undefined);
@@ -32,15 +38,12 @@ export const providerPushRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async
         pushes.inc({ provider, outcome });
         return reply.type('text/plain; charset=utf-8').send('OK');
       } catch (error) {
-        // Unknown names share one label: the path is anyone's to choose.
-        const known = !(isDomainError(error) && error.code === 'NOT_FOUND');
+        const code = isDomainError(error) ? error.code : undefined;
+        // Until a secret matched, the path is anyone's to choose: those pushes share one label.
         pushes.inc({
-          provider: known ? provider : 'unknown',
-          outcome: isDomainError(error) ? error.code.toLowerCase() : 'error',
+          provider: code === 'UNAUTHORIZED' ? 'unauthenticated' : provider,
+          outcome: code?.toLowerCase() ?? 'error',
         });
-        // An unknown provider is refused exactly like a wrong secret, so codes cannot be probed.
-        if (!known || (isDomainError(error) && error.code === 'UNAUTHORIZED'))
-          throw new DomainError('UNAUTHORIZED', 'bad or missing hook secret');
         throw error;
       }
     },
