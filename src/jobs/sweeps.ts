@@ -51,12 +51,17 @@ export const SWEEPS: Sweep[] = [
   },
 ];
 
-/** Outlives a renewal (every third of it) by a wide margin; a dead holder's sweep resumes after this. */
-const LEASE_TTL_MS = 60_000;
+/**
+ * A sweep's lease outlives a renewal (every third of it) by a wide margin, and is sized to the sweep's
+ * own pace: a dead holder's sweep resumes after this, so a 2-second poll is not held up for a minute.
+ */
+export function sweepLeaseMs(sweep: Sweep): number {
+  return Math.min(Math.max(3 * sweep.everyMs, 10_000), 600_000);
+}
 
 /** Runs one tick of a sweep if no other process is running it; false when skipped. */
 export async function runSweepOnce(ctx: AppContext, sweep: Sweep): Promise<boolean> {
-  const tick = await withLease(ctx, `sweep:${sweep.name}`, { ttlMs: LEASE_TTL_MS, log: ctx.log }, () =>
+  const tick = await withLease(ctx, `sweep:${sweep.name}`, { ttlMs: sweepLeaseMs(sweep), log: ctx.log }, () =>
     sweep.run(ctx),
   );
   return tick.ran;

@@ -7,8 +7,9 @@
  *   its own amount between its own accounts.
  * - transfer_route: every transfer is a movement the ledger makes (deposit, hold, charge, release, refund).
  * - order_amount, order_hold, order_charge, terminal_hold_pending, order_hold_state, superseded_hold,
- *   order_refund: an order's amount is its hold's; a charged order is posted once for exactly that amount;
- *   a finished order holds nothing; replaced holds are voided; a refund returns a charged order's amount.
+ *   order_refund, order_cost: an order's amount is its hold's; a charged order is posted once for exactly
+ *   that amount and books its provider cost once; a finished order holds nothing; replaced holds are
+ *   voided; a refund returns a charged order's amount.
  * - platform_balance: revenue, funding and provider payable, derived from transfers, equal the sums over the
  *   orders and wallets they stand for.
  *
@@ -40,6 +41,7 @@ export type LedgerCheck =
   | 'order_hold_state'
   | 'superseded_hold'
   | 'order_refund'
+  | 'order_cost'
   | 'platform_balance';
 
 export interface LedgerViolation {

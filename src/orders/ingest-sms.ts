@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { extractOtp } from '../otp/extract-otp.ts';
 import { withTransaction } from '../platform/db.ts';
-import { isOpen } from './order.ts';
+import { EXPIRY_GRACE_SECONDS, isOpen } from './order.ts';
 import { lockOrderByProviderRef, transitionOrder } from './order-lifecycle.ts';
 import type { OrdersContext } from './orders-context.ts';
 
@@ -53,9 +53,14 @@ export async function ingestSms({
     if (!isOpen(order.status)) return 'closed_order';
 
     const now = ctx.clock.now();
-    const receivedAt = input.receivedAt && input.receivedAt <= now ? input.receivedAt : now;
+    const reported = input.receivedAt && input.receivedAt <= now ? input.receivedAt : null;
+    const receivedAt = reported ?? now;
     // A first SMS after the window is too late: the order expires uncharged (the sweep may not have run).
-    if (order.smsRevision === 0 && order.expiresAt && receivedAt >= order.expiresAt) return 'closed_order';
+    // Without a reported arrival time, one found within the grace may have arrived in time.
+    const closesAt = order.expiresAt
+      ? order.expiresAt.getTime() + (reported ? 0 : EXPIRY_GRACE_SECONDS * 1000)
+      : Number.POSITIVE_INFINITY;
+    if (order.smsRevision === 0 && receivedAt.getTime() >= closesAt) return 'closed_order';
     const code = extractOtp({ text, platformSlug: order.platformCode, providerCode: input.code });
     // Providers keep reporting an SMS until a newer one replaces it, also after a resend: the same text on
     // the same order is the same SMS. (A resend that brings back the very same text changes nothing the

@@ -4,6 +4,13 @@ export const PUBLIC_STATUSES = ['ACTIVE', 'OTP_RECEIVED', 'COMPLETED', 'CANCELED
 export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
 export type OrderStatus = PublicStatus | 'PROVISIONING' | 'FAILED';
 
+/**
+ * An SMS found by polling shortly after the window may have arrived within it, and most providers do not
+ * say when it arrived: for such SMS the window stays open this much longer, and the expiry sweep waits as
+ * long (an SMS whose arrival time the provider reports counts only inside the window).
+ */
+export const EXPIRY_GRACE_SECONDS = 10;
+
 /** Open: the number is rented and may still receive SMS (ACTIVE, OTP_RECEIVED). */
 export function isOpen(status: OrderStatus): boolean {
   return status === 'ACTIVE' || status === 'OTP_RECEIVED';

@@ -58,12 +58,20 @@ async function startOrder(
   });
 }
 
-/** Moves the hold to a candidate's price: void the old hold, place a new one, in one transaction. */
+/** The reconciler released the order while it was being provisioned: nothing more may be bought for it. */
+class ReleasedMeanwhile extends Error {}
+
+/**
+ * Moves the hold to a candidate's price: void the old hold, place a new one, in one transaction, on the
+ * order locked and still provisioning.
+ */
 async function repriceHold(
   ctx: OrdersContext,
   input: { accountId: number; orderId: number; holdId: number; price: number; attempt: number },
 ): Promise<number> {
   return withTransaction(ctx, async (tx) => {
+    const order = await lockOrder({ ctx: tx, input: { orderId: input.orderId, includeHidden: true } });
+    if (!canMove(order, 'activate')) throw new ReleasedMeanwhile();
     await voidHold({ ctx: tx, input: { holdId: input.holdId } });
     const hold = await placeHold({
       ctx: tx,
@@ -221,6 +229,10 @@ export async function provisionOrder({
       await adapter.cancel(number.ref).catch(() => undefined);
       return { ok: false, code: 'PROVIDER_ERROR', message: 'the provider answered too late' };
     } catch (error) {
+      if (error instanceof ReleasedMeanwhile) {
+        log.warn('order was reconciled during provisioning; stopping');
+        return { ok: false, code: 'PROVIDER_ERROR', message: 'the order was released while provisioning' };
+      }
       if (isDomainError(error) && error.code === 'INSUFFICIENT_BALANCE') {
         // This candidate is unaffordable; another may not be.
         stoppedByBalance = true;

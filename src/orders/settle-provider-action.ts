@@ -18,12 +18,19 @@ export async function settleProviderAction({
     provider_id: number;
     provider_ref: string;
     provider_action: 'finish' | 'cancel';
+    recycled: boolean;
   }>(
-    `SELECT provider_id, provider_ref, provider_action FROM orders WHERE id = $1 AND provider_action IS NOT NULL`,
+    `SELECT provider_id, provider_ref, provider_action,
+       EXISTS (SELECT 1 FROM orders n WHERE n.provider_id = o.provider_id AND n.provider_ref = o.provider_ref
+         AND n.id <> o.id AND n.status IN ('ACTIVE', 'OTP_RECEIVED')) AS recycled
+     FROM orders o WHERE id = $1 AND provider_action IS NOT NULL`,
     [input.orderId],
   );
   const row = owed.rows[0];
   if (!row) return true;
+  // The provider handed this activation id to a newer open order: it forgot the old activation, and a
+  // finish or cancel now would close the new one.
+  if (row.recycled) return clearAction(ctx, input.orderId, row.provider_action);
   try {
     const adapter = await ctx.upstreams.adapterFor(
       ctx,
@@ -40,9 +47,13 @@ export async function settleProviderAction({
       return false;
     }
   }
+  return clearAction(ctx, input.orderId, row.provider_action);
+}
+
+async function clearAction(ctx: OrdersContext, orderId: number, action: 'finish' | 'cancel'): Promise<true> {
   await ctx.db.query('UPDATE orders SET provider_action = NULL WHERE id = $1 AND provider_action = $2', [
-    input.orderId,
-    row.provider_action,
+    orderId,
+    action,
   ]);
   return true;
 }

@@ -62,23 +62,23 @@ export async function checkLiveStock({
   if (provider.id !== slot.providerId)
     throw new DomainError('CONFLICT', `product ${input.productId} is not offered by ${provider.code}`);
 
-  // Concurrent asks for one provider × country × platform share one upstream call. Only the caller that
-  // fetched writes, so an answer served from the cache never overwrites a newer sync.
+  // Concurrent asks for one provider × country × platform share one upstream call, and each answers for
+  // its own slot from that list. Only the caller that fetched writes, so an answer served from the cache
+  // never overwrites a newer sync.
+  let fetchedHere = false;
   const key = `${provider.id}:${provider.updatedAt.getTime()}:${slot.countryId}:${slot.platformId}`;
-  await ctx.upstreams.liveOffers.fetch(key, {
+  const list = await ctx.upstreams.liveOffers.fetch(key, {
     context: async (): Promise<OfferList> => {
+      fetchedHere = true;
       const adapter = await ctx.upstreams.adapterFor(ctx, provider);
-      const list = await adapter.listOffers({ countryId: slot.countryId, platformId: slot.platformId });
-      const priced = await priceOffers({ ctx, input: { provider, offers: offersFor(slot, list.offers) } });
-      await refreshSlot(ctx, input.productId, priced.sort((a, b) => a.costIdr - b.costIdr)[0]);
-      return list;
+      return adapter.listOffers({ countryId: slot.countryId, platformId: slot.platformId });
     },
   });
-  const fresh = await ctx.db.query<LiveStock>(
-    `SELECT id AS "productId", available, price FROM products WHERE id = $1`,
-    [input.productId],
-  );
-  return fresh.rows[0]!;
+  const priced = await priceOffers({ ctx, input: { provider, offers: offersFor(slot, list?.offers ?? []) } });
+  const best = priced.sort((a, b) => a.costIdr - b.costIdr)[0];
+  if (fetchedHere) await refreshSlot(ctx, input.productId, best);
+  if (best) return { productId: input.productId, available: best.available, price: best.price };
+  return { productId: input.productId, available: 0, price: 0 };
 }
 
 /** Writes the live answer into the slot (no offer: out of stock); patches the snapshot when it changed. */

@@ -20,9 +20,15 @@ interface SseEvent {
 }
 
 /** Opens /v2/stream and collects events until `count` arrived (or the time runs out). */
-async function readStream(apiKey: string, count: number, lastEventId?: string, timeoutMs = 10_000) {
+async function readStream(
+  apiKey: string,
+  count: number,
+  lastEventId?: string,
+  timeoutMs = 10_000,
+  query = '',
+) {
   const controller = new AbortController();
-  const response = await fetch(`${base}/v2/stream`, {
+  const response = await fetch(`${base}/v2/stream${query}`, {
     headers: { authorization: `Bearer ${apiKey}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
     signal: controller.signal,
   });
@@ -111,6 +117,26 @@ describe('GET /v2/stream', () => {
     const theirs = await readStream(other.apiKey, 1, '0', 500);
     expect(await theirs.done).toEqual([]);
     expect((await fetch(`${base}/v2/stream`)).status).toBe(401);
+  });
+});
+
+describe('GET /v2/stream event kinds', () => {
+  it('carries the contract webhook events by default, and activation and resend with events=all', async () => {
+    const me = await customer(world);
+    const [item] = (
+      await me.call('POST', '/v1/orders/create', { catalog_product_id: world.catalogProductId })
+    ).json().data.orders;
+    await deliverSms(world, item.id, { text: 'code 3003', code: '3003' });
+    const webhookOnly = await readStream(me.apiKey, 1, '0');
+    expect((await webhookOnly.done).map((e) => e.event)).toEqual(['order.otp_received']);
+    const all = await readStream(me.apiKey, 2, '0', 10_000, '?events=all');
+    const events = await all.done;
+    expect(events.map((e) => e.event)).toEqual(['order.activated', 'order.otp_received']);
+    expect(events[0]).toMatchObject({ data: { event: 'order.activated', data: { order_id: item.id } } });
+    expect(
+      (await fetch(`${base}/v2/stream?events=some`, { headers: { authorization: `Bearer ${me.apiKey}` } }))
+        .status,
+    ).toBe(422);
   });
 });
 
@@ -239,6 +265,14 @@ describe('SMS pushed by a provider', () => {
     expect((await me.call('GET', `/v1/orders/${item.id}`)).json().data).toMatchObject({
       otp_code: '777888',
       sms_revision: 1,
+    });
+    // A pushed SMS with a NUL in its text is the provider's text: taken without the control character.
+    const withNul = { ...sms, text: 'Your WhatsApp code: 555-\u0000666', code: '555666' };
+    expect((await push(`/hooks/providers/${code}?secret=${secret}`, withNul)).statusCode).toBe(200);
+    expect((await me.call('GET', `/v1/orders/${item.id}`)).json().data).toMatchObject({
+      otp_code: '555666',
+      otp_message: 'Your WhatsApp code: 555-666',
+      sms_revision: 2,
     });
   });
 

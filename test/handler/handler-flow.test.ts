@@ -182,7 +182,7 @@ for (const dialect of DIALECTS) {
           /^ACCESS_NUMBER:(\d+):62\d+$/,
         )[1],
       );
-      world.clock.advance(1_201_000);
+      world.clock.advance(1_211_000);
       await expireOrders({ ctx: world.ctx });
       expectText(await me.h({ action: 'getStatus', id }), 'STATUS_CANCEL');
       expectText(await me.h({ action: 'getFullSms', id }), 'STATUS_CANCEL');

@@ -294,7 +294,7 @@ describe('an order from create to completion on /v1', () => {
     });
     const [silent, answered] = created.json().data.orders;
     await deliverSms(world, answered.id, { text: 'code 5555', code: '5555' });
-    world.clock.advance(1_201_000);
+    world.clock.advance(1_211_000);
     const swept = await expireOrders({ ctx: world.ctx });
     expect(swept.expired).toBeGreaterThanOrEqual(1);
     expect((await me.call('GET', `/v1/orders/${silent.id}`)).json().data).toMatchObject({

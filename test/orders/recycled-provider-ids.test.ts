@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { reconcileUpstream } from '../../src/orders/reconcile-upstream.ts';
+import { settleProviderAction } from '../../src/orders/settle-provider-action.ts';
 import { listProviders } from '../../src/providers/list-providers.ts';
 import { type SandboxSupply, startSandboxProviders } from '../../src/sandbox/start-sandbox-providers.ts';
 import { startSimulator } from '../../src/sim/index.ts';
@@ -119,6 +120,20 @@ describe('a provider that re-issues activation ids', () => {
       const order = (await me.call('GET', `/v1/orders/${recycled.rows[0].id}`)).json().data;
       expect(order).toMatchObject({ status: 'OTP_RECEIVED', otp_code: '7777' });
     }
+
+    // A cancel still owed for a closed order whose id went to a newer open order is dropped, not sent:
+    // it would close the new order's number.
+    const reused = await ctx.db.query<{ closed: number; ref: string }>(
+      `SELECT p.id AS closed, p.provider_id || ':' || p.provider_ref AS ref FROM orders p JOIN orders o
+         ON o.provider_id = p.provider_id AND o.provider_ref = p.provider_ref AND o.id <> p.id
+       WHERE p.status IN ('COMPLETED', 'CANCELED') AND o.status IN ('ACTIVE', 'OTP_RECEIVED') LIMIT 1`,
+    );
+    const { closed, ref } = reused.rows[0]!;
+    await ctx.db.query(`UPDATE orders SET provider_action = 'cancel' WHERE id = $1`, [closed]);
+    expect(await settleProviderAction({ ctx, input: { orderId: closed } })).toBe(true);
+    const owed = await ctx.db.query('SELECT provider_action FROM orders WHERE id = $1', [closed]);
+    expect(owed.rows[0].provider_action).toBeNull();
+    expect(await openUpstream()).toContain(ref);
 
     // Upstream, every open activation belongs to an open order (those that failed to record were given back).
     // (Open orders from before the restart are unknown upstream now; they expire uncharged.)

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app-context.ts';
 import { loadConfig } from '../../src/config.ts';
-import { runSweepOnce, type Sweep } from '../../src/jobs/sweeps.ts';
+import { runSweepOnce, SWEEPS, type Sweep, sweepLeaseMs } from '../../src/jobs/sweeps.ts';
 import { pgErrorCode } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createProvider } from '../../src/providers/save-provider.ts';
@@ -61,6 +61,15 @@ describe('a sweep tick', () => {
     expect(await first).toBe(true);
     expect(await runSweepOnce(two, sweep)).toBe(true);
     expect(runs).toBe(2);
+  });
+
+  it('leases for a time sized to its pace, so a dead holder stops a fast sweep only briefly', () => {
+    const poll = SWEEPS.find((sweep) => sweep.name === 'sms-poll')!;
+    expect(sweepLeaseMs(poll)).toBe(10_000);
+    for (const sweep of SWEEPS) {
+      expect(sweepLeaseMs(sweep)).toBeGreaterThanOrEqual(Math.min(3 * sweep.everyMs, 600_000));
+      expect(sweepLeaseMs(sweep)).toBeLessThanOrEqual(Math.max(3 * sweep.everyMs, 10_000));
+    }
   });
 
   it('frees its sweep when the run fails', async () => {

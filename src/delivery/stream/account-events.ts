@@ -25,13 +25,21 @@ export async function unsentEvents({
 }: {
   ctx: DbContext;
   /** floor: the position the client resumed from; nothing at or below it is sent again. */
-  input: { accountId: number; afterId: number; floor: number; sent: ReadonlySet<number> };
+  input: {
+    accountId: number;
+    afterId: number;
+    floor: number;
+    sent: ReadonlySet<number>;
+    /** Only these event names; all when absent. */
+    events?: readonly string[] | undefined;
+  };
 }): Promise<StreamEvent[]> {
   const result = await ctx.db.query<StreamEvent>({
     name: 'stream.unsent-events',
     text: `SELECT id, event, created_at AS "createdAt", payload FROM order_events
            WHERE account_id = $1 AND id > $5 AND NOT (id = ANY($6::bigint[]))
              AND (id > $2 OR (id > $2 - $3 AND created_at > now() - make_interval(secs => $4)))
+             AND ($8::text[] IS NULL OR event = ANY($8))
            ORDER BY id LIMIT $7`,
     values: [
       input.accountId,
@@ -41,6 +49,7 @@ export async function unsentEvents({
       input.floor,
       [...input.sent],
       UNSENT_BATCH,
+      input.events ?? null,
     ],
   });
   return result.rows;

@@ -20,6 +20,8 @@ export function followAccountEvents({
   input: {
     accountId: number;
     resumeFrom: number;
+    /** Only these event names; all when absent. */
+    events?: readonly string[] | undefined;
     sink: (event: StreamEvent) => void;
     onError: (error: unknown) => void;
   };
@@ -43,7 +45,13 @@ export function followAccountEvents({
         again = false;
         const events = await unsentEvents({
           ctx,
-          input: { accountId: input.accountId, afterId: lastId, floor, sent: new Set(sent.keys()) },
+          input: {
+            accountId: input.accountId,
+            afterId: lastId,
+            floor,
+            sent: new Set(sent.keys()),
+            events: input.events,
+          },
         });
         const now = Date.now();
         for (const event of events) {

@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { AppContext } from '../../../app-context.ts';
 import { eventBody, latestEventId } from '../../../delivery/stream/account-events.ts';
 import { followAccountEvents } from '../../../delivery/stream/follow-account-events.ts';
-import { accountChannel } from '../../../orders/order-events.ts';
+import { accountChannel, WEBHOOK_EVENTS } from '../../../orders/order-events.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';
 import { SafeId } from '../../schemas/numbers.ts';
 
@@ -23,7 +23,11 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         tags: ['webhooks'],
         summary: 'Server-Sent Events of order events (resume with Last-Event-ID)',
         security: [{ bearerAuth: [] }],
-        querystring: Type.Object({ last_event_id: Type.Optional(SafeId) }),
+        querystring: Type.Object({
+          last_event_id: Type.Optional(SafeId),
+          // The contract's webhook events by default; `all` adds order.activated and order.resend_requested.
+          events: Type.Optional(Type.Union([Type.Literal('webhook'), Type.Literal('all')])),
+        }),
       },
     },
     async (request, reply) => {
@@ -50,6 +54,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         input: {
           accountId,
           resumeFrom,
+          events: request.query.events === 'all' ? undefined : WEBHOOK_EVENTS,
           sink: (event) => raw.write(`id: ${event.id}\nevent: ${event.event}\ndata: ${eventBody(event)}\n\n`),
           onError: (error) => request.log.warn({ err: error }, 'stream read failed'),
         },
