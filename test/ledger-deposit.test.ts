@@ -152,6 +152,10 @@ describe('deposit', () => {
   });
 });
 
+/** These tests write a wallet's totals past the ledger, to test the database; the totals are put back. */
+const releaseRawHolds = (accountId: number) =>
+  ctx.db.query('UPDATE ledger_accounts SET debits_pending = 0 WHERE account_id = $1', [accountId]);
+
 describe('ledger guarantees held by the database itself', () => {
   it('refuses to overdraw a wallet even when code tries to', async () => {
     const { account } = await createCustomer(ctx, { balance: 1_000 });
@@ -166,6 +170,7 @@ describe('ledger guarantees held by the database itself', () => {
     );
     expect(exact.rowCount).toBe(1);
     expect((await getBalance({ ctx, input: { accountId: account.id } })).available).toBe(0);
+    await releaseRawHolds(account.id);
   });
 
   it('never lets concurrent holds take a wallet below zero', async () => {
@@ -180,6 +185,7 @@ describe('ledger guarantees held by the database itself', () => {
     );
     expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(6);
     expect((await getBalance({ ctx, input: { accountId: account.id } })).available).toBe(1_000);
+    await releaseRawHolds(account.id);
   });
 
   it('keeps transfers immutable', async () => {

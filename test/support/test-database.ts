@@ -10,6 +10,7 @@ import { afterAll, inject } from 'vitest';
 import type { AppContext } from '../../src/app-context.ts';
 import { loadConfig } from '../../src/config.ts';
 import { QUEUES } from '../../src/jobs/queues.ts';
+import { checkLedger } from '../../src/ledger/check-ledger.ts';
 import { createInProcessBus } from '../../src/platform/bus.ts';
 import { createPool } from '../../src/platform/db.ts';
 import { startJobQueue } from '../../src/platform/job-queue.ts';
@@ -20,7 +21,9 @@ import { databaseUrl } from './postgres-server.ts';
 // Cleanups run when the test file ends, whether the resource was made at file level or inside a test.
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
+  const failures: unknown[] = [];
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => failures.push(error));
+  if (failures.length > 0) throw failures[0];
 });
 
 async function onServer(sql: string): Promise<void> {
@@ -59,7 +62,16 @@ export async function createTestContext(
   parts: Partial<ContextParts> = {},
 ): Promise<AppContext & { url: string }> {
   const database = await createTestDatabase();
-  return contextOn(database.url, env, parts);
+  const ctx = await contextOn(database.url, env, parts);
+  // Whatever a test file did through the verbs, the ledger's invariants hold when it ends.
+  cleanups.push(async () => {
+    const violations = await checkLedger({ ctx });
+    if (violations.length > 0)
+      throw new Error(
+        `ledger invariants violated when the file ended: ${JSON.stringify(violations.slice(0, 5))}`,
+      );
+  });
+  return ctx;
 }
 
 /** A full application context on an existing database, closed after the file. */
