@@ -25,6 +25,20 @@ async function findProvider(ctx: AppContext, code: string): Promise<ProviderReco
   }
 }
 
+/** Tries a few times: on a busy machine a whole-catalog answer can outlast the provider timeout once. */
+const FIRST_SYNC_ATTEMPTS = 3;
+
+async function firstSync(ctx: AppContext, provider: ProviderRecord): Promise<void> {
+  for (let attempt = 1; attempt <= FIRST_SYNC_ATTEMPTS; attempt++) {
+    try {
+      await syncProviderOffers({ ctx, input: { providerId: provider.id } });
+      return;
+    } catch (error) {
+      ctx.log.warn({ err: error, provider: provider.code, attempt }, 'first sandbox sync failed');
+    }
+  }
+}
+
 export async function startSandboxProviders({
   ctx,
   input,
@@ -74,15 +88,7 @@ export async function startSandboxProviders({
           }),
     );
   }
-  await Promise.all(
-    providers
-      .filter((p) => p.enabled)
-      .map((p) =>
-        syncProviderOffers({ ctx, input: { providerId: p.id } }).catch((error: unknown) =>
-          ctx.log.warn({ err: error, provider: p.code }, 'first sandbox sync failed'),
-        ),
-      ),
-  );
+  await Promise.all(providers.filter((p) => p.enabled).map((p) => firstSync(ctx, p)));
   return { simulator, providers };
 }
 
