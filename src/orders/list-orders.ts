@@ -1,6 +1,56 @@
+/**
+ * Lists of an account's visible orders, most recent first (ids grow with creation, so id order, which
+ * the (account_id, id DESC) index serves). Filtering and paging happen in SQL, in one query for every
+ * list, so a page is exactly the rows asked for.
+ */
 import type { DbContext } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
-import { ORDER_SELECT, type OrderRecord, PUBLIC_STATUSES, type PublicStatus } from './order.ts';
+import {
+  OPEN_STATUSES,
+  ORDER_SELECT,
+  type OrderRecord,
+  PUBLIC_STATUSES,
+  type PublicStatus,
+} from './order.ts';
+
+/** The largest history page one call returns, whatever is asked: the handler protocol's own maximum. */
+export const HISTORY_PAGE_MAX = 100;
+const OFFSET_MAX = 2_147_483_647;
+
+function clamp(value: number | undefined, min: number, max: number, fallback: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.trunc(value)));
+}
+
+async function selectOrders(
+  ctx: DbContext,
+  query: {
+    accountId: number;
+    statuses: readonly PublicStatus[];
+    createdFrom?: Date | undefined;
+    createdBefore?: Date | undefined;
+    /** Absent: every matching order. */
+    page?: { limit: number; offset: number };
+  },
+): Promise<OrderRecord[]> {
+  const values: unknown[] = [
+    query.accountId,
+    query.statuses,
+    query.createdFrom ?? null,
+    query.createdBefore ?? null,
+  ];
+  if (query.page) values.push(query.page.limit, query.page.offset);
+  const result = await ctx.db.query<OrderRecord>(
+    `${ORDER_SELECT}
+      WHERE o.account_id = $1 AND o.status = ANY($2)
+        AND ($3::timestamptz IS NULL OR o.created_at >= $3)
+        AND ($4::timestamptz IS NULL OR o.created_at < $4)
+      ORDER BY o.id DESC
+      ${query.page ? 'LIMIT $5 OFFSET $6' : ''}`,
+    values,
+  );
+  return result.rows;
+}
 
 export interface ListOrdersInput {
   accountId: number;
@@ -21,7 +71,7 @@ export async function listOrders({
   ctx: DbContext;
   input: ListOrdersInput;
 }): Promise<OrderRecord[]> {
-  let statuses: readonly PublicStatus[] = input.activeOnly ? ['ACTIVE', 'OTP_RECEIVED'] : PUBLIC_STATUSES;
+  let statuses: readonly PublicStatus[] = input.activeOnly ? OPEN_STATUSES : PUBLIC_STATUSES;
   if (input.status !== undefined) {
     const wanted = input.status.toUpperCase() as PublicStatus;
     if (!PUBLIC_STATUSES.includes(wanted)) {
@@ -29,12 +79,44 @@ export async function listOrders({
     }
     statuses = statuses.filter((s) => s === wanted);
   }
-  const limit = Math.min(100, Math.max(1, Math.trunc(input.limit ?? 20)));
-  const offset = Math.min(2_147_483_647, Math.max(0, Math.trunc(input.offset ?? 0)));
-  const result = await ctx.db.query<OrderRecord>(
-    `${ORDER_SELECT} WHERE o.account_id = $1 AND o.status = ANY($2) ORDER BY o.id DESC
-     ${input.activeOnly ? '' : 'LIMIT $3 OFFSET $4'}`,
-    input.activeOnly ? [input.accountId, statuses] : [input.accountId, statuses, limit, offset],
-  );
-  return result.rows;
+  return selectOrders(ctx, {
+    accountId: input.accountId,
+    statuses,
+    page: input.activeOnly
+      ? undefined
+      : { limit: clamp(input.limit, 1, 100, 20), offset: clamp(input.offset, 0, OFFSET_MAX, 0) },
+  });
+}
+
+export interface ListOrderHistoryInput {
+  accountId: number;
+  /** Only these statuses (default: every status customers may see). */
+  statuses?: readonly PublicStatus[] | undefined;
+  /** Created at or after this moment. */
+  createdFrom?: Date | undefined;
+  /** Created strictly before this moment. */
+  createdBefore?: Date | undefined;
+  /** Clamped to 1-HISTORY_PAGE_MAX, default HISTORY_PAGE_MAX. */
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
+/** One bounded page of an account's visible orders: never more than HISTORY_PAGE_MAX rows are read. */
+export async function listOrderHistory({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: ListOrderHistoryInput;
+}): Promise<OrderRecord[]> {
+  return selectOrders(ctx, {
+    accountId: input.accountId,
+    statuses: (input.statuses ?? PUBLIC_STATUSES).filter((s) => PUBLIC_STATUSES.includes(s)),
+    createdFrom: input.createdFrom,
+    createdBefore: input.createdBefore,
+    page: {
+      limit: clamp(input.limit, 1, HISTORY_PAGE_MAX, HISTORY_PAGE_MAX),
+      offset: clamp(input.offset, 0, OFFSET_MAX, 0),
+    },
+  });
 }

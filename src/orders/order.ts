@@ -11,9 +11,11 @@ export type OrderStatus = PublicStatus | 'PROVISIONING' | 'FAILED';
  */
 export const EXPIRY_GRACE_SECONDS = 10;
 
-/** Open: the number is rented and may still receive SMS (ACTIVE, OTP_RECEIVED). */
+/** Open: the number is rented and may still receive SMS. */
+export const OPEN_STATUSES: readonly PublicStatus[] = ['ACTIVE', 'OTP_RECEIVED'];
+
 export function isOpen(status: OrderStatus): boolean {
-  return status === 'ACTIVE' || status === 'OTP_RECEIVED';
+  return (OPEN_STATUSES as readonly OrderStatus[]).includes(status);
 }
 
 export interface OrderRecord {

@@ -4,7 +4,7 @@
  * list reads at most one page of rows however many activations are open.
  */
 import { describe, expect, it } from 'vitest';
-import { HISTORY_PAGE_MAX } from '../../src/orders/list-order-history.ts';
+import { HISTORY_PAGE_MAX } from '../../src/orders/list-orders.ts';
 import { ORDER_SELECT } from '../../src/orders/order.ts';
 import { orderWorld } from '../orders/order-fixture.ts';
 import { expectJson, expectText, type HandlerCustomer, handlerCustomer } from './handler-client.ts';
