@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Counter, type Registry } from 'prom-client';
-import { type DbContext, withTransaction } from '../platform/db.ts';
+import { allowStatementsUpTo, type DbContext, withTransaction } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
 import { type FxRate, listFxRates } from '../pricing/fx-rates.ts';
 
@@ -265,12 +265,12 @@ const LISTED_PRODUCTS = `SELECT p.id, p.catalog_product_id AS "catalogProductId"
   LEFT JOIN operators o ON o.id = p.operator_id
   WHERE p.active AND p.available > 0`;
 
-/** Reading every slot is bulk work, also when a request triggers it: not bound by the request timeout. */
-const SNAPSHOT_STATEMENT_TIMEOUT = '60s';
+/** Reading every slot is bulk work, also when a request triggers it. */
+const SNAPSHOT_STATEMENT_TIMEOUT_MS = 60_000;
 
 async function loadSnapshot(outer: DbContext): Promise<CatalogSnapshot> {
   const [fx, platforms, result] = await withTransaction(outer, async (ctx) => {
-    await ctx.db.query(`SELECT set_config('statement_timeout', $1, true)`, [SNAPSHOT_STATEMENT_TIMEOUT]);
+    await allowStatementsUpTo(ctx, SNAPSHOT_STATEMENT_TIMEOUT_MS);
     return [
       await listFxRates({ ctx }),
       await ctx.db.query<{ id: number; handler_code: string }>('SELECT id, handler_code FROM platforms'),

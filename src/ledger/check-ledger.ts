@@ -24,7 +24,7 @@
  * 35 s in all, no statement over 10 s; parsing every hold's reference with a regular expression had made one
  * statement take 28 s alone, so references are matched by equality and parsed only on the few stray rows.
  */
-import { type DbContext, withTransaction } from '../platform/db.ts';
+import { allowStatementsUpTo, type DbContext, withTransaction } from '../platform/db.ts';
 import { ORDER_INVARIANTS } from './invariants/order-invariants.ts';
 import { PLATFORM_INVARIANTS } from './invariants/platform-invariants.ts';
 import { TRANSFER_INVARIANTS } from './invariants/transfer-invariants.ts';
@@ -59,8 +59,8 @@ export async function checkLedger({ ctx }: { ctx: DbContext }): Promise<LedgerVi
     // Inside a caller's transaction the checks see what it sees; on their own, one snapshot for all.
     if (!joined) {
       await tx.db.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      // Full passes over the largest tables: not bound by the pool's request-sized statement timeout.
-      await tx.db.query(`SET LOCAL statement_timeout = '10min'`);
+      // Full passes over the largest tables.
+      await allowStatementsUpTo(tx, 600_000);
     }
     const violations: LedgerViolation[] = [];
     for (const sql of INVARIANTS) {

@@ -96,6 +96,15 @@ export async function withTransaction<C extends DbContext, T>(ctx: C, fn: (tx: C
   }
 }
 
+/**
+ * For the rest of the current transaction, statements may run up to ms: bulk work (a whole catalog, a
+ * full ledger pass) is not bound by the pool's request-sized timeout, wherever it was started from.
+ */
+export async function allowStatementsUpTo(tx: DbContext, ms: number): Promise<void> {
+  if (!tx.inTransaction) throw new Error('a statement timeout for a transaction needs one');
+  await tx.db.query(`SELECT set_config('statement_timeout', $1, true)`, [`${Math.trunc(ms)}ms`]);
+}
+
 export function pgErrorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
     ? error.code

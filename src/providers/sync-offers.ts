@@ -9,7 +9,7 @@
  */
 
 import { MAX_AMOUNT } from '../ledger/ledger-account.ts';
-import { type DbContext, withTransaction } from '../platform/db.ts';
+import { allowStatementsUpTo, type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import { withLease } from '../platform/lease.ts';
 import { toExactIdr, toIdr } from '../platform/money.ts';
@@ -96,9 +96,7 @@ export async function storeOffers({
   const scope = input.scope ?? {};
   return withTransaction(ctx, async (tx) => {
     // A store is background-sized work (a whole catalog), also when an operator starts it from a request.
-    await tx.db.query(`SELECT set_config('statement_timeout', $1, true)`, [
-      `${ctx.config.db.workerStatementTimeoutMs}ms`,
-    ]);
+    await allowStatementsUpTo(tx, ctx.config.db.workerStatementTimeoutMs);
     const priced = await priceOffers({ ctx: tx, input: { provider, offers } });
     const columns = {
       country: priced.map((o) => o.countryId),
