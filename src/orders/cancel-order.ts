@@ -12,7 +12,7 @@ import { ProviderError } from '../providers/port.ts';
 import { capabilities } from './capabilities.ts';
 import { loadOrder } from './load-order.ts';
 import type { OrderRecord } from './order.ts';
-import { lockOrder, transitionOrder } from './order-lifecycle.ts';
+import { canMove, lockOrder, transitionOrder } from './order-lifecycle.ts';
 import type { OrdersContext } from './orders-context.ts';
 
 export interface CancelResult {
@@ -74,9 +74,8 @@ export async function cancelOrder({
 
   return withTransaction(ctx, async (tx) => {
     const locked = await lockOrder({ ctx: tx, input: { orderId: order.id } });
-    if (locked.status !== 'ACTIVE' || locked.smsRevision > 0) {
+    if (!canMove(locked, 'cancel'))
       throw new DomainError('CONFLICT', 'an SMS arrived before the cancel completed');
-    }
     await transitionOrder({ ctx: tx, input: { order: locked, move: { kind: 'cancel' } } });
     const balance = await getBalance({ ctx: tx, input: { accountId: input.accountId } });
     return {

@@ -41,7 +41,7 @@ const REASON: Partial<Record<ProviderErrorKind, string>> = {
 async function startOrder(
   ctx: OrdersContext,
   input: { accountId: number; keyId: number | null; first: Candidate },
-): Promise<{ orderId: number; holdId: number }> {
+): Promise<number> {
   return withTransaction(ctx, async (tx) => {
     const inserted = await tx.db.query<{ id: number }>(
       `INSERT INTO orders (account_id, idempotency_key_id, catalog_product_id, product_id, amount, created_at)
@@ -54,7 +54,7 @@ async function startOrder(
       input: { accountId: input.accountId, amount: input.first.price, reference: `order:${orderId}` },
     });
     await tx.db.query('UPDATE orders SET hold_transfer_id = $2 WHERE id = $1', [orderId, hold.transferId]);
-    return { orderId, holdId: hold.transferId };
+    return orderId;
   });
 }
 
@@ -62,17 +62,17 @@ async function startOrder(
 class ReleasedMeanwhile extends Error {}
 
 /**
- * Moves the hold to a candidate's price: void the old hold, place a new one, in one transaction, on the
- * order locked and still provisioning.
+ * Moves the hold to a candidate's price: void the order's hold, place a new one, in one transaction, on
+ * the order locked and still provisioning.
  */
 async function repriceHold(
   ctx: OrdersContext,
-  input: { accountId: number; orderId: number; holdId: number; price: number; attempt: number },
-): Promise<number> {
-  return withTransaction(ctx, async (tx) => {
+  input: { accountId: number; orderId: number; price: number; attempt: number },
+): Promise<void> {
+  await withTransaction(ctx, async (tx) => {
     const order = await lockOrder({ ctx: tx, input: { orderId: input.orderId, includeHidden: true } });
     if (!canMove(order, 'activate')) throw new ReleasedMeanwhile();
-    await voidHold({ ctx: tx, input: { holdId: input.holdId } });
+    if (order.holdTransferId !== null) await voidHold({ ctx: tx, input: { holdId: order.holdTransferId } });
     const hold = await placeHold({
       ctx: tx,
       input: {
@@ -86,7 +86,6 @@ async function repriceHold(
       hold.transferId,
       input.price,
     ]);
-    return hold.transferId;
   });
 }
 
@@ -162,11 +161,11 @@ export async function provisionOrder({
     return { ok: false, code: 'NO_OFFER_AVAILABLE', message: 'no offer matches this request' };
   }
   // The first hold goes to the first candidate the wallet can cover (policies need not order by price).
-  let started: { orderId: number; holdId: number } | undefined;
+  let orderId: number | undefined;
   let from = 0;
-  for (; from < input.candidates.length && !started; from++) {
+  for (; from < input.candidates.length && orderId === undefined; from++) {
     try {
-      started = await startOrder(ctx, {
+      orderId = await startOrder(ctx, {
         accountId: input.accountId,
         keyId: input.keyId,
         first: input.candidates[from]!,
@@ -177,12 +176,10 @@ export async function provisionOrder({
       throw error;
     }
   }
-  if (!started)
+  if (orderId === undefined)
     return { ok: false, code: 'INSUFFICIENT_BALANCE', message: 'balance is too low for this order' };
   const candidates = input.candidates.slice(from - 1, from - 1 + MAX_ATTEMPTS);
   const first = candidates[0]!;
-  const { orderId } = started;
-  let { holdId } = started;
   let price = first.price;
   const kinds: ProviderErrorKind[] = [];
   let stoppedByBalance = false;
@@ -192,13 +189,7 @@ export async function provisionOrder({
     const log = ctx.log.child({ orderId, provider: candidate.providerCode, attempt });
     try {
       if (candidate.price !== price) {
-        holdId = await repriceHold(ctx, {
-          accountId: input.accountId,
-          orderId,
-          holdId,
-          price: candidate.price,
-          attempt,
-        });
+        await repriceHold(ctx, { accountId: input.accountId, orderId, price: candidate.price, attempt });
         price = candidate.price;
       }
       const provider = await getProvider({ ctx, input: { ref: candidate.providerId } });
