@@ -2,7 +2,6 @@
  * Catalog products over the pool: every in-stock tier slot of an enabled provider, filtered, sorted and
  * paged from the in-memory catalog snapshot (see catalog-cache.ts).
  */
-
 import type { CatalogSnapshot, ListedProduct } from './catalog-cache.ts';
 import type { CatalogContext } from './catalog-context.ts';
 

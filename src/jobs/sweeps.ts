@@ -6,7 +6,6 @@
  * lock: a tick calls providers over HTTP, and an advisory lock would keep one pooled connection checked out
  * for the whole tick. A tick whose process dies frees its sweep once the lease expires.
  */
-
 import type { AppContext } from '../app-context.ts';
 import { reapIdempotencyKeys } from '../idempotency/idempotency-key.ts';
 import { checkLedger } from '../ledger/check-ledger.ts';

@@ -1,9 +1,8 @@
 /**
- * The expiry sweep: open orders whose window ended (and its grace, EXPIRY_GRACE_SECONDS). Without any SMS they EXPIRE (hold voided, nothing
- * paid, provider told to cancel); with an SMS they COMPLETE (EXPIRED means "no SMS"). Provider-side
- * actions still owed are retried here too.
+ * The expiry sweep: open orders whose window ended (and its grace, EXPIRY_GRACE_SECONDS). Without any
+ * SMS they EXPIRE (hold voided, nothing paid, provider told to cancel); with an SMS they COMPLETE
+ * (EXPIRED means "no SMS"). Provider-side actions still owed are retried here too.
  */
-
 import { withTransaction } from '../platform/db.ts';
 import { EXPIRY_GRACE_SECONDS, isOpen } from './order.ts';
 import { lockOrder, transitionOrder } from './order-lifecycle.ts';

@@ -3,7 +3,6 @@
  * the provider is told, and if it cannot be reached the finish stays owed (provider_action) and the
  * expiry sweep retries it.
  */
-
 import { withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import { capabilities } from './capabilities.ts';

@@ -2,8 +2,9 @@
  * The one owner of order state. Every status change of every order goes through transitionOrder, inside
  * the caller's transaction and on a row the caller locked with lockOrder: the move is checked against the
  * table below, written with one `UPDATE … RETURNING`, and its consequences follow in the same transaction —
- * the money (the hold voided, or posted on the first SMS with the provider's cost booked), the routing statistics, the event row that
- * feeds webhooks, streams and long-polls, and the eviction of cached copies after commit.
+ * the money (the hold voided, or posted on the first SMS with the provider's cost booked), the routing
+ * statistics, the event row that feeds webhooks, streams and long-polls, and the eviction of cached copies
+ * after commit.
  *
  * Verbs keep the business rules (who may act, windows, cooldowns, daily caps, talking to the provider);
  * this module keeps the state machine, so no verb can move an order in a way the machine does not allow,

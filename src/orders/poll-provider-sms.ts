@@ -4,7 +4,6 @@
  * deduplicates. A provider without a batched call is asked per order. A provider that keeps failing is
  * polled less and less often (exponential backoff, at most once a minute) until it answers again.
  */
-
 import { getProvider } from '../providers/list-providers.ts';
 import { type ActivationStatus, ProviderError } from '../providers/port.ts';
 import { ingestSms } from './ingest-sms.ts';

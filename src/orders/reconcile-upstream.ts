@@ -3,7 +3,6 @@
  * order recording it — are cancelled at the provider, so we do not pay for numbers nobody uses. An
  * activation must stay unowned for a while first: the order that owns it may be committing right now.
  */
-
 import { listProviders } from '../providers/list-providers.ts';
 import type { OrdersContext } from './orders-context.ts';
 

@@ -3,7 +3,6 @@
  * last code (clients wait for a higher sms_revision), and a new cooldown starts. Cancel stays closed:
  * an SMS already arrived.
  */
-
 import { withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import { getProvider } from '../providers/list-providers.ts';

@@ -2,7 +2,6 @@
  * Keeps the provider in step after a local state change: a finish (or cancel) the provider still owes
  * is sent and cleared. Failures leave it owed; the sweep retries. Never affects money.
  */
-
 import { getProvider } from '../providers/list-providers.ts';
 import { ProviderError } from '../providers/port.ts';
 import type { OrdersContext } from './orders-context.ts';

@@ -3,7 +3,6 @@
  * subscription is taken before the order is read, so a change in between is not missed. An order that
  * can no longer change, or that already moved past `afterRevision`, answers at once.
  */
-
 import { loadOrder } from './load-order.ts';
 import { isOpen, type OrderRecord } from './order.ts';
 import { orderChannel } from './order-events.ts';

@@ -6,7 +6,6 @@
  * was checked (price, stock and cost, in the store and, patched in place, in every node's catalog
  * snapshot) and only when it differs. Other slots wait for the next sync; the catalog is never reloaded.
  */
-
 import { DomainError } from '../platform/errors.ts';
 import { getProvider } from './list-providers.ts';
 import type { OfferList, ProviderOffer } from './port.ts';

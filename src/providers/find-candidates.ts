@@ -8,7 +8,6 @@
  *   long good record), then median time-to-code, then price.
  * prefer_provider is soft: that provider's offers go first, the rest follow as failover.
  */
-
 import { DomainError } from '../platform/errors.ts';
 import { type DeliveryStats, loadDeliveryStats } from './delivery-stats.ts';
 import type { ProvidersContext } from './providers-context.ts';

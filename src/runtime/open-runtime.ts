@@ -7,7 +7,6 @@
  * pg-boss keeps a third, small pool for its bookkeeping. Pools open connections only on demand, so a
  * role that never uses one (a worker's request pool) holds no connections for it. Sizing: README.
  */
-
 import type { AppContext } from '../app-context.ts';
 import { seedCatalog } from '../catalog/seed-catalog.ts';
 import type { Config } from '../config.ts';

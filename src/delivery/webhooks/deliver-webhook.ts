@@ -6,7 +6,6 @@
  *
  * At least once: the attempt is recorded after the POST, so a worker killed in between sends again.
  */
-
 import { withTransaction } from '../../platform/db.ts';
 import type { DeliveryContext } from '../delivery-context.ts';
 import { postWebhook } from './post-webhook.ts';

@@ -3,7 +3,6 @@
  * serialised once, so every attempt sends and signs the same bytes) and one queued job — if the account
  * has an enabled webhook. Nothing is sent from here.
  */
-
 import type { DeliveryContext } from '../delivery-context.ts';
 import { WEBHOOK_QUEUE } from './webhook-queue.ts';
 

@@ -3,7 +3,6 @@
  * returned. No URL configured: VALIDATION_ERROR without any outbound call. Not logged as a delivery and
  * not counted against the endpoint's health.
  */
-
 import { DomainError } from '../../platform/errors.ts';
 import type { DeliveryContext } from '../delivery-context.ts';
 import { postWebhook } from './post-webhook.ts';
