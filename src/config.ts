@@ -34,6 +34,12 @@ const EnvSchema = Type.Object({
   NUMPOOL_DB_QUEUE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 1_000 }),
   NUMPOOL_DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 3_600_000 }),
   NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 3_600_000 }),
+  NUMPOOL_RATE_LIMIT: Type.Union([Type.Literal('0'), Type.Literal('1')]),
+  NUMPOOL_RATE_LIMIT_KEY_MAX: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
+  NUMPOOL_RATE_LIMIT_IP_MAX: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
+  NUMPOOL_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400 }),
+  NUMPOOL_SHED_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000 }),
+  NUMPOOL_SHED_POOL_WAITING: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
   NUMPOOL_SIM_PORT: Type.Optional(Port),
   NUMPOOL_SIM_SEED: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }),
   NUMPOOL_SIM_SMS_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000 }),
@@ -65,6 +71,14 @@ const DEFAULTS = {
   NUMPOOL_DB_QUEUE_POOL_MAX: '5',
   NUMPOOL_DB_STATEMENT_TIMEOUT_MS: '5000',
   NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS: '60000',
+  NUMPOOL_RATE_LIMIT: '1',
+  // Points per window (see api/plugins/request-weights.ts): a bot polling 100 activations every second
+  // spends 6000 a minute, half the key budget.
+  NUMPOOL_RATE_LIMIT_KEY_MAX: '12000',
+  NUMPOOL_RATE_LIMIT_IP_MAX: '1200',
+  NUMPOOL_RATE_LIMIT_WINDOW_SECONDS: '60',
+  NUMPOOL_SHED_EVENT_LOOP_DELAY_MS: '200',
+  NUMPOOL_SHED_POOL_WAITING: '100',
   NUMPOOL_SIM_SEED: '1',
   NUMPOOL_SIM_SMS_DELAY_MS: '8000',
   NUMPOOL_SIM_NO_SMS_RATE: '0.1',
@@ -97,6 +111,12 @@ const HINTS: Record<keyof Static<typeof EnvSchema>, string> = {
   NUMPOOL_DB_QUEUE_POOL_MAX: 'an integer from 1 to 1000 (connections)',
   NUMPOOL_DB_STATEMENT_TIMEOUT_MS: 'an integer from 1 to 3600000 (milliseconds)',
   NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS: 'an integer from 1 to 3600000 (milliseconds)',
+  NUMPOOL_RATE_LIMIT: '1 to limit request rates, or 0 to switch the limits off',
+  NUMPOOL_RATE_LIMIT_KEY_MAX: 'an integer from 1 to 100000000 (points per API key per window)',
+  NUMPOOL_RATE_LIMIT_IP_MAX: 'an integer from 1 to 100000000 (points per address per window)',
+  NUMPOOL_RATE_LIMIT_WINDOW_SECONDS: 'an integer from 1 to 86400 (seconds)',
+  NUMPOOL_SHED_EVENT_LOOP_DELAY_MS: 'an integer from 0 to 60000 (milliseconds; 0 = off)',
+  NUMPOOL_SHED_POOL_WAITING: 'an integer from 0 to 1000000 (waiting requests; 0 = off)',
   NUMPOOL_SIM_PORT: 'an integer from 0 to 65535',
   NUMPOOL_SIM_SEED: 'a non-negative integer',
   NUMPOOL_SIM_SMS_DELAY_MS: 'an integer from 0 to 600000 (milliseconds)',
@@ -120,6 +140,11 @@ const NUMERIC = new Set<string>([
   'NUMPOOL_DB_QUEUE_POOL_MAX',
   'NUMPOOL_DB_STATEMENT_TIMEOUT_MS',
   'NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS',
+  'NUMPOOL_RATE_LIMIT_KEY_MAX',
+  'NUMPOOL_RATE_LIMIT_IP_MAX',
+  'NUMPOOL_RATE_LIMIT_WINDOW_SECONDS',
+  'NUMPOOL_SHED_EVENT_LOOP_DELAY_MS',
+  'NUMPOOL_SHED_POOL_WAITING',
   'NUMPOOL_SIM_PORT',
   'NUMPOOL_SIM_SEED',
   'NUMPOOL_SIM_SMS_DELAY_MS',
@@ -161,6 +186,13 @@ export interface Config {
     statementTimeoutMs: number;
     workerStatementTimeoutMs: number;
   };
+  /**
+   * Request budgets in points per window (a request costs its weight): per API key for authenticated
+   * requests, per client address for those without a valid key.
+   */
+  rateLimit: { enabled: boolean; keyMax: number; ipMax: number; windowSeconds: number };
+  /** Load shedding: refuse requests (503) past these levels; 0 switches a check off. */
+  shed: { eventLoopDelayMs: number; poolWaiting: number };
   sim: { port: number | undefined; seed: number; smsDelayMs: number; noSmsRate: number };
   logLevel: Static<typeof EnvSchema>['LOG_LEVEL'];
 }
@@ -242,6 +274,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       queuePoolMax: parsed.NUMPOOL_DB_QUEUE_POOL_MAX,
       statementTimeoutMs: parsed.NUMPOOL_DB_STATEMENT_TIMEOUT_MS,
       workerStatementTimeoutMs: parsed.NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS,
+    },
+    rateLimit: {
+      enabled: parsed.NUMPOOL_RATE_LIMIT === '1',
+      keyMax: parsed.NUMPOOL_RATE_LIMIT_KEY_MAX,
+      ipMax: parsed.NUMPOOL_RATE_LIMIT_IP_MAX,
+      windowSeconds: parsed.NUMPOOL_RATE_LIMIT_WINDOW_SECONDS,
+    },
+    shed: {
+      eventLoopDelayMs: parsed.NUMPOOL_SHED_EVENT_LOOP_DELAY_MS,
+      poolWaiting: parsed.NUMPOOL_SHED_POOL_WAITING,
     },
     sim: {
       port: parsed.NUMPOOL_SIM_PORT,

@@ -13,8 +13,10 @@ import Fastify, {
 import type { AppContext } from '../app-context.ts';
 import { handlerApiRoutes } from './compat/handler/handler-route.ts';
 import { acceptEmptyJsonBodies } from './plugins/json-body.ts';
+import { registerLoadShedding } from './plugins/load-shedding.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { refuseNulCharacters } from './plugins/refuse-nul.ts';
+import { registerRequestLimits } from './plugins/request-limits.ts';
 import { handleSmscodeError, handleSmscodeNotFound } from './plugins/smscode-errors.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { providerPushRoutes } from './routes/hooks/provider-push.ts';
@@ -58,14 +60,17 @@ export async function buildApp(
   refuseNulCharacters(app);
   app.setErrorHandler(handleSmscodeError);
   app.setNotFoundHandler(handleSmscodeNotFound);
+  // Shedding first: under load a request is refused before it costs a key lookup.
+  await registerLoadShedding(app, ctx);
+  const limits = await registerRequestLimits(app, ctx);
 
   await registerOpenApi(app, options.version ?? '0.0.0');
   await app.register(systemRoutes, { ctx });
   for (const version of ['v1', 'v2'] as const)
-    await app.register(smscodeRoutes, { prefix: `/${version}`, ctx, version });
-  await app.register(adminRoutes, { prefix: '/admin/api', ctx });
-  await app.register(deliveryRoutes, { prefix: '/api', ctx });
+    await app.register(smscodeRoutes, { prefix: `/${version}`, ctx, limits, version });
+  await app.register(adminRoutes, { prefix: '/admin/api', ctx, limits });
+  await app.register(deliveryRoutes, { prefix: '/api', ctx, limits });
   await app.register(providerPushRoutes, { ctx });
-  await app.register(handlerApiRoutes, { ctx });
+  await app.register(handlerApiRoutes, { ctx, limits });
   return app;
 }

@@ -1,7 +1,8 @@
 /**
  * Named rate limits shared by every surface (a budget for "webhook test" is one budget whether it is
- * spent through /v1 or /v2). Counters live in Redis when there is one — shared by all nodes — and in
- * memory otherwise.
+ * spent through /v1 or /v2), and the weighted counters behind the request limits
+ * (api/plugins/request-limits.ts). Counters live in Redis when there is one — shared by all nodes — and
+ * in memory otherwise.
  */
 import type { Redis } from 'ioredis';
 import {
@@ -17,30 +18,49 @@ export const LIMITS = {
 } as const;
 export type LimitName = keyof typeof LIMITS;
 
-export class RateLimits {
-  private readonly limiters = new Map<LimitName, RateLimiterAbstract>();
-  private readonly redis: Redis | undefined;
+/** Points spent by a key in the current window, and when the window ends. */
+export interface Spent {
+  points: number;
+  msBeforeReset: number;
+}
 
-  constructor(redis?: Redis) {
+export class RateLimits {
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
+  private readonly redis: Redis | undefined;
+  private readonly prefix: string;
+
+  /** prefix namespaces the counters (tests give each file its own). */
+  constructor(redis?: Redis, prefix = 'numpool:rl') {
     this.redis = redis;
+    this.prefix = prefix;
   }
 
-  private limiter(name: LimitName): RateLimiterAbstract {
+  private limiter(name: string, options: { points: number; duration: number }): RateLimiterAbstract {
     let limiter = this.limiters.get(name);
     if (!limiter) {
-      const options = { ...LIMITS[name], keyPrefix: `numpool:rl:${name}` };
+      const settings = { ...options, keyPrefix: `${this.prefix}:${name}` };
       limiter = this.redis
-        ? new RateLimiterRedis({ ...options, storeClient: this.redis })
-        : new RateLimiterMemory(options);
+        ? new RateLimiterRedis({ ...settings, storeClient: this.redis })
+        : new RateLimiterMemory(settings);
       this.limiters.set(name, limiter);
     }
     return limiter;
   }
 
+  /**
+   * Adds `points` to `key`'s counter in `group` (fixed windows of windowMs) and says how many are spent;
+   * refusing is the caller's decision.
+   */
+  async spend(group: string, key: string, points: number, windowMs: number): Promise<Spent> {
+    const duration = Math.max(1, Math.ceil(windowMs / 1000));
+    const spent = await this.limiter(`${group}:${duration}`, { points: 1, duration }).penalty(key, points);
+    return { points: spent.consumedPoints, msBeforeReset: spent.msBeforeNext };
+  }
+
   /** Spends one point for `key`; RATE_LIMIT_EXCEEDED (with retry_after_seconds) when none is left. */
   async consume(name: LimitName, key: string): Promise<void> {
     try {
-      await this.limiter(name).consume(key);
+      await this.limiter(name, LIMITS[name]).consume(key);
     } catch (error) {
       if (error instanceof RateLimiterRes) {
         throw new DomainError('RATE_LIMIT_EXCEEDED', 'too many requests; retry later', {

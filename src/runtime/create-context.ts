@@ -26,6 +26,8 @@ export interface ContextParts {
   health?: Partial<HealthOptions>;
   bus: EventBus;
   queue: JobQueue;
+  /** Namespace of the rate-limit counters; nodes sharing a Redis share limits under the same one. */
+  rateLimitPrefix?: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export function createContext(parts: ContextParts): AppContext {
     apiKeyCache: createApiKeyCache(),
     bus: parts.bus,
     queue: parts.queue,
-    rateLimits: new RateLimits(parts.redis),
+    rateLimits: new RateLimits(parts.redis, parts.rateLimitPrefix),
     orderCache: new OrderCache(parts.bus),
     webhookFormats: WEBHOOK_FORMATS,
   };

@@ -86,6 +86,11 @@ export async function contextOn(
     NUMPOOL_DATA_DIR: dataDir,
     NUMPOOL_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
+    // Tests drive the API from one key as fast as they can: no request limits or shedding unless a test
+    // asks for them (the production defaults have both on).
+    NUMPOOL_RATE_LIMIT: '0',
+    NUMPOOL_SHED_EVENT_LOOP_DELAY_MS: '0',
+    NUMPOOL_SHED_POOL_WAITING: '0',
     ...env,
   });
   const pool = createPool(url, { max: 20 });

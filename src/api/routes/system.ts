@@ -14,6 +14,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.get(
     '/healthz',
     {
+      config: { shed: false },
       schema: {
         tags: ['system'],
         summary: 'Process is up',
@@ -26,6 +27,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.get(
     '/readyz',
     {
+      config: { shed: false },
       schema: {
         tags: ['system'],
         summary: 'Database reachable, migrations applied, Redis reachable when configured',

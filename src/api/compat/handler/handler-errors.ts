@@ -1,4 +1,5 @@
 import { type DomainErrorCode, isDomainError } from '../../../platform/errors.ts';
+import { REFUSAL_STATUS, ServiceRefusal } from '../../plugins/service-refusal.ts';
 import { HandlerError, type HandlerToken } from './handler-reply.ts';
 
 /** The one mapping from domain errors to handler-protocol tokens. */
@@ -21,8 +22,10 @@ function tokenFor(code: DomainErrorCode): HandlerToken {
     case 'VALIDATION_ERROR':
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'REQUEST_IN_PROGRESS':
-    case 'RATE_LIMIT_EXCEEDED':
       return 'BAD_ACTION';
+    // The protocol has no throttle token (§1.6): clients read ERROR_SQL as a passing server-side failure
+    // and retry later, where BAD_ACTION says the request is wrong and BANNED that the key is blocked.
+    case 'RATE_LIMIT_EXCEEDED':
     case 'SERVICE_UNAVAILABLE':
     case 'FX_RATE_UNAVAILABLE':
       return 'ERROR_SQL';
@@ -35,6 +38,11 @@ function tokenFor(code: DomainErrorCode): HandlerToken {
 
 export function toHandlerError(error: unknown): HandlerError | undefined {
   if (error instanceof HandlerError) return error;
+  if (error instanceof ServiceRefusal)
+    return new HandlerError(tokenFor(error.code), error.message, undefined, {
+      status: REFUSAL_STATUS[error.code],
+      retryAfterSeconds: error.retryAfterSeconds,
+    });
   if (isDomainError(error)) return new HandlerError(tokenFor(error.code), error.message);
   return undefined;
 }

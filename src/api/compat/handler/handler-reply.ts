@@ -28,10 +28,18 @@ export class HandlerError extends Error {
   readonly token: HandlerToken;
   /** Appended after a colon, e.g. the minimum price of WRONG_MAX_PRICE. */
   readonly value: string | undefined;
-  constructor(token: HandlerToken, message: string, value?: string) {
+  /** The service's own refusals (429, 503) keep their HTTP status and Retry-After in every dialect. */
+  readonly refusal: { status: number; retryAfterSeconds: number } | undefined;
+  constructor(
+    token: HandlerToken,
+    message: string,
+    value?: string,
+    refusal?: { status: number; retryAfterSeconds: number },
+  ) {
     super(message);
     this.token = token;
     this.value = value;
+    this.refusal = refusal;
   }
 }
 
@@ -71,9 +79,13 @@ export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
 
 export function sendError(reply: FastifyReply, dialect: Dialect, error: HandlerError): FastifyReply {
   const token = error.value === undefined ? error.token : `${error.token}:${error.value}`;
+  if (error.refusal) reply.header('retry-after', String(error.refusal.retryAfterSeconds));
   // NO_NUMBERS stays plain text with 200 in every dialect, as HeroSMS does.
   if (dialect === 'plain' || error.token === 'NO_NUMBERS') {
-    return reply.code(200).type('text/plain; charset=utf-8').send(token);
+    return reply
+      .code(error.refusal?.status ?? 200)
+      .type('text/plain; charset=utf-8')
+      .send(token);
   }
   const title =
     error.token === 'NO_KEY'
@@ -82,7 +94,7 @@ export function sendError(reply: FastifyReply, dialect: Dialect, error: HandlerE
         ? 'SERVER_ERROR'
         : error.token;
   return reply
-    .code(JSON_STATUS[error.token])
+    .code(error.refusal?.status ?? JSON_STATUS[error.token])
     .type('application/json; charset=utf-8')
     .send(
       JSON.stringify({ title, details: error.value ? `${error.message} (${error.value})` : error.message }),

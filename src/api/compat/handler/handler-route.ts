@@ -5,12 +5,16 @@
  *
  * Every answer is HTTP 200 with the protocol's plain text or JSON (errors as plain tokens), unless the
  * request says errors=json or the account chose JSON errors: then HeroSMS-style {"title","details"}.
- * Never a 500 or an HTML page: anything unexpected is ERROR_SQL, the protocol's word for it.
+ * Never a 500 or an HTML page: anything unexpected is ERROR_SQL, the protocol's word for it. The one
+ * exception is the service's own refusals (rate limit, load shedding): HTTP 429 or 503 with Retry-After,
+ * so clients that look at the status back off, and the token clients that do not look still retry on.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateApiKey, type Principal } from '../../../accounts/authenticate-api-key.ts';
 import type { AppContext } from '../../../app-context.ts';
 import { isDomainError } from '../../../platform/errors.ts';
+import type { RequestLimits } from '../../plugins/request-limits.ts';
+import { actionWeight } from '../../plugins/request-weights.ts';
 import { ACTIONS, type Params } from './handler-actions.ts';
 import { toHandlerError } from './handler-errors.ts';
 import { type Dialect, HandlerError, sendError, sendJson, sendText } from './handler-reply.ts';
@@ -39,7 +43,10 @@ function keyOf(request: FastifyRequest, params: Params): string | undefined {
   return typeof header === 'string' && header.trim() ? header.trim() : undefined;
 }
 
-export const handlerApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+export const handlerApiRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: RequestLimits }> = async (
+  app,
+  { ctx, limits },
+) => {
   // Only form bodies carry parameters (parsed with the platform's URLSearchParams); any other body,
   // JSON included, is not read at all.
   const ignore = (
@@ -65,15 +72,18 @@ export const handlerApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
       const name = params.action ?? '';
       const action = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
       const key = keyOf(request, params);
-      let principal: Principal | undefined;
-      if (key) {
-        principal = await authenticateApiKey({ ctx, input: { key } }).catch((error: unknown) => {
-          if (isDomainError(error) && error.code === 'UNAUTHORIZED')
-            throw new HandlerError('BAD_KEY', 'invalid API key');
-          throw error;
-        });
-        if (principal.handlerJsonErrors && params.errors !== 'plain') dialect = 'json';
-      }
+      const principal = key
+        ? await authenticateApiKey({ ctx, input: { key } }).catch((error: unknown) => {
+            if (isDomainError(error) && error.code === 'UNAUTHORIZED') return undefined;
+            throw error;
+          })
+        : undefined;
+      if (principal?.handlerJsonErrors && params.errors !== 'plain') dialect = 'json';
+      request.principal = principal;
+      // Counted before a bad or missing key is refused (key guessing spends the address's budget); a
+      // request that will be refused costs one point, whatever it asked for.
+      await limits.spend(request, reply, principal || action?.public ? actionWeight(name, params) : 1);
+      if (key && !principal) throw new HandlerError('BAD_KEY', 'invalid API key');
       if (!action) {
         if (!principal && !key) throw new HandlerError('NO_KEY', 'api_key is required');
         throw new HandlerError('BAD_ACTION', `unknown action ${params.action ?? ''}`);

@@ -5,7 +5,7 @@ import type { AppContext } from '../../../app-context.ts';
 export const metricsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get(
     '/metrics',
-    { schema: { tags: ['admin'], summary: 'Prometheus metrics (text format)' } },
+    { config: { shed: false }, schema: { tags: ['admin'], summary: 'Prometheus metrics (text format)' } },
     async (_request, reply) => reply.type(ctx.metrics.contentType).send(await ctx.metrics.metrics()),
   );
 };

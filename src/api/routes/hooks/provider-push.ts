@@ -22,6 +22,9 @@ export const providerPushRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async
   app.post<{ Params: { provider: string }; Querystring: { secret?: string } }>(
     '/hooks/providers/:provider',
     {
+      // Never shed, never rate-limited: authenticated by the provider's own secret, and a refused push
+      // may be an SMS the provider never sends again.
+      config: { shed: false },
       schema: {
         hide: true,
         querystring: Type.Object({ secret: Type.Optional(Type.String({ maxLength: 256 })) }),

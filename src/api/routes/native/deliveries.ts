@@ -8,6 +8,7 @@ import {
 import type { AppContext } from '../../../app-context.ts';
 import { type DeliveryRecord, listDeliveries, redeliver } from '../../../delivery/webhooks/delivery-log.ts';
 import { principalOf, requireApiKey } from '../../plugins/api-key-auth.ts';
+import type { RequestLimits } from '../../plugins/request-limits.ts';
 import { Clamped, Id32 } from '../../schemas/numbers.ts';
 import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
 
@@ -43,8 +44,11 @@ const view = (d: DeliveryRecord) => ({
 });
 
 /** numpool's own extensions: the webhook delivery log and redelivery, and handler-API settings. */
-export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.addHook('onRequest', requireApiKey(ctx));
+export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; limits: RequestLimits }> = async (
+  app,
+  { ctx, limits },
+) => {
+  app.addHook('onRequest', requireApiKey(ctx, limits));
   const tags = ['webhooks'];
   const security = [{ bearerAuth: [] }];
 
