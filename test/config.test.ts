@@ -55,6 +55,12 @@ describe('loadConfig', () => {
       NUMPOOL_DB_QUEUE_POOL_MAX: '3',
       NUMPOOL_DB_STATEMENT_TIMEOUT_MS: '2500',
       NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS: '120000',
+      NUMPOOL_RATE_LIMIT: '0',
+      NUMPOOL_RATE_LIMIT_KEY_MAX: '500',
+      NUMPOOL_RATE_LIMIT_IP_MAX: '50',
+      NUMPOOL_RATE_LIMIT_WINDOW_SECONDS: '10',
+      NUMPOOL_SHED_EVENT_LOOP_DELAY_MS: '0',
+      NUMPOOL_SHED_POOL_WAITING: '25',
       NUMPOOL_SIM_PORT: '9100',
       NUMPOOL_SIM_SEED: '42',
       NUMPOOL_SIM_SMS_DELAY_MS: '250',
@@ -82,6 +88,8 @@ describe('loadConfig', () => {
         statementTimeoutMs: 2500,
         workerStatementTimeoutMs: 120_000,
       },
+      rateLimit: { enabled: false, keyMax: 500, ipMax: 50, windowSeconds: 10 },
+      shed: { eventLoopDelayMs: 0, poolWaiting: 25 },
       sim: { port: 9100, seed: 42, smsDelayMs: 250, noSmsRate: 0.25 },
       logLevel: 'info',
     });
@@ -146,6 +154,37 @@ describe('loadConfig', () => {
     ['NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS', '-5', 'an integer from 1 to 3600000 (milliseconds)'],
   ])('rejects %s=%s', (name, value, hint) => {
     expect(problemsOf({ [name]: value })).toEqual([`${name}=${JSON.stringify(value)}: expected ${hint}`]);
+  });
+
+  it('limits request rates and sheds load by default', () => {
+    const config = loadConfig({});
+    expect(config.rateLimit).toEqual({ enabled: true, keyMax: 12_000, ipMax: 1_200, windowSeconds: 60 });
+    expect(config.shed).toEqual({ eventLoopDelayMs: 200, poolWaiting: 100 });
+  });
+
+  it.each([
+    ['NUMPOOL_RATE_LIMIT', 'yes', '1 to limit request rates, or 0 to switch the limits off'],
+    ['NUMPOOL_RATE_LIMIT', 'true', '1 to limit request rates, or 0 to switch the limits off'],
+    ['NUMPOOL_RATE_LIMIT_KEY_MAX', '0', 'an integer from 1 to 100000000 (points per API key per window)'],
+    ['NUMPOOL_RATE_LIMIT_KEY_MAX', '1e3', 'an integer from 1 to 100000000 (points per API key per window)'],
+    ['NUMPOOL_RATE_LIMIT_IP_MAX', '-1', 'an integer from 1 to 100000000 (points per address per window)'],
+    [
+      'NUMPOOL_RATE_LIMIT_IP_MAX',
+      '100000001',
+      'an integer from 1 to 100000000 (points per address per window)',
+    ],
+    ['NUMPOOL_RATE_LIMIT_WINDOW_SECONDS', '0', 'an integer from 1 to 86400 (seconds)'],
+    ['NUMPOOL_RATE_LIMIT_WINDOW_SECONDS', '1.5', 'an integer from 1 to 86400 (seconds)'],
+    ['NUMPOOL_SHED_EVENT_LOOP_DELAY_MS', '60001', 'an integer from 0 to 60000 (milliseconds; 0 = off)'],
+    ['NUMPOOL_SHED_EVENT_LOOP_DELAY_MS', 'off', 'an integer from 0 to 60000 (milliseconds; 0 = off)'],
+    ['NUMPOOL_SHED_POOL_WAITING', '-3', 'an integer from 0 to 1000000 (waiting requests; 0 = off)'],
+  ])('rejects %s=%s', (name, value, hint) => {
+    expect(problemsOf({ [name]: value })).toEqual([`${name}=${JSON.stringify(value)}: expected ${hint}`]);
+  });
+
+  it('accepts 0 to switch each shedding check off', () => {
+    const config = loadConfig({ NUMPOOL_SHED_EVENT_LOOP_DELAY_MS: '0', NUMPOOL_SHED_POOL_WAITING: '0' });
+    expect(config.shed).toEqual({ eventLoopDelayMs: 0, poolWaiting: 0 });
   });
 
   it.each(['65536', '1.5', ' 80', '0x50'])('rejects PORT=%s', (port) => {
