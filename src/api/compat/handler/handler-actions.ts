@@ -14,6 +14,7 @@ import { createOrders } from '../../../orders/create-orders.ts';
 import { finishOrder } from '../../../orders/finish-order.ts';
 import { listOrderHistory } from '../../../orders/list-orders.ts';
 import { OPEN_STATUSES, type OrderRecord } from '../../../orders/order.ts';
+import { readOrder } from '../../../orders/read-order.ts';
 import { resendOrder } from '../../../orders/resend-order.ts';
 import { isDecimalString, usdToIdrBound } from '../../../platform/money.ts';
 import { getUsdRate } from '../../../pricing/exchange-rate.ts';
@@ -44,7 +45,7 @@ function orderId(params: Params): number {
 }
 
 async function ownOrder(a: ActionContext & { principal: Principal }): Promise<OrderRecord> {
-  return a.ctx.orderCache.get(a.ctx, { orderId: orderId(a.params), accountId: a.principal.accountId });
+  return readOrder({ ctx: a.ctx, input: { orderId: orderId(a.params), accountId: a.principal.accountId } });
 }
 
 /** getStatus words: waiting, code received, waiting for another code, or closed without one. */
