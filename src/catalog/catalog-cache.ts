@@ -45,7 +45,16 @@ export interface CatalogSnapshot {
   handlerCodeByPlatform: Map<number, string>;
   platformByHandlerCode: Map<string, number>;
   loadedAt: number;
+  /**
+   * Names this snapshot's content: a new number for every load and every slot patched in, never reused
+   * on this node. Anything rendered from the catalog can be kept under it (see catalogVersion).
+   */
+  version: number;
 }
+
+/** Versions increase across every snapshot of the process, so an old snapshot's number never returns. */
+let lastVersion = 0;
+const nextVersion = () => ++lastVersion;
 
 function groupBy<K>(products: ListedProduct[], key: (p: ListedProduct) => K): Map<K, ListedProduct[]> {
   const groups = new Map<K, ListedProduct[]>();
@@ -107,6 +116,7 @@ function patchSnapshot(snapshot: CatalogSnapshot, patch: SlotPatch): void {
   const current = snapshot.products[at]?.id === patch.id ? snapshot.products[at] : undefined;
   const touched = current ?? patch.product;
   if (!touched) return;
+  snapshot.version = nextVersion();
   const prefixes = groupPrefixes(touched);
   const ofGroups = (key: string) => prefixes.some((prefix) => key.startsWith(prefix));
   if (current && patch.product) {
@@ -291,5 +301,6 @@ async function loadSnapshot(outer: DbContext): Promise<CatalogSnapshot> {
     handlerCodeByPlatform: new Map(platforms.rows.map((p) => [p.id, p.handler_code])),
     platformByHandlerCode: new Map(platforms.rows.map((p) => [p.handler_code, p.id])),
     loadedAt: Date.now(),
+    version: nextVersion(),
   };
 }

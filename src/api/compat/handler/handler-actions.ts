@@ -34,7 +34,17 @@ export interface Action {
   /** Served without a key (catalog reads, as the original does). */
   public?: boolean;
   run(a: ActionContext & { principal: Principal }): Promise<Answer>;
+  /**
+   * The answer depends only on the catalog and on these parameters (not on who asks), so it may be kept
+   * rendered per catalog version; money says its bytes also depend on the USD rate.
+   */
+  cached?: { key(params: Params): string; money: boolean };
 }
+
+const byParams =
+  (...names: string[]) =>
+  (params: Params) =>
+    names.map((name) => params[name] ?? '').join('|');
 
 const rate = async (ctx: AppContext) => (await getUsdRate({ ctx })).rate;
 
@@ -283,6 +293,7 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   getPrices: {
+    cached: { key: byParams('service', 'country'), money: true },
     run: async ({ ctx, params }) => {
       const snapshot = await ctx.catalogCache.get(ctx);
       if (params.service !== undefined && !snapshot.platformByHandlerCode.has(params.service)) {
@@ -312,6 +323,7 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   getNumbersStatus: {
+    cached: { key: byParams('country'), money: false },
     run: async ({ ctx, params }) => {
       const countryId = params.country === undefined ? 0 : (intParam(params.country) ?? -1);
       const counts: Record<string, string> = {};
@@ -343,6 +355,7 @@ export const ACTIONS: Record<string, Action> = {
   },
   getCountries: {
     public: true,
+    cached: { key: () => '', money: false },
     run: async ({ ctx }) => ({
       json: Object.fromEntries(
         (await listCountries({ ctx })).map((c) => [
@@ -354,6 +367,7 @@ export const ACTIONS: Record<string, Action> = {
   },
   getServicesList: {
     public: true,
+    cached: { key: byParams('country'), money: false },
     run: async ({ ctx, params }) => {
       const countryId = params.country === undefined ? undefined : intParam(params.country);
       const services = await listServices({ ctx, input: { countryId } });
@@ -364,6 +378,7 @@ export const ACTIONS: Record<string, Action> = {
   },
   getOperators: {
     public: true,
+    cached: { key: byParams('country'), money: false },
     run: async ({ ctx, params }) => {
       const snapshot = await ctx.catalogCache.get(ctx);
       const countryId = params.country === undefined ? undefined : intParam(params.country);

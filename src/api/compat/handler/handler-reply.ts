@@ -69,6 +69,16 @@ export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
     .send(defuse(JSON.stringify(value)));
 }
 
+/** A success answer as sendText or sendJson would write it, for answers kept rendered. */
+export function renderAnswer(answer: { text: string } | { json: unknown }): {
+  body: string;
+  contentType: string;
+} {
+  return 'text' in answer
+    ? { body: defuse(answer.text), contentType: 'text/plain; charset=utf-8' }
+    : { body: defuse(JSON.stringify(answer.json)), contentType: 'application/json; charset=utf-8' };
+}
+
 export function sendError(reply: FastifyReply, dialect: Dialect, error: HandlerError): FastifyReply {
   const token = error.value === undefined ? error.token : `${error.token}:${error.value}`;
   // NO_NUMBERS stays plain text with 200 in every dialect, as HeroSMS does.
