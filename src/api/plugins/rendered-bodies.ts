@@ -33,8 +33,11 @@ const COMPRESS: Record<Encoding, (body: Buffer) => Promise<Buffer>> = {
   gzip: (body) => promisify(gzip)(body),
 };
 
-/** Enough for every hot page of a full catalog in every encoding, with room for a few versions. */
-const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * The whole catalog in 10,000-slot pages (11 × 1.9 MB over 110k slots), getPrices and their compressed
+ * forms, with room to spare; bounded so the API process stays within its memory budget.
+ */
+const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
 export class RenderedBodies {
   private readonly entries: LRUCache<string, Entry>;
