@@ -8,6 +8,7 @@ import { createCustomer } from './support/factories.ts';
 import { addProvider, offer, slot, stock } from './support/pool-fixtures.ts';
 import { createTestApp, sdkHeaders } from './support/test-app.ts';
 import { createTestContext } from './support/test-database.ts';
+import { waitUntil } from './support/wait.ts';
 
 const ctx = await createTestContext();
 const app = await createTestApp(ctx);
@@ -134,5 +135,20 @@ describe('compression', () => {
     expect((await handler('action=getStatus&id=1', { 'accept-encoding': 'gzip' })).body).toBe(
       'NO_ACTIVATION',
     );
+  });
+});
+
+describe('an aged catalog snapshot', () => {
+  it('is served while its successor loads, and the answers follow the successor', async () => {
+    const url = '/v1/catalog/products?country_id=6&platform_id=2';
+    const aged = await ctx.catalogCache.get(ctx);
+    await ctx.db.query(
+      `UPDATE products SET available = 77 WHERE catalog_product_id IN (
+         SELECT id FROM catalog_products WHERE country_id = 6 AND platform_id = 2)`,
+    );
+    aged.loadedAt = 0;
+    expect(await ctx.catalogCache.get(ctx)).toBe(aged);
+    await waitUntil(async () => ((await ctx.catalogCache.get(ctx)) !== aged ? true : undefined));
+    expect((await get(url)).json().data[0].available).toBe(77);
   });
 });

@@ -230,7 +230,22 @@ export class CatalogCache {
   }
 
   async get(ctx: DbContext): Promise<CatalogSnapshot> {
-    if (this.snapshot && Date.now() - this.snapshot.loadedAt < MAX_AGE_MS) return this.snapshot;
+    const current = this.snapshot;
+    if (current && Date.now() - current.loadedAt < MAX_AGE_MS) return current;
+    // A load that outlives this caller reads on the pool, never on a transaction the caller may end.
+    const loading = this.load(current ? { pool: ctx.pool, db: ctx.pool, inTransaction: false } : ctx);
+    // An aged snapshot is served while its successor loads: the age bound is a safety net for a missed
+    // message, and readers must not all stall on it (a full load takes seconds; measured under a flood
+    // of catalog reads, a whole 4 s window answered nothing while it ran). After an invalidation there is
+    // no snapshot to serve, so readers wait for the load.
+    if (current) {
+      loading.catch(() => undefined);
+      return current;
+    }
+    return loading;
+  }
+
+  private load(ctx: DbContext): Promise<CatalogSnapshot> {
     if (!this.loading) {
       const generation = this.generation;
       this.patchesWhileLoading = [];

@@ -86,7 +86,8 @@ export const handlerApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
       const run = () => action.run({ ctx, params, principal: principal as Principal });
       if (action.cached) {
         // Catalog lists (getPrices is 2.9 MB over a full pool) are rendered and compressed once per
-        // catalog version; errors are never kept.
+        // catalog version; errors are never kept. getPrices at 64 connections: 2 → 67 req/s plain,
+        // 1 → 43 req/s br (550 KB), same machine and load.
         const money = action.cached.money ? `usd:${(await getUsdRate({ ctx })).rate}` : '';
         const key = `handler|${name}|${money}|${action.cached.key(params)}`;
         const version = await catalogVersion({ ctx });
