@@ -2,6 +2,7 @@
  * buildApp assembles the HTTP surface without listening: tests use app.inject(), server.ts listens.
  */
 import { randomUUID } from 'node:crypto';
+import fastifyCompress from '@fastify/compress';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
@@ -12,6 +13,7 @@ import Fastify, {
 } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { handlerApiRoutes } from './compat/handler/handler-route.ts';
+import { COMPRESSION } from './plugins/compression.ts';
 import { acceptEmptyJsonBodies } from './plugins/json-body.ts';
 import { registerLoadShedding } from './plugins/load-shedding.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
@@ -64,6 +66,7 @@ export async function buildApp(
   await registerLoadShedding(app, ctx);
   const limits = await registerRequestLimits(app, ctx);
 
+  await app.register(fastifyCompress, COMPRESSION);
   await registerOpenApi(app, options.version ?? '0.0.0');
   await app.register(systemRoutes, { ctx });
   for (const version of ['v1', 'v2'] as const)

@@ -45,7 +45,16 @@ export interface CatalogSnapshot {
   handlerCodeByPlatform: Map<number, string>;
   platformByHandlerCode: Map<string, number>;
   loadedAt: number;
+  /**
+   * Names this snapshot's content: a new number for every load and every slot patched in, never reused
+   * on this node. Anything rendered from the catalog can be kept under it (see catalogVersion).
+   */
+  version: number;
 }
+
+/** Versions increase across every snapshot of the process, so an old snapshot's number never returns. */
+let lastVersion = 0;
+const nextVersion = () => ++lastVersion;
 
 function groupBy<K>(products: ListedProduct[], key: (p: ListedProduct) => K): Map<K, ListedProduct[]> {
   const groups = new Map<K, ListedProduct[]>();
@@ -107,6 +116,7 @@ function patchSnapshot(snapshot: CatalogSnapshot, patch: SlotPatch): void {
   const current = snapshot.products[at]?.id === patch.id ? snapshot.products[at] : undefined;
   const touched = current ?? patch.product;
   if (!touched) return;
+  snapshot.version = nextVersion();
   const prefixes = groupPrefixes(touched);
   const ofGroups = (key: string) => prefixes.some((prefix) => key.startsWith(prefix));
   if (current && patch.product) {
@@ -220,7 +230,22 @@ export class CatalogCache {
   }
 
   async get(ctx: DbContext): Promise<CatalogSnapshot> {
-    if (this.snapshot && Date.now() - this.snapshot.loadedAt < MAX_AGE_MS) return this.snapshot;
+    const current = this.snapshot;
+    if (current && Date.now() - current.loadedAt < MAX_AGE_MS) return current;
+    // A load that outlives this caller reads on the pool, never on a transaction the caller may end.
+    const loading = this.load(current ? { pool: ctx.pool, db: ctx.pool, inTransaction: false } : ctx);
+    // An aged snapshot is served while its successor loads: the age bound is a safety net for a missed
+    // message, and readers must not all stall on it (a full load takes seconds; measured under a flood
+    // of catalog reads, a whole 4 s window answered nothing while it ran). After an invalidation there is
+    // no snapshot to serve, so readers wait for the load.
+    if (current) {
+      loading.catch(() => undefined);
+      return current;
+    }
+    return loading;
+  }
+
+  private load(ctx: DbContext): Promise<CatalogSnapshot> {
     if (!this.loading) {
       const generation = this.generation;
       this.patchesWhileLoading = [];
@@ -265,6 +290,29 @@ const LISTED_PRODUCTS = `SELECT p.id, p.catalog_product_id AS "catalogProductId"
   LEFT JOIN operators o ON o.id = p.operator_id
   WHERE p.active AND p.available > 0`;
 
+/**
+ * The driver gives every row its own copy of each text; names, provider and operator codes repeat across
+ * ~10⁵ slots, so the snapshot keeps one copy of each. Measured on a full sandbox pool (110k slots): the
+ * API process's live heap after the load 87–88 → 82 MB, the load itself no slower (~3 s).
+ */
+function internStrings(seen: Map<string, string>) {
+  const intern = <T extends string | null>(text: T): T => {
+    if (text === null) return text;
+    const known = seen.get(text);
+    if (known !== undefined) return known as T;
+    seen.set(text, text);
+    return text;
+  };
+  return (p: ListedProduct): ListedProduct => {
+    p.providerCode = intern(p.providerCode);
+    p.operatorCode = intern(p.operatorCode);
+    p.operatorName = intern(p.operatorName);
+    p.operatorLocalName = intern(p.operatorLocalName);
+    p.name = intern(p.name);
+    return p;
+  };
+}
+
 /** Reading every slot is bulk work, also when a request triggers it. */
 const SNAPSHOT_STATEMENT_TIMEOUT_MS = 60_000;
 
@@ -280,7 +328,9 @@ async function loadSnapshot(outer: DbContext): Promise<CatalogSnapshot> {
       }),
     ] as const;
   });
-  const products = result.rows;
+  // Reading in batches of 10k slots (one view, REPEATABLE READ) was measured too: RSS 264–267 instead of
+  // 273 MB, but the load took twice as long (6–8 s instead of 3 s), so the catalog is read in one statement.
+  const products = result.rows.map(internStrings(new Map()));
   return {
     products,
     byCountry: groupBy(products, (p) => p.countryId),
@@ -291,5 +341,6 @@ async function loadSnapshot(outer: DbContext): Promise<CatalogSnapshot> {
     handlerCodeByPlatform: new Map(platforms.rows.map((p) => [p.id, p.handler_code])),
     platformByHandlerCode: new Map(platforms.rows.map((p) => [p.handler_code, p.id])),
     loadedAt: Date.now(),
+    version: nextVersion(),
   };
 }

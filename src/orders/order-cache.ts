@@ -1,7 +1,9 @@
 /**
  * Recently read orders, so a client polling an activation every second costs no database round trip while
  * nothing changes. Every order change publishes on ORDER_CHANGES (after commit, through the bus, so all
- * nodes hear it) and evicts the entry; a short TTL bounds staleness should a message be lost.
+ * nodes hear it) and evicts the entry; a short TTL bounds staleness should a message be lost. The node that
+ * made the change also evicts at once, before its answer leaves: with Redis the bus message comes back
+ * only after a round trip, and the client that changed an order must not read it unchanged.
  */
 import { LRUCache } from 'lru-cache';
 import type { EventBus } from '../platform/bus.ts';
@@ -20,10 +22,13 @@ export class OrderCache {
   private readonly unsubscribe: () => void;
 
   constructor(bus: EventBus) {
-    this.unsubscribe = bus.subscribe(ORDER_CHANGES, (message) => {
-      this.generation++;
-      this.entries.delete(Number(message));
-    });
+    this.unsubscribe = bus.subscribe(ORDER_CHANGES, (message) => this.forget(Number(message)));
+  }
+
+  /** The order changed: drop it, and keep no read that may have raced the change. */
+  forget(orderId: number): void {
+    this.generation++;
+    this.entries.delete(orderId);
   }
 
   /** The account's visible order, from cache when it has not changed. */
@@ -43,6 +48,12 @@ export class OrderCache {
 }
 
 /** Announces, once the transaction commits, that an order changed. */
-export function announceOrderChange(ctx: DbContext & { bus: EventBus }, orderId: number): void {
-  onCommit(ctx, () => ctx.bus.publish(ORDER_CHANGES, String(orderId)));
+export function announceOrderChange(
+  ctx: DbContext & { bus: EventBus; orderCache?: OrderCache },
+  orderId: number,
+): void {
+  onCommit(ctx, () => {
+    ctx.orderCache?.forget(orderId);
+    return ctx.bus.publish(ORDER_CHANGES, String(orderId));
+  });
 }

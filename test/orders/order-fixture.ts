@@ -8,6 +8,7 @@ import { checkLedger } from '../../src/ledger/check-ledger.ts';
 import { getBalance } from '../../src/ledger/get-balance.ts';
 import { pollProviderSms } from '../../src/orders/poll-provider-sms.ts';
 import { syncProviderOffers } from '../../src/providers/sync-offers.ts';
+import type { ContextParts } from '../../src/runtime/create-context.ts';
 import { type SandboxSupply, startSandboxProviders } from '../../src/sandbox/start-sandbox-providers.ts';
 import { createCustomer } from '../support/factories.ts';
 import { createTestApp, sdkHeaders } from '../support/test-app.ts';
@@ -29,9 +30,10 @@ export interface OrderWorld {
 export async function orderWorld(
   env: NodeJS.ProcessEnv = {},
   health = { failureThreshold: 3, halfOpenAfterMs: 60_000 },
+  parts: Partial<ContextParts> = {},
 ): Promise<OrderWorld> {
   const clock = new TestClock();
-  const ctx = await createTestContext(env, { clock, health });
+  const ctx = await createTestContext(env, { clock, health, ...parts });
   const supply = await startSandboxProviders({
     ctx,
     input: { port: 0, seed: 11, smsDelayMs: 1_000, noSmsRate: 1 },

@@ -14,6 +14,7 @@ import { createOrders } from '../../../orders/create-orders.ts';
 import { finishOrder } from '../../../orders/finish-order.ts';
 import { listOrderHistory } from '../../../orders/list-orders.ts';
 import { OPEN_STATUSES, type OrderRecord } from '../../../orders/order.ts';
+import { readOrder } from '../../../orders/read-order.ts';
 import { resendOrder } from '../../../orders/resend-order.ts';
 import { isDecimalString, usdToIdrBound } from '../../../platform/money.ts';
 import { getUsdRate } from '../../../pricing/exchange-rate.ts';
@@ -33,7 +34,17 @@ export interface Action {
   /** Served without a key (catalog reads, as the original does). */
   public?: boolean;
   run(a: ActionContext & { principal: Principal }): Promise<Answer>;
+  /**
+   * The answer depends only on the catalog and on these parameters (not on who asks), so it may be kept
+   * rendered per catalog version; money says its bytes also depend on the USD rate.
+   */
+  cached?: { key(params: Params): string; money: boolean };
 }
+
+const byParams =
+  (...names: string[]) =>
+  (params: Params) =>
+    names.map((name) => params[name] ?? '').join('|');
 
 const rate = async (ctx: AppContext) => (await getUsdRate({ ctx })).rate;
 
@@ -44,7 +55,7 @@ function orderId(params: Params): number {
 }
 
 async function ownOrder(a: ActionContext & { principal: Principal }): Promise<OrderRecord> {
-  return a.ctx.orderCache.get(a.ctx, { orderId: orderId(a.params), accountId: a.principal.accountId });
+  return readOrder({ ctx: a.ctx, input: { orderId: orderId(a.params), accountId: a.principal.accountId } });
 }
 
 /** getStatus words: waiting, code received, waiting for another code, or closed without one. */
@@ -282,6 +293,7 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   getPrices: {
+    cached: { key: byParams('service', 'country'), money: true },
     run: async ({ ctx, params }) => {
       const snapshot = await ctx.catalogCache.get(ctx);
       if (params.service !== undefined && !snapshot.platformByHandlerCode.has(params.service)) {
@@ -311,6 +323,7 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   getNumbersStatus: {
+    cached: { key: byParams('country'), money: false },
     run: async ({ ctx, params }) => {
       const countryId = params.country === undefined ? 0 : (intParam(params.country) ?? -1);
       const counts: Record<string, string> = {};
@@ -342,6 +355,7 @@ export const ACTIONS: Record<string, Action> = {
   },
   getCountries: {
     public: true,
+    cached: { key: () => '', money: false },
     run: async ({ ctx }) => ({
       json: Object.fromEntries(
         (await listCountries({ ctx })).map((c) => [
@@ -353,6 +367,7 @@ export const ACTIONS: Record<string, Action> = {
   },
   getServicesList: {
     public: true,
+    cached: { key: byParams('country'), money: false },
     run: async ({ ctx, params }) => {
       const countryId = params.country === undefined ? undefined : intParam(params.country);
       const services = await listServices({ ctx, input: { countryId } });
@@ -363,6 +378,7 @@ export const ACTIONS: Record<string, Action> = {
   },
   getOperators: {
     public: true,
+    cached: { key: byParams('country'), money: false },
     run: async ({ ctx, params }) => {
       const snapshot = await ctx.catalogCache.get(ctx);
       const countryId = params.country === undefined ? undefined : intParam(params.country);

@@ -77,6 +77,16 @@ export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
     .send(defuse(JSON.stringify(value)));
 }
 
+/** A success answer as sendText or sendJson would write it, for answers kept rendered. */
+export function renderAnswer(answer: { text: string } | { json: unknown }): {
+  body: string;
+  contentType: string;
+} {
+  return 'text' in answer
+    ? { body: defuse(answer.text), contentType: 'text/plain; charset=utf-8' }
+    : { body: defuse(JSON.stringify(answer.json)), contentType: 'application/json; charset=utf-8' };
+}
+
 export function sendError(reply: FastifyReply, dialect: Dialect, error: HandlerError): FastifyReply {
   const token = error.value === undefined ? error.token : `${error.token}:${error.value}`;
   if (error.refusal) reply.header('retry-after', String(error.refusal.retryAfterSeconds));

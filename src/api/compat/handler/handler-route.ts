@@ -12,12 +12,15 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateApiKey, type Principal } from '../../../accounts/authenticate-api-key.ts';
 import type { AppContext } from '../../../app-context.ts';
+import { catalogVersion } from '../../../catalog/catalog-version.ts';
 import { isDomainError } from '../../../platform/errors.ts';
+import { getUsdRate } from '../../../pricing/exchange-rate.ts';
+import { renderedBodiesOf } from '../../plugins/rendered-bodies.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
 import { actionWeight } from '../../plugins/request-weights.ts';
 import { ACTIONS, type Params } from './handler-actions.ts';
 import { toHandlerError } from './handler-errors.ts';
-import { type Dialect, HandlerError, sendError, sendJson, sendText } from './handler-reply.ts';
+import { type Dialect, HandlerError, renderAnswer, sendError, sendJson, sendText } from './handler-reply.ts';
 
 /** Query and form body merged; the query wins where both name a parameter. */
 function paramsOf(request: FastifyRequest, withBody = true): Params {
@@ -64,6 +67,7 @@ export const handlerApiRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: Req
     },
   );
   app.addContentTypeParser('*', { parseAs: 'string' }, ignore);
+  const bodies = renderedBodiesOf(ctx.catalogCache);
 
   const handle = async (request: FastifyRequest, reply: FastifyReply, withBody = true) => {
     const params = paramsOf(request, withBody);
@@ -89,7 +93,17 @@ export const handlerApiRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: Req
         throw new HandlerError('BAD_ACTION', `unknown action ${params.action ?? ''}`);
       }
       if (!principal && !action.public) throw new HandlerError('NO_KEY', 'api_key is required');
-      const answer = await action.run({ ctx, params, principal: principal as Principal });
+      const run = () => action.run({ ctx, params, principal: principal as Principal });
+      if (action.cached) {
+        // Catalog lists (getPrices is 2.9 MB over a full pool) are rendered and compressed once per
+        // catalog version; errors are never kept. getPrices at 64 connections: 2 → 67 req/s plain,
+        // 1 → 43 req/s br (550 KB), same machine and load.
+        const money = action.cached.money ? `usd:${(await getUsdRate({ ctx })).rate}` : '';
+        const key = `handler|${name}|${money}|${action.cached.key(params)}`;
+        const version = await catalogVersion({ ctx });
+        return await bodies.send(request, reply, { version, key }, async () => renderAnswer(await run()));
+      }
+      const answer = await run();
       return 'text' in answer ? sendText(reply, answer.text) : sendJson(reply, answer.json);
     } catch (error) {
       const handlerError = toHandlerError(error);

@@ -6,9 +6,9 @@ import { cancelOrder } from '../../../orders/cancel-order.ts';
 import { createOrders } from '../../../orders/create-orders.ts';
 import { finishOrder } from '../../../orders/finish-order.ts';
 import { listOrders } from '../../../orders/list-orders.ts';
-import { loadOrder } from '../../../orders/load-order.ts';
 import { orderView } from '../../../orders/order-view.ts';
 import { reactivateOrder, reactivationQuote } from '../../../orders/reactivate-order.ts';
+import { readOrder } from '../../../orders/read-order.ts';
 import { resendOrder } from '../../../orders/resend-order.ts';
 import { waitForOrderChange } from '../../../orders/wait-for-order-change.ts';
 import { usdToIdrBound } from '../../../platform/money.ts';
@@ -222,7 +222,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
       const { wait, after_revision: afterRevision } = request.query;
       const order =
         wait === undefined
-          ? await loadOrder({ ctx, input: { orderId: request.params.id, accountId } })
+          ? await readOrder({ ctx, input: { orderId: request.params.id, accountId } })
           : await waitForOrderChange({
               ctx,
               input: { orderId: request.params.id, accountId, waitSeconds: wait, afterRevision },
