@@ -6,6 +6,7 @@
 import type { BenchEnv } from './environment.ts';
 import { rawRequest } from './http.ts';
 import { DURATION_SECONDS, describeLoad, type LoadResult, runLoad } from './load.ts';
+import { sleep } from './processes.ts';
 import { type Entry, entry } from './report.ts';
 import { fmtBytes, fmtMs, fmtRate } from './scenario.ts';
 
@@ -30,6 +31,17 @@ async function measure(origin: string, target: ReadTarget): Promise<LoadResult> 
   return runLoad({ ...spec, durationSeconds: DURATION_SECONDS });
 }
 
+/** Until GET /healthz answers within 20 ms (at most 20 s). */
+async function waitForIdle(apiUrl: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const started = performance.now();
+    await rawRequest(`${apiUrl}/healthz`).catch(() => undefined);
+    if (performance.now() - started < 20) return;
+    await sleep(200);
+  }
+}
+
 export async function compareRead(env: BenchEnv, target: ReadTarget): Promise<Entry> {
   let bodyBytes = 0;
   let encoding = 'identity';
@@ -44,6 +56,8 @@ export async function compareRead(env: BenchEnv, target: ReadTarget): Promise<En
   bodyBytes /= target.paths.length;
   const ours = await measure(env.apiUrl, target);
   console.log(`  ${target.name} numpool:   ${describeLoad(ours)}`);
+  // Requests the load generator gave up on may still be running in the api: let them finish first.
+  await waitForIdle(env.apiUrl);
   const bare = await measure(env.baseline.url, target);
   console.log(`  ${target.name} node:http: ${describeLoad(bare)}`);
   return entry({

@@ -49,7 +49,14 @@ export function entry(
       : fields.baseline
         ? Number((fields.value / fields.baseline).toFixed(3))
         : null;
-  return { ...fields, ratio, run_at: new Date().toISOString() };
+  // Sub-millisecond detail is noise at this resolution: two decimals at most.
+  const rounded = Object.fromEntries(
+    Object.entries(fields).map(([key, value]) => [
+      key,
+      typeof value === 'number' && !Number.isInteger(value) ? Number(value.toFixed(2)) : value,
+    ]),
+  ) as typeof fields;
+  return { ...rounded, ratio, run_at: new Date().toISOString() };
 }
 
 export function readResults(): Entry[] {

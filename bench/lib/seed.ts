@@ -70,7 +70,7 @@ export async function deepestCatalogProduct(ctx: AppContext): Promise<{ id: numb
   const result = await ctx.db.query<{ id: number; available: number }>(
     `SELECT catalog_product_id AS id, sum(available)::int AS available FROM products
      WHERE active AND available > 0 GROUP BY catalog_product_id
-     HAVING count(DISTINCT provider_id) = 3 ORDER BY sum(available) DESC LIMIT 1`,
+     ORDER BY count(DISTINCT provider_id) DESC, sum(available) DESC LIMIT 1`,
   );
   return result.rows[0]!;
 }
