@@ -45,19 +45,39 @@ function poissonOffsets(rate: number, seconds: number): number[] {
   }
 }
 
+interface Emission {
+  /** From the first send to the last one fired. */
+  emitMs: number;
+  /** Why sends failed, by reason. */
+  failures: Map<string, number>;
+}
+
 /** Fires send(i) at each offset (all at once when offsets are all 0); resolves when every call returned. */
-async function emit(offsets: number[], send: (i: number) => Promise<void>): Promise<number> {
+async function emit(offsets: number[], send: (i: number) => Promise<void>): Promise<Emission> {
   const start = performance.now();
   const calls: Promise<void>[] = [];
-  let failed = 0;
+  const failures = new Map<string, number>();
   for (const [i, offset] of offsets.entries()) {
     const wait = start + offset - performance.now();
     if (wait > 1) await sleep(wait);
-    calls.push(send(i).catch(() => void failed++));
+    calls.push(
+      send(i).catch((error: unknown) => {
+        const cause =
+          error instanceof Error
+            ? ((error.cause as Error | undefined)?.message ?? error.message)
+            : String(error);
+        failures.set(cause, (failures.get(cause) ?? 0) + 1);
+      }),
+    );
   }
+  const emitMs = performance.now() - start;
   await Promise.all(calls);
-  return failed;
+  return { emitMs, failures };
 }
+
+const failureCount = (e: Emission) => [...e.failures.values()].reduce((a, b) => a + b, 0);
+const describeFailures = (e: Emission) =>
+  [...e.failures].map(([reason, n]) => `${n}× ${reason}`).join('; ') || 'none';
 
 async function drain(sent: Map<string, number>, arrivals: Array<Map<string, number>>): Promise<void> {
   const deadline = Date.now() + DRAIN_MS;
@@ -133,7 +153,7 @@ function smsEntry(
     ...extra,
     figure: `p50 ${fmtMs(ours.p50)}, p95 ${fmtMs(ours.p95)}, p99 ${fmtMs(ours.p99)}`,
     baseline_figure: `relay p50 ${fmtMs(floor.p50)}, p95 ${fmtMs(floor.p95)}, p99 ${fmtMs(floor.p99)}`,
-    detail: `delivered ${ours.count} of ${sent} (relay ${floor.count})`,
+    detail: `delivered ${ours.count} of ${sent} SMS (relay ${floor.count})${extra.inject_failures ? `; ${extra.inject_failures} injects failed at the simulator, not counted` : ''}`,
   });
 }
 
@@ -191,12 +211,17 @@ process. Figures in ms; "delivered" counts arrivals within ${DRAIN_MS / 1000} s 
         const relayPost = async (sent: Map<string, number>) => {
           const { text } = novelSms();
           sent.set(text, performance.now());
-          const response = await fetch(relayUrl, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ text }),
-          });
-          await response.body?.cancel();
+          try {
+            const response = await fetch(relayUrl, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ text }),
+            });
+            await response.text();
+          } catch (error) {
+            sent.delete(text);
+            throw error;
+          }
         };
 
         // Warm-up: the whole path once (the worker is up, pushes reach the hook, streams are live).
@@ -219,24 +244,26 @@ process. Figures in ms; "delivered" counts arrivals within ${DRAIN_MS / 1000} s 
               : Array.from({ length: activations.length }, () => 0);
           const order = [...activations].sort(() => Math.random() - 0.5);
           const sent = new Map<string, number>();
-          const started = performance.now();
-          const failed = await emit(offsets, (i) => inject(order[i % order.length]!, sent));
-          const emitMs = performance.now() - started;
+          const emission = await emit(offsets, (i) => inject(order[i % order.length]!, sent));
+          const failed = failureCount(emission);
           await drain(sent, [receiver.at, streams.at]);
           const webhook = latencies(sent, receiver.at);
           const sse = latencies(sent, streams.at);
           console.log(
-            `  ${kind}: ${sent.size} SMS in ${(emitMs / 1000).toFixed(1)} s (${failed} injects failed); webhook p50 ${fmtMs(webhook.p50)} p99 ${fmtMs(webhook.p99)} (${webhook.count}); SSE p50 ${fmtMs(sse.p50)} p99 ${fmtMs(sse.p99)} (${sse.count})`,
+            `  ${kind}: ${sent.size} SMS taken in ${(emission.emitMs / 1000).toFixed(1)} s (failed injects: ${describeFailures(emission)}); webhook p50 ${fmtMs(webhook.p50)} p99 ${fmtMs(webhook.p99)} (${webhook.count}); SSE p50 ${fmtMs(sse.p50)} p99 ${fmtMs(sse.p99)} (${sse.count})`,
           );
           const floorSent = new Map<string, number>();
-          await emit(offsets, () => relayPost(floorSent));
+          const relayed = await emit(offsets, () => relayPost(floorSent));
           await drain(floorSent, [receiver.at]);
           const floor = latencies(floorSent, receiver.at);
-          console.log(`  ${kind} relay: p50 ${fmtMs(floor.p50)} p99 ${fmtMs(floor.p99)} (${floor.count})`);
+          console.log(
+            `  ${kind} relay: p50 ${fmtMs(floor.p50)} p99 ${fmtMs(floor.p99)} (${floor.count}; failed: ${describeFailures(relayed)})`,
+          );
           const extra = {
             activations: activations.length,
             accounts: customers.length,
             inject_failures: failed,
+            emit_s: Number((emission.emitMs / 1000).toFixed(1)),
             ...(kind === 'sustained' ? { rate_per_s: RATE, seconds: SECONDS } : {}),
           };
           const how =
