@@ -207,19 +207,25 @@ counted as sent and is reported beside.`,
         customers.map((c) => c.key),
       );
       try {
+        // An SMS the simulator did not take is not counted as sent.
         const inject = async (activation: Activation, sent: Map<string, number>) => {
           const sms = novelSms();
           sent.set(sms.text, performance.now());
-          const response = await fetch(
-            `${env.simUrl}/control/personas/beta/activations/${activation.ref}/sms`,
-            {
+          try {
+            const response = await simulator.request({
+              path: `/control/personas/beta/activations/${activation.ref}/sms`,
               method: 'POST',
               headers: { 'content-type': 'application/json' },
               body: JSON.stringify(sms),
-            },
-          );
-          await response.body?.cancel();
-          if (!response.ok) throw new Error(`inject: ${response.status}`);
+            });
+            const answer = await response.body.text();
+            if (response.statusCode !== 200) {
+              throw new Error(`simulator ${response.statusCode}: ${answer.slice(0, 100)}`);
+            }
+          } catch (error) {
+            sent.delete(sms.text);
+            throw error;
+          }
         };
         const relayPost = async (sent: Map<string, number>) => {
           const { text } = novelSms();
