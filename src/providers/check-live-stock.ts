@@ -8,8 +8,9 @@
  */
 import { DomainError } from '../platform/errors.ts';
 import { getProvider } from './list-providers.ts';
-import type { OfferList, ProviderOffer } from './port.ts';
+import type { ProviderOffer } from './port.ts';
 import type { ProviderRecord } from './provider.ts';
+import type { LiveOfferList } from './provider-runtime.ts';
 import type { ProvidersContext } from './providers-context.ts';
 import { type PricedOffer, priceOffers } from './sync-offers.ts';
 
@@ -20,7 +21,7 @@ export interface LiveStock {
   price: number;
 }
 
-interface SlotRow {
+export interface SlotRow {
   providerId: number;
   countryId: number;
   platformId: number;
@@ -28,7 +29,7 @@ interface SlotRow {
 }
 
 /** The provider's offers for exactly this slot ("any" is the operator-less slot). */
-function offersFor(slot: SlotRow, offers: ProviderOffer[]): ProviderOffer[] {
+function offersFor(slot: SlotRow, offers: PricedOffer[]): PricedOffer[] {
   const operator = (o: ProviderOffer) => (o.operator === 'any' ? null : o.operator);
   return offers.filter(
     (o) =>
@@ -45,18 +46,14 @@ export async function checkLiveStock({
   input,
 }: {
   ctx: ProvidersContext;
-  input: { productId: number; provider?: ProviderRecord | undefined };
+  input: {
+    productId: number;
+    provider?: ProviderRecord | undefined;
+    /** What the slot is, when the caller has just read it (routing): saves reading it again. */
+    slot?: SlotRow | undefined;
+  };
 }): Promise<LiveStock> {
-  const found = await ctx.db.query<SlotRow>(
-    `SELECT p.provider_id AS "providerId", cp.country_id AS "countryId", cp.platform_id AS "platformId",
-            o.code AS "operatorCode"
-     FROM products p JOIN catalog_products cp ON cp.id = p.catalog_product_id
-     LEFT JOIN operators o ON o.id = p.operator_id
-     WHERE p.id = $1`,
-    [input.productId],
-  );
-  const slot = found.rows[0];
-  if (!slot) throw new DomainError('NOT_FOUND', `no product ${input.productId}`);
+  const slot = input.slot ?? (await loadSlot(ctx, input.productId));
   const provider = input.provider ?? (await getProvider({ ctx, input: { ref: slot.providerId } }));
   if (provider.id !== slot.providerId)
     throw new DomainError('CONFLICT', `product ${input.productId} is not offered by ${provider.code}`);
@@ -66,18 +63,35 @@ export async function checkLiveStock({
   // never overwrites a newer sync.
   let fetchedHere = false;
   const key = `${provider.id}:${provider.updatedAt.getTime()}:${slot.countryId}:${slot.platformId}`;
+  // The list is priced once, by the caller that fetched it: an answer from the cache costs no query (the
+  // rates and markup rules it was priced with are at most the cache's TTL old).
   const list = await ctx.upstreams.liveOffers.fetch(key, {
-    context: async (): Promise<OfferList> => {
+    context: async (): Promise<LiveOfferList> => {
       fetchedHere = true;
       const adapter = await ctx.upstreams.adapterFor(ctx, provider);
-      return adapter.listOffers({ countryId: slot.countryId, platformId: slot.platformId });
+      const fetched = await adapter.listOffers({ countryId: slot.countryId, platformId: slot.platformId });
+      return { offers: await priceOffers({ ctx, input: { provider, offers: fetched.offers } }) };
     },
   });
-  const priced = await priceOffers({ ctx, input: { provider, offers: offersFor(slot, list?.offers ?? []) } });
-  const best = priced.sort((a, b) => a.costIdr - b.costIdr)[0];
+  const best = offersFor(slot, list?.offers ?? []).sort((a, b) => a.costIdr - b.costIdr)[0];
   if (fetchedHere) await refreshSlot(ctx, input.productId, best);
   if (best) return { productId: input.productId, available: best.available, price: best.price };
   return { productId: input.productId, available: 0, price: 0 };
+}
+
+async function loadSlot(ctx: ProvidersContext, productId: number): Promise<SlotRow> {
+  const found = await ctx.db.query<SlotRow>({
+    name: 'providers.live-stock-slot',
+    text: `SELECT p.provider_id AS "providerId", cp.country_id AS "countryId", cp.platform_id AS "platformId",
+             o.code AS "operatorCode"
+           FROM products p JOIN catalog_products cp ON cp.id = p.catalog_product_id
+           LEFT JOIN operators o ON o.id = p.operator_id
+           WHERE p.id = $1`,
+    values: [productId],
+  });
+  const slot = found.rows[0];
+  if (!slot) throw new DomainError('NOT_FOUND', `no product ${productId}`);
+  return slot;
 }
 
 /** Writes the live answer into the slot (no offer: out of stock); patches the snapshot when it changed. */

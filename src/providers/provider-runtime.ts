@@ -8,9 +8,16 @@ import { loadCatalogCodes } from '../catalog/catalog-codes.ts';
 import type { DbContext } from '../platform/db.ts';
 import { open } from '../platform/secret-box.ts';
 import { type HealthOptions, ProviderHealth } from './health.ts';
-import type { AdapterOptions, CatalogCodes, OfferList, ProviderAdapter } from './port.ts';
+import { getProvider } from './list-providers.ts';
+import type { AdapterOptions, CatalogCodes, ProviderAdapter } from './port.ts';
 import { ProviderError } from './port.ts';
 import type { ProviderRecord } from './provider.ts';
+import type { PricedOffer } from './sync-offers.ts';
+
+/** A provider's live offers for one country × platform, priced in IDR when fetched. */
+export interface LiveOfferList {
+  offers: PricedOffer[];
+}
 
 export type AdapterFactory = (provider: ProviderRecord, options: AdapterOptions) => ProviderAdapter;
 
@@ -33,11 +40,12 @@ export class ProviderRuntime {
    * Live offer lists per provider × country × platform: a short TTL, and concurrent asks share one
    * upstream call (lru-cache fetch is single-flight).
    */
-  readonly liveOffers: LRUCache<string, OfferList, () => Promise<OfferList>>;
+  readonly liveOffers: LRUCache<string, LiveOfferList, () => Promise<LiveOfferList>>;
   /** SMS polling backs off per provider while it keeps failing. */
   readonly pollBackoff = new Map<number, { failures: number; nextAt: number }>();
   private readonly factory: AdapterFactory;
   private readonly adapters = new Map<number, { version: number; adapter: ProviderAdapter }>();
+  private readonly records = new Map<number, ProviderRecord>();
   private codes: Promise<CatalogCodes> | undefined;
 
   constructor(deps: {
@@ -53,6 +61,20 @@ export class ProviderRuntime {
       ttl: deps.liveStockTtlMs ?? 5_000,
       fetchMethod: (_key, _stale, { context }) => context(),
     });
+  }
+
+  /**
+   * A provider's settings at the version (updated_at) the caller has just read, e.g. in routing: from
+   * memory while that version is current, so an order does not read the provider row again. Every
+   * settings change moves updated_at (save-provider.ts); sync bookkeeping (last_sync_*) does not, and is
+   * not to be read from here.
+   */
+  async providerAt(ctx: DbContext, id: number, version: Date): Promise<ProviderRecord> {
+    const cached = this.records.get(id);
+    if (cached && cached.updatedAt.getTime() === version.getTime()) return cached;
+    const fresh = await getProvider({ ctx, input: { ref: id } });
+    this.records.set(id, fresh);
+    return fresh;
   }
 
   /** The provider's adapter, every call going through its circuit breaker. */
