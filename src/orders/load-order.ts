@@ -13,11 +13,13 @@ export async function loadOrder({
   ctx: DbContext;
   input: { orderId: number; accountId?: number; lock?: boolean; includeHidden?: boolean };
 }): Promise<OrderRecord> {
-  const result = await ctx.db.query<OrderRecord>(
-    `${ORDER_SELECT} WHERE o.id = $1 AND ($2::bigint IS NULL OR o.account_id = $2)
+  // Prepared (one name per variant): every mutation of an order starts here.
+  const result = await ctx.db.query<OrderRecord>({
+    name: input.lock ? 'orders.load-locked' : 'orders.load',
+    text: `${ORDER_SELECT} WHERE o.id = $1 AND ($2::bigint IS NULL OR o.account_id = $2)
      ${input.lock ? 'FOR UPDATE OF o' : ''}`,
-    [input.orderId, input.accountId ?? null],
-  );
+    values: [input.orderId, input.accountId ?? null],
+  });
   const order = result.rows[0];
   if (!order || (!input.includeHidden && (order.status === 'PROVISIONING' || order.status === 'FAILED'))) {
     throw new DomainError('NOT_FOUND', `no order ${input.orderId}`);
