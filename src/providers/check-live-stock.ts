@@ -8,9 +8,8 @@
  */
 import { DomainError } from '../platform/errors.ts';
 import { getProvider } from './list-providers.ts';
-import type { ProviderOffer } from './port.ts';
+import type { OfferList, ProviderOffer } from './port.ts';
 import type { ProviderRecord } from './provider.ts';
-import type { LiveOfferList } from './provider-runtime.ts';
 import type { ProvidersContext } from './providers-context.ts';
 import { type PricedOffer, priceOffers } from './sync-offers.ts';
 
@@ -29,7 +28,7 @@ export interface SlotRow {
 }
 
 /** The provider's offers for exactly this slot ("any" is the operator-less slot). */
-function offersFor(slot: SlotRow, offers: PricedOffer[]): PricedOffer[] {
+function offersFor(slot: SlotRow, offers: ProviderOffer[]): ProviderOffer[] {
   const operator = (o: ProviderOffer) => (o.operator === 'any' ? null : o.operator);
   return offers.filter(
     (o) =>
@@ -63,17 +62,18 @@ export async function checkLiveStock({
   // never overwrites a newer sync.
   let fetchedHere = false;
   const key = `${provider.id}:${provider.updatedAt.getTime()}:${slot.countryId}:${slot.platformId}`;
-  // The list is priced once, by the caller that fetched it: an answer from the cache costs no query (the
-  // rates and markup rules it was priced with are at most the cache's TTL old).
+  // Priced on every ask, not once per fetch, so a markup or rate change applies to the very next order.
+  // Tried: pricing once per fetch saves two queries per create (rates, markup rules) but answers with the
+  // old markup for the cache's TTL, refusing orders the catalog already offers at the new price.
   const list = await ctx.upstreams.liveOffers.fetch(key, {
-    context: async (): Promise<LiveOfferList> => {
+    context: async (): Promise<OfferList> => {
       fetchedHere = true;
       const adapter = await ctx.upstreams.adapterFor(ctx, provider);
-      const fetched = await adapter.listOffers({ countryId: slot.countryId, platformId: slot.platformId });
-      return { offers: await priceOffers({ ctx, input: { provider, offers: fetched.offers } }) };
+      return adapter.listOffers({ countryId: slot.countryId, platformId: slot.platformId });
     },
   });
-  const best = offersFor(slot, list?.offers ?? []).sort((a, b) => a.costIdr - b.costIdr)[0];
+  const priced = await priceOffers({ ctx, input: { provider, offers: offersFor(slot, list?.offers ?? []) } });
+  const best = priced.sort((a, b) => a.costIdr - b.costIdr)[0];
   if (fetchedHere) await refreshSlot(ctx, input.productId, best);
   if (best) return { productId: input.productId, available: best.available, price: best.price };
   return { productId: input.productId, available: 0, price: 0 };

@@ -9,15 +9,9 @@ import type { DbContext } from '../platform/db.ts';
 import { open } from '../platform/secret-box.ts';
 import { type HealthOptions, ProviderHealth } from './health.ts';
 import { getProvider } from './list-providers.ts';
-import type { AdapterOptions, CatalogCodes, ProviderAdapter } from './port.ts';
+import type { AdapterOptions, CatalogCodes, OfferList, ProviderAdapter } from './port.ts';
 import { ProviderError } from './port.ts';
 import type { ProviderRecord } from './provider.ts';
-import type { PricedOffer } from './sync-offers.ts';
-
-/** A provider's live offers for one country × platform, priced in IDR when fetched. */
-export interface LiveOfferList {
-  offers: PricedOffer[];
-}
 
 export type AdapterFactory = (provider: ProviderRecord, options: AdapterOptions) => ProviderAdapter;
 
@@ -40,7 +34,7 @@ export class ProviderRuntime {
    * Live offer lists per provider × country × platform: a short TTL, and concurrent asks share one
    * upstream call (lru-cache fetch is single-flight).
    */
-  readonly liveOffers: LRUCache<string, LiveOfferList, () => Promise<LiveOfferList>>;
+  readonly liveOffers: LRUCache<string, OfferList, () => Promise<OfferList>>;
   /** SMS polling backs off per provider while it keeps failing. */
   readonly pollBackoff = new Map<number, { failures: number; nextAt: number }>();
   private readonly factory: AdapterFactory;
