@@ -12,9 +12,10 @@
  * used to leave as a claimed key with nothing done — the same thing a resume handles), and the result is
  * stored with its Tx 2 (an ACTIVE order and its key's answer commit together, so no crash leaves a done
  * order under an unfinished key). Routing is read before the claim, so a replay pays one routing read.
- * Measured (POST /v2/orders/create, 10 connections, 0-latency simulator, 2 busy shared cores): with the
- * statements trimmed beside it, 24 statements and 4 commits per create became 13 and 2, and creates per
- * pgbench -N transaction in the same run went from 0.025 to 0.05–0.06 (26–45/s → 40–109/s).
+ * Measured (POST /v2/orders/create, 10 connections, 0-latency simulator, 2 busy shared cores, runs
+ * alternated): with the statements trimmed beside it, 24 statements and 4 commits per create became 15
+ * and 2; creates per pgbench -N transaction in the same run went from 0.024–0.031 to 0.031–0.060
+ * (26–53/s → 39–109/s), p99 from 0.9–1.7 s to 0.3–1.0 s.
  */
 import pLimit from 'p-limit';
 import {
