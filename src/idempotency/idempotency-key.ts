@@ -50,11 +50,12 @@ export async function claimIdempotencyKey<T>({
   if (!KEY_PATTERN.test(input.key)) {
     throw new DomainError('VALIDATION_ERROR', 'idempotency-key must be 1-128 characters of A-Z a-z 0-9 _ -');
   }
-  const inserted = await ctx.db.query<{ id: number }>(
-    `INSERT INTO idempotency_keys (account_id, scope, key, request_hash, locked_at) VALUES ($1, $2, $3, $4, now())
-     ON CONFLICT (account_id, scope, key) DO NOTHING RETURNING id`,
-    [input.accountId, input.scope, input.key, input.requestHash],
-  );
+  const inserted = await ctx.db.query<{ id: number }>({
+    name: 'idempotency.claim',
+    text: `INSERT INTO idempotency_keys (account_id, scope, key, request_hash, locked_at) VALUES ($1, $2, $3, $4, now())
+           ON CONFLICT (account_id, scope, key) DO NOTHING RETURNING id`,
+    values: [input.accountId, input.scope, input.key, input.requestHash],
+  });
   if (inserted.rows[0]) return { kind: 'new', keyId: inserted.rows[0].id };
 
   // Someone holds the key: take it over only if its run is over or dead, atomically.
@@ -96,10 +97,11 @@ export async function finishIdempotencyKey<T>({
   ctx: DbContext;
   input: { keyId: number; result: StoredResult<T> };
 }): Promise<void> {
-  await ctx.db.query(
-    `UPDATE idempotency_keys SET recovery_point = 'finished', result = $2, locked_at = NULL WHERE id = $1`,
-    [input.keyId, JSON.stringify(input.result)],
-  );
+  await ctx.db.query({
+    name: 'idempotency.finish',
+    text: `UPDATE idempotency_keys SET recovery_point = 'finished', result = $2, locked_at = NULL WHERE id = $1`,
+    values: [input.keyId, JSON.stringify(input.result)],
+  });
 }
 
 /**

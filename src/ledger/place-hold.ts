@@ -3,7 +3,7 @@
  * (debits_pending) so the wallet cannot spend it twice; the database CHECK refuses a hold the wallet
  * cannot cover, whatever runs concurrently. Resolved once, later, by postHold or voidHold.
  */
-import { type DbContext, pgConstraint, withTransaction } from '../platform/db.ts';
+import { type DbContext, pgConstraint } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import { MAX_AMOUNT, PLATFORM_ACCOUNTS } from './ledger-account.ts';
 
@@ -24,28 +24,30 @@ export async function placeHold({
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > MAX_AMOUNT) {
     throw new DomainError('VALIDATION_ERROR', 'hold amount must be a positive whole number of IDR');
   }
-  return withTransaction(ctx, async (tx) => {
-    try {
-      const wallet = await tx.db.query<{ id: number }>(
-        `UPDATE ledger_accounts SET debits_pending = debits_pending + $2 WHERE account_id = $1 RETURNING id`,
-        [input.accountId, input.amount],
-      );
-      if (!wallet.rows[0]) throw new DomainError('NOT_FOUND', `account ${input.accountId} has no wallet`);
-      const transfer = await tx.db.query<{ id: number }>(
-        `INSERT INTO transfers (kind, debit_account_id, credit_account_id, amount, code, external_id)
-         SELECT 'pending', $1, la.id, $2, 'order_hold', $3 FROM ledger_accounts la WHERE la.code = $4
-         RETURNING id`,
-        [wallet.rows[0].id, input.amount, input.reference, PLATFORM_ACCOUNTS.revenue],
-      );
-      return { transferId: transfer.rows[0]!.id };
-    } catch (error) {
-      if (pgConstraint(error) === 'wallet_not_overdrawn') {
-        throw new DomainError('INSUFFICIENT_BALANCE', 'balance is too low for this order');
-      }
-      if (pgConstraint(error) === 'transfers_external_key') {
-        throw new DomainError('CONFLICT', `a hold for ${input.reference} already exists`);
-      }
-      throw error;
+  try {
+    // One statement (the wallet row and the transfer together): atomic on its own, so it needs no
+    // transaction of its own and costs one round trip inside the caller's.
+    const transfer = await ctx.db.query<{ id: number }>({
+      name: 'ledger.place-hold',
+      // The wallet is only touched when the transfer can be written too, so no row means nothing changed.
+      text: `WITH revenue AS (SELECT id FROM ledger_accounts WHERE code = $4),
+             wallet AS (
+               UPDATE ledger_accounts SET debits_pending = debits_pending + $2
+               WHERE account_id = $1 AND EXISTS (SELECT 1 FROM revenue) RETURNING id)
+             INSERT INTO transfers (kind, debit_account_id, credit_account_id, amount, code, external_id)
+             SELECT 'pending', w.id, r.id, $2, 'order_hold', $3 FROM wallet w, revenue r
+             RETURNING id`,
+      values: [input.accountId, input.amount, input.reference, PLATFORM_ACCOUNTS.revenue],
+    });
+    if (!transfer.rows[0]) throw new DomainError('NOT_FOUND', `account ${input.accountId} has no wallet`);
+    return { transferId: transfer.rows[0].id };
+  } catch (error) {
+    if (pgConstraint(error) === 'wallet_not_overdrawn') {
+      throw new DomainError('INSUFFICIENT_BALANCE', 'balance is too low for this order');
     }
-  });
+    if (pgConstraint(error) === 'transfers_external_key') {
+      throw new DomainError('CONFLICT', `a hold for ${input.reference} already exists`);
+    }
+    throw error;
+  }
 }

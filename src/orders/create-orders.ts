@@ -2,25 +2,37 @@
  * Creating orders: routed by catalog product (with failover) or direct by tier slot, 1-100 at once with
  * partial success, under an idempotency key.
  *
- * The key is claimed first, in its own transaction. Its run provisions each order (provision-order.ts),
- * then stores the result — the created orders as they were, and how many failed — which every repeat of
- * the same request replays. A run that died is resumed by the next repeat: orders it finished count,
- * orders it left half-done are released first.
+ * The key is claimed before any effect. Its run provisions each order (provision-order.ts), then stores
+ * the result — the created orders as they were, and how many failed — which every repeat of the same
+ * request replays. A run that died is resumed by the next repeat: orders it finished count, orders it left
+ * half-done are released first.
+ *
+ * The common case, one order, commits twice instead of four times: the claim commits with the order's
+ * Tx 1 (the key and the held PROVISIONING order exist together or not at all, which a crash between them
+ * used to leave as a claimed key with nothing done — the same thing a resume handles), and the result is
+ * stored with its Tx 2 (an ACTIVE order and its key's answer commit together, so no crash leaves a done
+ * order under an unfinished key). Routing is read before the claim, so a replay pays one routing read.
+ * Measured (POST /v2/orders/create, 10 connections, 0-latency simulator, 2 busy shared cores, runs
+ * alternated): with the statements trimmed beside it, 24 statements and 4 commits per create became 15
+ * and 2; creates per pgbench -N transaction in the same run went from 0.024–0.031 to 0.031–0.060
+ * (26–53/s → 39–109/s), p99 from 0.9–1.7 s to 0.3–1.0 s.
  */
 import pLimit from 'p-limit';
 import {
+  type Claim,
   claimIdempotencyKey,
   finishIdempotencyKey,
   releaseIdempotencyKey,
   requestHash,
   type StoredResult,
 } from '../idempotency/idempotency-key.ts';
+import { withTransaction } from '../platform/db.ts';
 import { DomainError, type DomainErrorCode, isDomainError } from '../platform/errors.ts';
 import { type Candidate, findCandidates, type RoutingPolicy } from '../providers/find-candidates.ts';
 import { ORDER_SELECT, type OrderRecord } from './order.ts';
 import { type OrderView, orderView } from './order-view.ts';
 import type { OrdersContext } from './orders-context.ts';
-import { provisionOrder } from './provision-order.ts';
+import { type ProvisionOutcome, provisionOrder, type Settle, startOrder } from './provision-order.ts';
 import { releaseProvisioningOrder } from './reconcile-provisioning.ts';
 
 export interface CreateOrdersInput {
@@ -113,29 +125,64 @@ async function ordersOfKey(ctx: OrdersContext, keyId: number): Promise<OrderReco
   return done.rows;
 }
 
+/** The stored result of a single-order run, as run() would build it. */
+function singleResult(input: CreateOrdersInput, outcome: ProvisionOutcome, now: Date) {
+  return outcome.ok
+    ? ({
+        ok: { orders: [orderView(outcome.order, now)], failedCount: 0, usdRate: input.usdRate ?? null },
+      } satisfies StoredResult<CreateOrdersResult>)
+    : ({
+        error: { code: outcome.code, message: outcome.message },
+      } satisfies StoredResult<CreateOrdersResult>);
+}
+
+interface RunStart {
+  keyId: number;
+  resumed: boolean;
+  candidates: Candidate[];
+  /** Routing refused the request: the answer, unless a resumed run has nothing left to do. */
+  refusal?: DomainError | undefined;
+  /** The first order's Tx 1 committed with the claim. */
+  started?: { orderId: number; from: number } | undefined;
+}
+
 async function run(
   ctx: OrdersContext,
   input: CreateOrdersInput,
-  keyId: number,
-  resumed: boolean,
+  start: RunStart,
   quantity: number,
-): Promise<StoredResult<CreateOrdersResult>> {
-  const already = resumed ? await ordersOfKey(ctx, keyId) : [];
+): Promise<{ result: StoredResult<CreateOrdersResult>; stored: boolean }> {
+  const { keyId, candidates } = start;
+  const already = start.resumed ? await ordersOfKey(ctx, keyId) : [];
   const wanted = quantity - already.length;
-  const candidates = wanted > 0 ? await routeCandidates(ctx, input) : [];
+  if (wanted > 0 && start.refusal) throw start.refusal;
   const created: OrderRecord[] = [...already];
   let failedCount = 0;
   let firstFailure: { code: DomainErrorCode; message: string } | undefined;
   let outOfMoney = false;
+  // A fresh single-order run stores its result in the transaction that settles the order.
+  const single = !start.resumed && quantity === 1;
+  let stored: StoredResult<CreateOrdersResult> | undefined;
+  const settle: Settle | undefined = single
+    ? async (tx, outcome) => {
+        const result = singleResult(input, outcome, tx.clock.now());
+        await finishIdempotencyKey({ ctx: tx, input: { keyId, result } });
+        stored = result;
+      }
+    : undefined;
 
   const limit = pLimit(PARALLEL_PROVISIONING);
   // After an unexpected failure no further unit starts: the run stops, so a retry of the key can never
   // end up with more orders than were asked for.
   let unexpected: unknown;
+  let started = start.started;
   await Promise.all(
     Array.from({ length: Math.max(0, wanted) }, () =>
       limit(async () => {
         if (unexpected !== undefined) return;
+        // The order whose Tx 1 went with the claim is the first unit's.
+        const mine = started;
+        started = undefined;
         try {
           // Once the wallet is empty, the remaining units fail without touching a provider.
           const outcome = outOfMoney
@@ -143,6 +190,7 @@ async function run(
                 ok: false,
                 code: 'INSUFFICIENT_BALANCE',
                 message: 'balance is too low for this order',
+                settled: false,
               } as const)
             : await provisionOrder({
                 ctx,
@@ -151,8 +199,11 @@ async function run(
                   keyId,
                   candidates,
                   excludePrefixes: input.excludePrefixes,
+                  started: mine,
+                  settle,
                 },
               });
+          if (!outcome.settled) stored = undefined;
           if (outcome.ok) {
             created.push(outcome.order);
             return;
@@ -161,19 +212,61 @@ async function run(
           firstFailure ??= { code: outcome.code, message: outcome.message };
           if (outcome.code === 'INSUFFICIENT_BALANCE') outOfMoney = true;
         } catch (error) {
+          stored = undefined;
           unexpected ??= error;
         }
       }),
     ),
   );
   if (unexpected !== undefined) throw unexpected;
+  if (stored) return { result: stored, stored: true };
 
-  if (created.length === 0 && firstFailure) return { error: firstFailure };
+  if (created.length === 0 && firstFailure) return { result: { error: firstFailure }, stored: false };
   const now = ctx.clock.now();
   created.sort((a, b) => a.id - b.id);
   return {
-    ok: { orders: created.map((o) => orderView(o, now)), failedCount, usdRate: input.usdRate ?? null },
+    result: {
+      ok: { orders: created.map((o) => orderView(o, now)), failedCount, usdRate: input.usdRate ?? null },
+    },
+    stored: false,
   };
+}
+
+/**
+ * Claims the key; for a fresh single-order request, in the same transaction as that order's Tx 1 on the
+ * first candidate. When that candidate is beyond the wallet (or the start fails otherwise), the key is
+ * claimed alone and the run goes through the candidates as before.
+ */
+async function claimAndStart(
+  ctx: OrdersContext,
+  input: CreateOrdersInput,
+  quantity: number,
+  candidates: Candidate[],
+): Promise<{ claim: Claim<CreateOrdersResult>; started?: { orderId: number; from: number } }> {
+  const claimInput = {
+    accountId: input.accountId,
+    scope: 'create' as const,
+    key: input.idempotencyKey ?? `auto-${crypto.randomUUID()}`,
+    requestHash: requestHash(input.fingerprint),
+  };
+  const first = candidates[0];
+  if (quantity === 1 && first) {
+    try {
+      return await withTransaction(ctx, async (tx) => {
+        const claim = await claimIdempotencyKey<CreateOrdersResult>({ ctx: tx, input: claimInput });
+        if (claim.kind !== 'new') return { claim };
+        const orderId = await startOrder({
+          ctx: tx,
+          input: { accountId: input.accountId, keyId: claim.keyId, candidate: first },
+        });
+        return { claim, started: { orderId, from: 0 } };
+      });
+    } catch (error) {
+      // Rolled back whole, claim included; a refusal of the claim itself comes again just below.
+      if (!isDomainError(error)) throw error;
+    }
+  }
+  return { claim: await claimIdempotencyKey<CreateOrdersResult>({ ctx, input: claimInput }) };
 }
 
 export async function createOrders({
@@ -184,22 +277,30 @@ export async function createOrders({
   input: CreateOrdersInput;
 }): Promise<CreateOrdersResult> {
   const quantity = validate(input);
-  const claim = await claimIdempotencyKey<CreateOrdersResult>({
-    ctx,
-    input: {
-      accountId: input.accountId,
-      scope: 'create',
-      key: input.idempotencyKey ?? `auto-${crypto.randomUUID()}`,
-      requestHash: requestHash(input.fingerprint),
-    },
-  });
+  // Business refusals in routing (a bad policy, an unknown product) are the answer to this request, and
+  // are stored under the key like any other.
+  let candidates: Candidate[] = [];
+  let refusal: DomainError | undefined;
+  try {
+    candidates = await routeCandidates(ctx, input);
+  } catch (error) {
+    if (!isDomainError(error) || TRANSIENT.has(error.code)) throw error;
+    refusal = error;
+  }
+  const { claim, started } = await claimAndStart(ctx, input, quantity, refusal ? [] : candidates);
 
   let result: StoredResult<CreateOrdersResult>;
   if (claim.kind === 'replay') {
     result = claim.result;
   } else {
+    let stored = false;
     try {
-      result = await run(ctx, input, claim.keyId, claim.kind === 'resume', quantity);
+      ({ result, stored } = await run(
+        ctx,
+        input,
+        { keyId: claim.keyId, resumed: claim.kind === 'resume', candidates, refusal, started },
+        quantity,
+      ));
     } catch (error) {
       // A business refusal is the answer to this request and is replayed; anything else lets a retry run.
       if (!isDomainError(error) || TRANSIENT.has(error.code)) {
@@ -208,7 +309,7 @@ export async function createOrders({
       }
       result = { error: { code: error.code, message: error.message } };
     }
-    await finishIdempotencyKey({ ctx, input: { keyId: claim.keyId, result } });
+    if (!stored) await finishIdempotencyKey({ ctx, input: { keyId: claim.keyId, result } });
   }
   if ('error' in result) throw new DomainError(result.error.code, result.error.message);
   return result.ok;

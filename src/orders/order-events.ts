@@ -83,11 +83,12 @@ export async function recordOrderEvent({
   input: { order: OrderRecord; event: OrderEvent; now: Date; smsText?: string };
 }): Promise<void> {
   const payload = eventData(orderView(input.order, input.now), input.event, input.smsText);
-  const inserted = await ctx.db.query<{ id: number }>(
-    `INSERT INTO order_events (account_id, order_id, event, payload, created_at) VALUES ($1, $2, $3, $4, $5)
-     RETURNING id`,
-    [input.order.accountId, input.order.id, input.event, JSON.stringify(payload), input.now],
-  );
+  const inserted = await ctx.db.query<{ id: number }>({
+    name: 'orders.record-event',
+    text: `INSERT INTO order_events (account_id, order_id, event, payload, created_at) VALUES ($1, $2, $3, $4, $5)
+           RETURNING id`,
+    values: [input.order.accountId, input.order.id, input.event, JSON.stringify(payload), input.now],
+  });
   const eventId = inserted.rows[0]!.id;
   if (isWebhookEvent(input.event))
     await enqueueWebhook({

@@ -236,15 +236,18 @@ export async function transitionOrder({
   }
   const now = ctx.clock.now();
   const set = assignments(ctx, move, now);
-  const updated = await ctx.db.query<OrderRecord>(
-    `WITH o AS (UPDATE orders SET status = '${rule.to}', ${set.sql} WHERE id = $1 AND status = $2 RETURNING *)
+  // One prepared statement per move (its text is fixed by the move). An activation also drops, in the
+  // same statement, what an earlier closed order still owed under a reference the provider re-issued.
+  const updated = await ctx.db.query<OrderRecord>({
+    name: `orders.transition.${move.kind}`,
+    text: `WITH o AS (UPDATE orders SET status = '${rule.to}', ${set.sql} WHERE id = $1 AND status = $2 RETURNING *)
+     ${move.kind === 'activate' ? `, recycled AS (${RELEASE_RECYCLED_REFERENCE}) ` : ''}
      SELECT ${ORDER_COLUMNS} FROM o ${ORDER_JOINS}`,
-    [order.id, order.status, ...set.values],
-  );
+    values: [order.id, order.status, ...set.values],
+  });
   const after = updated.rows[0];
   if (!after) throw new Error(`order ${order.id} changed while locked`);
 
-  if (move.kind === 'activate') await releaseRecycledReference(ctx, after);
   if (rule.event) {
     await recordOrderEvent({
       ctx,
@@ -287,12 +290,8 @@ export async function transitionOrder({
 /**
  * A provider that hands out a reference an earlier, closed order carried has forgotten that activation:
  * a finish or cancel still owed for the earlier order would now land on the new one, so it is dropped.
+ * Runs beside the activating UPDATE (`o`): same snapshot, other rows (measured: one round trip less).
  */
-async function releaseRecycledReference(ctx: OrdersContext, order: OrderRecord): Promise<void> {
-  await ctx.db.query(
-    `UPDATE orders SET provider_action = NULL
-     WHERE provider_id = $1 AND provider_ref = $2 AND id <> $3 AND provider_action IS NOT NULL
-       AND status NOT IN ('ACTIVE', 'OTP_RECEIVED')`,
-    [order.providerId, order.providerRef, order.id],
-  );
-}
+const RELEASE_RECYCLED_REFERENCE = `UPDATE orders r SET provider_action = NULL FROM o
+  WHERE r.provider_id = o.provider_id AND r.provider_ref = o.provider_ref AND r.id <> o.id
+    AND r.provider_action IS NOT NULL AND r.status NOT IN ('ACTIVE', 'OTP_RECEIVED')`;

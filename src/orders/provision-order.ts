@@ -8,6 +8,9 @@
  * 3. Tx 2: ACTIVE with phone, provider reference and timers — only if still PROVISIONING.
  * 4. Every candidate failed: the hold is voided and the order is FAILED (never shown to the customer).
  *
+ * Tx 1 and Tx 2 also carry the idempotency key's claim and finish when the caller passes them in (a
+ * single-order create: see create-orders.ts), so the common create commits twice, not four times.
+ *
  * Crash semantics: a crash after Tx 1 leaves a PROVISIONING order with a hold; the reconciler voids it.
  * A crash after the provider answered but before Tx 2 leaves an activation upstream that no order owns;
  * the upstream sweep cancels it. The customer is charged at most once, and never above the bounds.
@@ -18,7 +21,6 @@ import { pgConstraint, withTransaction } from '../platform/db.ts';
 import { type DomainErrorCode, isDomainError } from '../platform/errors.ts';
 import { checkLiveStock } from '../providers/check-live-stock.ts';
 import type { Candidate } from '../providers/find-candidates.ts';
-import { getProvider } from '../providers/list-providers.ts';
 import { ProviderError, type ProviderErrorKind } from '../providers/port.ts';
 import type { OrderRecord } from './order.ts';
 import { canMove, lockOrder, transitionOrder } from './order-lifecycle.ts';
@@ -27,6 +29,12 @@ import type { OrdersContext } from './orders-context.ts';
 export type ProvisionOutcome =
   | { ok: true; order: OrderRecord }
   | { ok: false; code: DomainErrorCode; message: string };
+
+/**
+ * Work the caller wants committed with the order's final state (the idempotency key's result): run inside
+ * the transaction that activates the order or fails it.
+ */
+export type Settle = (tx: OrdersContext, outcome: ProvisionOutcome) => Promise<void>;
 
 /** How many candidates one order tries before giving up. */
 export const MAX_ATTEMPTS = 5;
@@ -38,22 +46,43 @@ const REASON: Partial<Record<ProviderErrorKind, string>> = {
   UNAVAILABLE: 'ProviderUnavailable',
 };
 
-async function startOrder(
-  ctx: OrdersContext,
-  input: { accountId: number; keyId: number | null; first: Candidate },
-): Promise<number> {
+/**
+ * Tx 1: the PROVISIONING order and its hold at the candidate's price. It joins the caller's transaction
+ * when there is one (the key's claim); a wallet that cannot cover the price is INSUFFICIENT_BALANCE.
+ */
+export async function startOrder({
+  ctx,
+  input,
+}: {
+  ctx: OrdersContext;
+  input: { accountId: number; keyId: number | null; candidate: Candidate };
+}): Promise<number> {
+  const { candidate } = input;
   return withTransaction(ctx, async (tx) => {
-    const inserted = await tx.db.query<{ id: number }>(
-      `INSERT INTO orders (account_id, idempotency_key_id, catalog_product_id, product_id, amount, created_at)
-       SELECT $1, $2, p.catalog_product_id, p.id, $4, $5 FROM products p WHERE p.id = $3 RETURNING id`,
-      [input.accountId, input.keyId, input.first.productId, input.first.price, ctx.clock.now()],
-    );
+    // The candidate carries the slot's catalog product, so the row is written from values alone.
+    const inserted = await tx.db.query<{ id: number }>({
+      name: 'orders.start',
+      text: `INSERT INTO orders (account_id, idempotency_key_id, catalog_product_id, product_id, amount, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      values: [
+        input.accountId,
+        input.keyId,
+        candidate.catalogProductId,
+        candidate.productId,
+        candidate.price,
+        ctx.clock.now(),
+      ],
+    });
     const orderId = inserted.rows[0]!.id;
     const hold = await placeHold({
       ctx: tx,
-      input: { accountId: input.accountId, amount: input.first.price, reference: `order:${orderId}` },
+      input: { accountId: input.accountId, amount: candidate.price, reference: `order:${orderId}` },
     });
-    await tx.db.query('UPDATE orders SET hold_transfer_id = $2 WHERE id = $1', [orderId, hold.transferId]);
+    await tx.db.query({
+      name: 'orders.set-hold',
+      text: 'UPDATE orders SET hold_transfer_id = $2 WHERE id = $1',
+      values: [orderId, hold.transferId],
+    });
     return orderId;
   });
 }
@@ -92,13 +121,14 @@ async function repriceHold(
 /** Tx 2: the order becomes ACTIVE with its number; null when the reconciler released it meanwhile. */
 async function activate(
   ctx: OrdersContext,
-  input: { orderId: number; candidate: Candidate; ref: string; phone: string },
+  input: { orderId: number; candidate: Candidate; ref: string; phone: string; settle?: Settle | undefined },
 ): Promise<OrderRecord | null> {
   return withTransaction(ctx, async (tx) => {
     const order = await lockOrder({ ctx: tx, input: { orderId: input.orderId, includeHidden: true } });
     if (!canMove(order, 'activate')) return null;
+    let active: OrderRecord;
     try {
-      return await transitionOrder({
+      active = await transitionOrder({
         ctx: tx,
         input: {
           order,
@@ -124,6 +154,8 @@ async function activate(
       }
       throw error;
     }
+    await input.settle?.(tx, { ok: true, order: active });
+    return active;
   });
 }
 
@@ -133,12 +165,17 @@ export async function failProvisioning({
   input,
 }: {
   ctx: OrdersContext;
-  input: { orderId: number; reason: string };
+  input: {
+    orderId: number;
+    reason: string;
+    settle?: { with: Settle; outcome: ProvisionOutcome } | undefined;
+  };
 }): Promise<boolean> {
   return withTransaction(ctx, async (tx) => {
     const order = await lockOrder({ ctx: tx, input: { orderId: input.orderId, includeHidden: true } });
     if (!canMove(order, 'fail')) return false; // the reconciler (or another run) got there first
     await transitionOrder({ ctx: tx, input: { order, move: { kind: 'fail', reason: input.reason } } });
+    await input.settle?.with(tx, input.settle.outcome);
     return true;
   });
 }
@@ -155,29 +192,44 @@ export async function provisionOrder({
     candidates: Candidate[];
     /** Phone prefixes (digits with country code) the number must not start with. */
     excludePrefixes?: string[] | undefined;
+    /** Tx 1 already ran (in the caller's transaction) for this order, on candidates[from]. */
+    started?: { orderId: number; from: number } | undefined;
+    /** Committed with the order's final state; `settled` in the answer says whether it was. */
+    settle?: Settle | undefined;
   };
-}): Promise<ProvisionOutcome> {
+}): Promise<ProvisionOutcome & { settled: boolean }> {
   if (input.candidates.length === 0) {
-    return { ok: false, code: 'NO_OFFER_AVAILABLE', message: 'no offer matches this request' };
+    return {
+      ok: false,
+      code: 'NO_OFFER_AVAILABLE',
+      message: 'no offer matches this request',
+      settled: false,
+    };
   }
   // The first hold goes to the first candidate the wallet can cover (policies need not order by price).
-  let orderId: number | undefined;
-  let from = 0;
+  let orderId = input.started?.orderId;
+  let from = input.started ? input.started.from + 1 : 0;
   for (; from < input.candidates.length && orderId === undefined; from++) {
     try {
-      orderId = await startOrder(ctx, {
-        accountId: input.accountId,
-        keyId: input.keyId,
-        first: input.candidates[from]!,
+      orderId = await startOrder({
+        ctx,
+        input: { accountId: input.accountId, keyId: input.keyId, candidate: input.candidates[from]! },
       });
     } catch (error) {
       if (isDomainError(error) && error.code === 'INSUFFICIENT_BALANCE') continue;
-      if (isDomainError(error)) return { ok: false, code: error.code, message: error.message };
+      if (isDomainError(error))
+        return { ok: false, code: error.code, message: error.message, settled: false };
       throw error;
     }
   }
-  if (orderId === undefined)
-    return { ok: false, code: 'INSUFFICIENT_BALANCE', message: 'balance is too low for this order' };
+  if (orderId === undefined) {
+    return {
+      ok: false,
+      code: 'INSUFFICIENT_BALANCE',
+      message: 'balance is too low for this order',
+      settled: false,
+    };
+  }
   const candidates = input.candidates.slice(from - 1, from - 1 + MAX_ATTEMPTS);
   const first = candidates[0]!;
   let price = first.price;
@@ -186,14 +238,19 @@ export async function provisionOrder({
   let lastMessage = 'no provider could supply a number';
 
   for (const [attempt, candidate] of candidates.entries()) {
-    const log = ctx.log.child({ orderId, provider: candidate.providerCode, attempt });
+    // Built only when something is logged: a child logger per attempt is measurable at hundreds/s.
+    const log = () => ctx.log.child({ orderId, provider: candidate.providerCode, attempt });
     try {
       if (candidate.price !== price) {
         await repriceHold(ctx, { accountId: input.accountId, orderId, price: candidate.price, attempt });
         price = candidate.price;
       }
-      const provider = await getProvider({ ctx, input: { ref: candidate.providerId } });
-      const live = await checkLiveStock({ ctx, input: { productId: candidate.productId, provider } });
+      // Routing read the provider's version: its settings come from the process cache unless they changed.
+      const provider = await ctx.upstreams.providerAt(ctx, candidate.providerId, candidate.providerVersion);
+      const live = await checkLiveStock({
+        ctx,
+        input: { productId: candidate.productId, provider, slot: candidate },
+      });
       if (live.available <= 0) throw new ProviderError('NO_NUMBERS', 'sold out at the provider');
       if (live.price > price) throw new ProviderError('BAD_REQUEST', 'the offer became more expensive');
 
@@ -207,22 +264,33 @@ export async function provisionOrder({
       });
       let active: OrderRecord | null;
       try {
-        active = await activate(ctx, { orderId, candidate, ref: number.ref, phone: number.phone });
+        active = await activate(ctx, {
+          orderId,
+          candidate,
+          ref: number.ref,
+          phone: number.phone,
+          settle: input.settle,
+        });
       } catch (error) {
         // Whatever failed after the provider handed out a number, the number goes back (if this cancel
         // fails too, the upstream sweep cancels it: no open order owns it).
         await adapter.cancel(number.ref).catch(() => undefined);
         throw error;
       }
-      if (active) return { ok: true, order: active };
+      if (active) return { ok: true, order: active, settled: input.settle !== undefined };
       // The reconciler gave up on this order while the provider was answering: give the number back.
-      log.warn('order was reconciled during provisioning; releasing the number');
+      log().warn('order was reconciled during provisioning; releasing the number');
       await adapter.cancel(number.ref).catch(() => undefined);
-      return { ok: false, code: 'PROVIDER_ERROR', message: 'the provider answered too late' };
+      return { ok: false, code: 'PROVIDER_ERROR', message: 'the provider answered too late', settled: false };
     } catch (error) {
       if (error instanceof ReleasedMeanwhile) {
-        log.warn('order was reconciled during provisioning; stopping');
-        return { ok: false, code: 'PROVIDER_ERROR', message: 'the order was released while provisioning' };
+        log().warn('order was reconciled during provisioning; stopping');
+        return {
+          ok: false,
+          code: 'PROVIDER_ERROR',
+          message: 'the order was released while provisioning',
+          settled: false,
+        };
       }
       if (isDomainError(error) && error.code === 'INSUFFICIENT_BALANCE') {
         // This candidate is unaffordable; another may not be.
@@ -234,7 +302,7 @@ export async function provisionOrder({
         const kind = error instanceof ProviderError ? error.kind : 'BAD_REQUEST';
         kinds.push(kind);
         lastMessage = error.message;
-        log.info({ kind, err: error.message }, 'candidate failed; trying the next');
+        log().info({ kind, err: error.message }, 'candidate failed; trying the next');
         continue;
       }
       // Unexpected (database gone, a bug): release the money now if we can, then let it surface.
@@ -244,13 +312,23 @@ export async function provisionOrder({
   }
 
   const onlyEmpty = kinds.length > 0 && kinds.every((k) => k === 'NO_NUMBERS');
-  await failProvisioning({
+  const outcome: ProvisionOutcome =
+    stoppedByBalance && kinds.length === 0
+      ? { ok: false, code: 'INSUFFICIENT_BALANCE', message: lastMessage }
+      : onlyEmpty
+        ? { ok: false, code: 'NO_OFFER_AVAILABLE', message: 'no numbers available for this request' }
+        : {
+            ok: false,
+            code: 'PROVIDER_ERROR',
+            message: `no provider could supply a number: ${lastMessage}`,
+          };
+  const failed = await failProvisioning({
     ctx,
-    input: { orderId, reason: REASON[kinds.at(-1) ?? 'NO_NUMBERS'] ?? 'ProviderError' },
+    input: {
+      orderId,
+      reason: REASON[kinds.at(-1) ?? 'NO_NUMBERS'] ?? 'ProviderError',
+      settle: input.settle ? { with: input.settle, outcome } : undefined,
+    },
   });
-  if (stoppedByBalance && kinds.length === 0)
-    return { ok: false, code: 'INSUFFICIENT_BALANCE', message: lastMessage };
-  return onlyEmpty
-    ? { ok: false, code: 'NO_OFFER_AVAILABLE', message: 'no numbers available for this request' }
-    : { ok: false, code: 'PROVIDER_ERROR', message: `no provider could supply a number: ${lastMessage}` };
+  return { ...outcome, settled: failed && input.settle !== undefined };
 }

@@ -20,7 +20,7 @@ export interface LiveStock {
   price: number;
 }
 
-interface SlotRow {
+export interface SlotRow {
   providerId: number;
   countryId: number;
   platformId: number;
@@ -45,18 +45,14 @@ export async function checkLiveStock({
   input,
 }: {
   ctx: ProvidersContext;
-  input: { productId: number; provider?: ProviderRecord | undefined };
+  input: {
+    productId: number;
+    provider?: ProviderRecord | undefined;
+    /** What the slot is, when the caller has just read it (routing): saves reading it again. */
+    slot?: SlotRow | undefined;
+  };
 }): Promise<LiveStock> {
-  const found = await ctx.db.query<SlotRow>(
-    `SELECT p.provider_id AS "providerId", cp.country_id AS "countryId", cp.platform_id AS "platformId",
-            o.code AS "operatorCode"
-     FROM products p JOIN catalog_products cp ON cp.id = p.catalog_product_id
-     LEFT JOIN operators o ON o.id = p.operator_id
-     WHERE p.id = $1`,
-    [input.productId],
-  );
-  const slot = found.rows[0];
-  if (!slot) throw new DomainError('NOT_FOUND', `no product ${input.productId}`);
+  const slot = input.slot ?? (await loadSlot(ctx, input.productId));
   const provider = input.provider ?? (await getProvider({ ctx, input: { ref: slot.providerId } }));
   if (provider.id !== slot.providerId)
     throw new DomainError('CONFLICT', `product ${input.productId} is not offered by ${provider.code}`);
@@ -66,6 +62,9 @@ export async function checkLiveStock({
   // never overwrites a newer sync.
   let fetchedHere = false;
   const key = `${provider.id}:${provider.updatedAt.getTime()}:${slot.countryId}:${slot.platformId}`;
+  // Priced on every ask, not once per fetch, so a markup or rate change applies to the very next order.
+  // Tried: pricing once per fetch saves two queries per create (rates, markup rules) but answers with the
+  // old markup for the cache's TTL, refusing orders the catalog already offers at the new price.
   const list = await ctx.upstreams.liveOffers.fetch(key, {
     context: async (): Promise<OfferList> => {
       fetchedHere = true;
@@ -78,6 +77,21 @@ export async function checkLiveStock({
   if (fetchedHere) await refreshSlot(ctx, input.productId, best);
   if (best) return { productId: input.productId, available: best.available, price: best.price };
   return { productId: input.productId, available: 0, price: 0 };
+}
+
+async function loadSlot(ctx: ProvidersContext, productId: number): Promise<SlotRow> {
+  const found = await ctx.db.query<SlotRow>({
+    name: 'providers.live-stock-slot',
+    text: `SELECT p.provider_id AS "providerId", cp.country_id AS "countryId", cp.platform_id AS "platformId",
+             o.code AS "operatorCode"
+           FROM products p JOIN catalog_products cp ON cp.id = p.catalog_product_id
+           LEFT JOIN operators o ON o.id = p.operator_id
+           WHERE p.id = $1`,
+    values: [productId],
+  });
+  const slot = found.rows[0];
+  if (!slot) throw new DomainError('NOT_FOUND', `no product ${productId}`);
+  return slot;
 }
 
 /** Writes the live answer into the slot (no offer: out of stock); patches the snapshot when it changed. */

@@ -9,7 +9,7 @@
  * prefer_provider is soft: that provider's offers go first, the rest follow as failover.
  */
 import { DomainError } from '../platform/errors.ts';
-import { type DeliveryStats, loadDeliveryStats } from './delivery-stats.ts';
+import { type DeliveryStats, deliveryStatsSql, STATS_WINDOW, toDeliveryStats } from './delivery-stats.ts';
 import type { ProvidersContext } from './providers-context.ts';
 
 export type RoutingPolicy = 'cheapest' | 'best_success';
@@ -28,8 +28,11 @@ export interface CandidateQuery {
 
 export interface Candidate {
   productId: number;
+  catalogProductId: number;
   providerId: number;
   providerCode: string;
+  /** The provider's settings version (updated_at) when routed: reuses cached settings while unchanged. */
+  providerVersion: Date;
   countryId: number;
   platformId: number;
   operatorId: number | null;
@@ -54,9 +57,14 @@ export async function findCandidates({
   if (policy !== 'cheapest' && policy !== 'best_success') {
     throw new DomainError('VALIDATION_ERROR', 'policy must be cheapest or best_success');
   }
-  const rows = await ctx.db.query<Omit<Candidate, 'stats'>>({
+  // The offers and their providers' delivery stats in one statement (was two round trips).
+  const rows = await ctx.db.query<
+    Omit<Candidate, 'stats'> & { samples: number | null; delivered: number | null; median: number | null }
+  >({
     name: 'providers.find-candidates',
-    text: `SELECT p.id AS "productId", p.provider_id AS "providerId", v.code AS "providerCode",
+    text: `WITH c AS (
+           SELECT p.id AS "productId", p.catalog_product_id AS "catalogProductId", p.provider_id AS "providerId",
+             v.code AS "providerCode", v.updated_at AS "providerVersion",
              cp.country_id AS "countryId", cp.platform_id AS "platformId", p.operator_id AS "operatorId",
              o.code AS "operatorCode", p.price, p.cost::text AS cost, p.cost_idr AS "costIdr", p.available, v.priority
            FROM products p
@@ -65,27 +73,30 @@ export async function findCandidates({
            LEFT JOIN operators o ON o.id = p.operator_id
            WHERE p.catalog_product_id = $1 AND p.active AND p.available > 0
              AND ($2::bigint IS NULL OR p.price <= $2) AND ($3::bigint IS NULL OR p.price >= $3)
-             AND ($4::int IS NULL OR p.operator_id = $4) AND ($5::int IS NULL OR p.id = $5)`,
+             AND ($4::int IS NULL OR p.operator_id = $4) AND ($5::int IS NULL OR p.id = $5)),
+         s AS (${deliveryStatsSql(
+           `(SELECT DISTINCT "providerId" AS provider_id, "countryId" AS country_id, "platformId" AS platform_id FROM c)`,
+           '$6',
+           '$7',
+         )})
+         SELECT c.*, s.samples, s.delivered, s.median FROM c LEFT JOIN s ON s.provider_id = c."providerId"`,
     values: [
       input.catalogProductId,
       input.maxPrice ?? null,
       input.minPrice ?? null,
       input.operatorId ?? null,
       input.productId ?? null,
+      STATS_WINDOW.days,
+      STATS_WINDOW.orders,
     ],
   });
   const routable = rows.rows.filter((row) => ctx.upstreams.health.isRoutable(row.providerId));
   if (routable.length === 0) return [];
 
-  const stats = await loadDeliveryStats({
-    ctx,
-    input: {
-      countryId: routable[0]!.countryId,
-      platformId: routable[0]!.platformId,
-      providerIds: [...new Set(routable.map((r) => r.providerId))],
-    },
-  });
-  const candidates = routable.map((row) => ({ ...row, stats: stats.get(row.providerId)! }));
+  const candidates: Candidate[] = routable.map(({ samples, delivered, median, ...row }) => ({
+    ...row,
+    stats: toDeliveryStats({ samples, delivered, median }),
+  }));
 
   const prefer = input.preferProvider?.toLowerCase();
   const preferred = (c: Candidate) => (prefer && c.providerCode === prefer ? 0 : 1);

@@ -8,6 +8,7 @@ import { loadCatalogCodes } from '../catalog/catalog-codes.ts';
 import type { DbContext } from '../platform/db.ts';
 import { open } from '../platform/secret-box.ts';
 import { type HealthOptions, ProviderHealth } from './health.ts';
+import { getProvider } from './list-providers.ts';
 import type { AdapterOptions, CatalogCodes, OfferList, ProviderAdapter } from './port.ts';
 import { ProviderError } from './port.ts';
 import type { ProviderRecord } from './provider.ts';
@@ -38,6 +39,7 @@ export class ProviderRuntime {
   readonly pollBackoff = new Map<number, { failures: number; nextAt: number }>();
   private readonly factory: AdapterFactory;
   private readonly adapters = new Map<number, { version: number; adapter: ProviderAdapter }>();
+  private readonly records = new Map<number, ProviderRecord>();
   private codes: Promise<CatalogCodes> | undefined;
 
   constructor(deps: {
@@ -53,6 +55,20 @@ export class ProviderRuntime {
       ttl: deps.liveStockTtlMs ?? 5_000,
       fetchMethod: (_key, _stale, { context }) => context(),
     });
+  }
+
+  /**
+   * A provider's settings at the version (updated_at) the caller has just read, e.g. in routing: from
+   * memory while that version is current, so an order does not read the provider row again. Every
+   * settings change moves updated_at (save-provider.ts); sync bookkeeping (last_sync_*) does not, and is
+   * not to be read from here.
+   */
+  async providerAt(ctx: DbContext, id: number, version: Date): Promise<ProviderRecord> {
+    const cached = this.records.get(id);
+    if (cached && cached.updatedAt.getTime() === version.getTime()) return cached;
+    const fresh = await getProvider({ ctx, input: { ref: id } });
+    this.records.set(id, fresh);
+    return fresh;
   }
 
   /** The provider's adapter, every call going through its circuit breaker. */
