@@ -3,7 +3,10 @@
  * dedicated connection), and on each wake-up claim the delivery and POST it at once, at most `concurrency`
  * at a time (keep-alive connections through the SSRF-guarded client). Dispatch starts when the order's
  * transaction commits, instead of at the job queue's next fetch (the job was woken by NOTIFY too, but
- * then fetched, sent and completed in batches of 25 that finished together).
+ * then fetched, sent and completed in batches of 25 that finished together). Measured with separate api,
+ * worker and simulator processes on 2 shared cores, 20 SMS/s: SMS → webhook p50 51 → 41 ms and 76 → 55 ms
+ * in two before/after pairs; the tails there, and everything under a 1,000-SMS burst, were set by the
+ * ingestion side and the machine's load, not by dispatch.
  *
  * Nothing here is needed for correctness: the queued job sends whatever the fast path did not (no
  * listener, a lost connection, a worker killed mid-send — its claim expires). Several workers hear every
