@@ -9,6 +9,8 @@
 
 import type { AppContext } from '../app-context.ts';
 import { deliverWebhook } from '../delivery/webhooks/deliver-webhook.ts';
+import { startWebhookDispatcher } from '../delivery/webhooks/webhook-dispatcher.ts';
+import type { WebhookJob } from '../delivery/webhooks/webhook-queue.ts';
 import { enqueueProviderSyncs, runProviderSync } from './provider-sync-job.ts';
 import { PROVIDER_SYNC_QUEUE, WEBHOOK_QUEUE } from './queues.ts';
 import { startSweeps } from './sweeps.ts';
@@ -25,24 +27,35 @@ export async function startJobs(ctx: AppContext): Promise<JobRunner> {
   await boss.work<{ providerId: number }>(PROVIDER_SYNC_QUEUE, { batchSize: 1 }, async ([job]) => {
     if (job) await runProviderSync(ctx, job.data);
   });
-  // Deliveries go out in parallel batches: a slow endpoint must not hold up everyone else's codes, and
-  // a full batch makes pg-boss fetch again at once instead of waiting for its next poll.
-  await boss.work<{ deliveryId: number }>(
+  // Deliveries are sent by the dispatcher as their transactions commit; these jobs are the safety net (and
+  // carry the retries). They go out in parallel batches: a slow endpoint must not hold up everyone else's
+  // codes, and a full batch makes pg-boss fetch again at once instead of waiting for its next poll.
+  const dispatcher = startWebhookDispatcher(ctx);
+  await dispatcher.ready;
+  await boss.work<WebhookJob>(
     WEBHOOK_QUEUE,
     { batchSize: 25, localConcurrency: 4, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
     async (batch) => {
       // Each delivery settles on its own: one that fails unexpectedly (database trouble) is queued again
       // in a few seconds, and the rest of the batch is not sent twice.
-      const results = await Promise.allSettled(
-        batch.map((job) => deliverWebhook({ ctx, input: { deliveryId: job.data.deliveryId } })),
-      );
+      const results = await Promise.allSettled(batch.map((job) => deliverWebhook({ ctx, input: job.data })));
       for (const [i, result] of results.entries()) {
-        if (result.status === 'fulfilled') continue;
-        const deliveryId = batch[i]!.data.deliveryId;
-        ctx.log.warn({ err: result.reason, deliveryId }, 'webhook delivery failed; retrying');
-        await ctx.queue
-          .send(ctx, WEBHOOK_QUEUE, { deliveryId }, { startAfter: new Date(Date.now() + 5_000) })
-          .catch(() => undefined);
+        const job = batch[i]!.data;
+        // Someone holds a live claim on this attempt: look again when it runs out (sent by then, or its
+        // holder died and this job sends it).
+        const retryAt =
+          result.status === 'rejected'
+            ? new Date(Date.now() + 5_000)
+            : typeof result.value === 'object'
+              ? new Date(result.value.claimedUntil.getTime() + 1_000)
+              : null;
+        if (!retryAt) continue;
+        if (result.status === 'rejected')
+          ctx.log.warn(
+            { err: result.reason, deliveryId: job.deliveryId },
+            'webhook delivery failed; retrying',
+          );
+        await ctx.queue.send(ctx, WEBHOOK_QUEUE, job, { startAfter: retryAt }).catch(() => undefined);
       }
     },
   );
@@ -62,6 +75,7 @@ export async function startJobs(ctx: AppContext): Promise<JobRunner> {
       clearInterval(timer);
       await stopSweeps();
       await boss.offWork(PROVIDER_SYNC_QUEUE);
+      await dispatcher.stop();
       await boss.offWork(WEBHOOK_QUEUE);
     },
   };

@@ -14,33 +14,34 @@ async function resolveHold(
   resolution: Resolution,
 ): Promise<{ transferId: number }> {
   return withTransaction(ctx, async (tx) => {
-    const hold = await tx.db.query<{ debit_account_id: number; credit_account_id: number; amount: number }>(
-      `SELECT debit_account_id, credit_account_id, amount FROM transfers WHERE id = $1 AND kind = 'pending'`,
-      [holdId],
-    );
-    const pending = hold.rows[0];
-    if (!pending) throw new DomainError('NOT_FOUND', `no hold ${holdId}`);
     try {
-      const transfer = await tx.db.query<{ id: number }>(
-        `INSERT INTO transfers (kind, debit_account_id, credit_account_id, amount, pending_id, code)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [
-          resolution === 'post' ? 'post_pending' : 'void_pending',
-          pending.debit_account_id,
-          pending.credit_account_id,
-          pending.amount,
+      // One statement: the hold read, the resolving transfer and the wallet update. The wallet row — the
+      // customer's, shared by all their orders — is locked by its last step, so a caller that resolves as
+      // its last write holds that lock only until its COMMIT (it was three round trips, the wallet locked
+      // during the last one).
+      const resolved = await tx.db.query<{ id: number }>({
+        name: 'ledger.resolve-hold',
+        text: `WITH hold AS (
+                 SELECT debit_account_id, credit_account_id, amount FROM transfers WHERE id = $1 AND kind = 'pending'),
+               t AS (
+                 INSERT INTO transfers (kind, debit_account_id, credit_account_id, amount, pending_id, code)
+                 SELECT $2, debit_account_id, credit_account_id, amount, $1, $3 FROM hold
+                 RETURNING id, debit_account_id, amount),
+               w AS (
+                 UPDATE ledger_accounts l SET debits_pending = l.debits_pending - t.amount,
+                   debits_posted = l.debits_posted + CASE WHEN $4 THEN t.amount ELSE 0 END
+                 FROM t WHERE l.id = t.debit_account_id AND l.kind = 'wallet' RETURNING l.id)
+               SELECT id FROM t`,
+        values: [
           holdId,
+          resolution === 'post' ? 'post_pending' : 'void_pending',
           resolution === 'post' ? 'order_charge' : 'order_release',
+          resolution === 'post',
         ],
-      );
-      await tx.db.query(
-        resolution === 'post'
-          ? `UPDATE ledger_accounts SET debits_pending = debits_pending - $2, debits_posted = debits_posted + $2
-             WHERE id = $1 AND kind = 'wallet'`
-          : `UPDATE ledger_accounts SET debits_pending = debits_pending - $2 WHERE id = $1 AND kind = 'wallet'`,
-        [pending.debit_account_id, pending.amount],
-      );
-      return { transferId: transfer.rows[0]!.id };
+      });
+      const transfer = resolved.rows[0];
+      if (!transfer) throw new DomainError('NOT_FOUND', `no hold ${holdId}`);
+      return { transferId: transfer.id };
     } catch (error) {
       if (pgConstraint(error) === 'transfers_resolve_once') {
         throw new DomainError('CONFLICT', `hold ${holdId} is already resolved`);

@@ -280,8 +280,9 @@ export async function transitionOrder({
   if (order.holdTransferId !== null) {
     if (rule.money === 'void') await voidHold({ ctx, input: { holdId: order.holdTransferId } });
     if (rule.money === 'post_first' && first) {
-      await postHold({ ctx, input: { holdId: order.holdTransferId } });
+      // The provider's cost first: it writes no contended row, so the wallet's lock is the last one taken.
       await bookProviderCost({ ctx, input: { orderId: order.id, costIdr: after.costIdr ?? 0 } });
+      await postHold({ ctx, input: { holdId: order.holdTransferId } });
     }
   }
   return after;

@@ -4,7 +4,8 @@ import type { DbContext } from '../../platform/db.ts';
 import { withTransaction } from '../../platform/db.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { DeliveryContext } from '../delivery-context.ts';
-import { WEBHOOK_QUEUE } from './webhook-queue.ts';
+import { WEBHOOK_QUEUE, type WebhookJob } from './webhook-queue.ts';
+import { WEBHOOK_WAKEUP_CHANNEL, wakeupPayload } from './webhook-wakeup.ts';
 
 export interface DeliveryRecord {
   id: number;
@@ -80,7 +81,11 @@ export async function redeliver({
        WHERE id = $1`,
       [input.accountId],
     );
-    await ctx.queue.send(tx, WEBHOOK_QUEUE, { deliveryId: delivery.id });
+    // Sent now by a woken dispatcher; the job, due at once too, is the safety net (the claim keeps the
+    // two from both sending).
+    const job = { deliveryId: delivery.id, attempts: delivery.attempts } satisfies WebhookJob;
+    await tx.db.query('SELECT pg_notify($1, $2)', [WEBHOOK_WAKEUP_CHANNEL, wakeupPayload([job])]);
+    await ctx.queue.send(tx, WEBHOOK_QUEUE, job);
     return delivery;
   });
 }
