@@ -26,8 +26,8 @@ import { type Child, NUMPOOL_BIN, startNode, waitForHttp } from './processes.ts'
 
 /** The throughput scenarios run with the limiter on but never limiting; fairness runs the defaults. */
 export const UNLIMITED: Record<string, string> = {
-  NUMPOOL_RATE_LIMIT_KEY_MAX: '1000000000',
-  NUMPOOL_RATE_LIMIT_IP_MAX: '1000000000',
+  NUMPOOL_RATE_LIMIT_KEY_MAX: '100000000',
+  NUMPOOL_RATE_LIMIT_IP_MAX: '100000000',
 };
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/7';
