@@ -114,9 +114,14 @@ export function startChild(
   return handle;
 }
 
+/** Children named in BENCH_CPU_PROF (comma-separated, e.g. api,worker) write a V8 CPU profile on exit. */
+const PROFILED = new Set((process.env.BENCH_CPU_PROF ?? '').split(',').filter(Boolean));
+export const PROFILE_DIR = new URL('../results/profiles/', import.meta.url).pathname;
+
 /** A node script (TypeScript runs directly on Node 24) as a child. */
 export function startNode(name: string, args: string[], env: Record<string, string> = {}): Child {
-  return startChild(name, process.execPath, args, env);
+  const profile = PROFILED.has(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}${name}`] : [];
+  return startChild(name, process.execPath, [...profile, ...args], env);
 }
 
 /** SIGKILL to every child group still running: the last resort on exit. */

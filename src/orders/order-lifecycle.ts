@@ -153,13 +153,15 @@ export async function lockOrderByProviderRef({
   input: { providerId: number; providerRef: string };
 }): Promise<LockedOrder | null> {
   requireTransaction(ctx);
-  const found = await ctx.db.query<OrderRecord>(
-    `${ORDER_SELECT} WHERE o.id = (
+  // Prepared: every incoming SMS starts here.
+  const found = await ctx.db.query<OrderRecord>({
+    name: 'orders.lock-by-provider-ref',
+    text: `${ORDER_SELECT} WHERE o.id = (
        SELECT id FROM orders WHERE provider_id = $1 AND provider_ref = $2
        ORDER BY (status IN ('ACTIVE', 'OTP_RECEIVED')) DESC, id DESC LIMIT 1)
      FOR UPDATE OF o`,
-    [input.providerId, input.providerRef],
-  );
+    values: [input.providerId, input.providerRef],
+  });
   return (found.rows[0] as LockedOrder | undefined) ?? null;
 }
 

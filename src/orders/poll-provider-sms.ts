@@ -6,7 +6,7 @@
  */
 import { getProvider } from '../providers/list-providers.ts';
 import { type ActivationStatus, ProviderError } from '../providers/port.ts';
-import { ingestSms } from './ingest-sms.ts';
+import { ingestSms, storedSmsIndexes } from './ingest-sms.ts';
 import type { OrdersContext } from './orders-context.ts';
 
 const PER_ORDER_FALLBACK_LIMIT = 50;
@@ -39,28 +39,30 @@ export async function pollProviderSms({
         );
       }
       const wanted = new Set(refs);
-      for (const status of statuses) {
-        if (!wanted.has(status.ref)) continue;
-        for (const sms of status.messages) {
-          // One SMS that cannot be ingested must not hold up the provider's other orders.
-          try {
-            const result = await ingestSms({
-              ctx,
-              input: {
-                providerId,
-                providerRef: status.ref,
-                text: sms.text,
-                code: sms.code,
-                receivedAt: sms.receivedAt,
-              },
-            });
-            if (result === 'accepted') accepted++;
-          } catch (error) {
-            ctx.log.warn(
-              { providerId, ref: status.ref, err: (error as Error).message },
-              'an SMS could not be ingested',
-            );
-          }
+      const reported = statuses
+        .filter((status) => wanted.has(status.ref))
+        .flatMap((status) => status.messages.map((sms) => ({ providerRef: status.ref, ...sms })));
+      const known = await storedSmsIndexes({ ctx, input: { providerId, messages: reported } });
+      for (const [i, sms] of reported.entries()) {
+        if (known.has(i)) continue;
+        // One SMS that cannot be ingested must not hold up the provider's other orders.
+        try {
+          const result = await ingestSms({
+            ctx,
+            input: {
+              providerId,
+              providerRef: sms.providerRef,
+              text: sms.text,
+              code: sms.code,
+              receivedAt: sms.receivedAt,
+            },
+          });
+          if (result === 'accepted') accepted++;
+        } catch (error) {
+          ctx.log.warn(
+            { providerId, ref: sms.providerRef, err: (error as Error).message },
+            'an SMS could not be ingested',
+          );
         }
       }
       ctx.upstreams.pollBackoff.delete(providerId);

@@ -90,6 +90,44 @@ describe('an SMS with characters that cannot be stored', () => {
   });
 });
 
+describe('a poll that finds only SMS the orders already hold', () => {
+  it('takes no lock on them: an order locked elsewhere does not hold the poll up', async () => {
+    const me = await customer(world);
+    const [item] = (
+      await me.call('POST', '/v1/orders/create', { catalog_product_id: world.catalogProductId })
+    ).json().data.orders;
+    await deliverSms(world, item.id, { text: 'code 7373', code: '7373' });
+    expect((await me.call('GET', `/v1/orders/${item.id}`)).json().data.otp_code).toBe('7373');
+    const holder = await world.ctx.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM orders WHERE id = $1 FOR UPDATE', [item.id]);
+      // The provider reports the same SMS again; the poll must finish without waiting for the lock.
+      let finished = false;
+      const poll = pollProviderSms({ ctx: world.ctx }).then(() => {
+        finished = true;
+      });
+      const outcome = await waitUntil(async () => {
+        if (finished) return 'finished';
+        const waiting = await world.ctx.db.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return waiting.rowCount ? 'waiting for the lock' : undefined;
+      });
+      await holder.query('ROLLBACK');
+      await poll;
+      expect(outcome).toBe('finished');
+    } finally {
+      holder.release();
+    }
+    const stored = await world.ctx.db.query(
+      'SELECT count(*)::int AS n FROM sms_messages WHERE order_id = $1',
+      [item.id],
+    );
+    expect(stored.rows[0].n).toBe(1);
+  });
+});
+
 describe('webhook URLs that change', () => {
   it('redelivers a handler-format delivery to the handler URL', async () => {
     const me = await customer(world);
