@@ -32,10 +32,12 @@ export async function receiveProviderPush({
   ctx: OrdersContext;
   input: { providerCode: string; secret: string | undefined; body: unknown };
 }): Promise<IngestResult> {
-  const provider = await ctx.db.query<{ id: number; hook_secret: string }>(
-    'SELECT id, hook_secret FROM providers WHERE code = $1 AND enabled',
-    [input.providerCode.toLowerCase()],
-  );
+  // Prepared: every pushed SMS starts here.
+  const provider = await ctx.db.query<{ id: number; hook_secret: string }>({
+    name: 'providers.hook-secret',
+    text: 'SELECT id, hook_secret FROM providers WHERE code = $1 AND enabled',
+    values: [input.providerCode.toLowerCase()],
+  });
   const row = provider.rows[0];
   // An unknown code and a wrong secret answer alike: provider codes cannot be enumerated without a secret.
   const given = typeof input.secret === 'string' ? input.secret : '';
