@@ -159,7 +159,7 @@ describe('loadConfig', () => {
   it('limits request rates and sheds load by default', () => {
     const config = loadConfig({});
     expect(config.rateLimit).toEqual({ enabled: true, keyMax: 12_000, ipMax: 1_200, windowSeconds: 60 });
-    expect(config.shed).toEqual({ eventLoopDelayMs: 200, poolWaiting: 100 });
+    expect(config.shed).toEqual({ eventLoopDelayMs: 1000, poolWaiting: 100 });
   });
 
   it.each([

@@ -41,14 +41,21 @@ export async function callJson<T>(
   url: string,
   options: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
 ): Promise<T> {
-  const answer = await rawRequest(url, {
-    method: options.method ?? 'GET',
-    headers: {
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
+  const send = () =>
+    rawRequest(url, {
+      method: options.method ?? 'GET',
+      headers: {
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...options.headers,
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  let answer = await send();
+  // Refused before any work (shed under load, or limited): wait as told and ask again, as a client does.
+  for (let tries = 0; (answer.status === 503 || answer.status === 429) && tries < 10; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000 * Number(answer.headers['retry-after'] ?? 1)));
+    answer = await send();
+  }
   const text = answer.body.toString('utf8');
   if (answer.status < 200 || answer.status >= 300)
     throw new Error(`${url}: ${answer.status} ${text.slice(0, 500)}`);

@@ -23,6 +23,8 @@ export interface LoadSpec {
   rotateBearer?: string[];
   /** A new `idempotency-key` on each request. */
   freshIdempotencyKey?: boolean;
+  /** Requests per second over all connections (a client with a pace of its own); absent = as fast as answered. */
+  overallRate?: number;
 }
 
 export interface LoadResult {

@@ -53,6 +53,7 @@ const result = await new Promise<autocannon.Result>((resolve, reject) => {
       duration: spec.durationSeconds,
       timeout: 30,
       requests,
+      ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
     },
     (error, done) => (error ? reject(error) : resolve(done)),
   );

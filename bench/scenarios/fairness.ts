@@ -9,6 +9,8 @@ import { fmtMs, fmtRate, type ScenarioGroup } from '../lib/scenario.ts';
 import { createCustomers, deepestCatalogProduct, placeOrders } from '../lib/seed.ts';
 
 const A_CONNECTIONS = 2;
+// A bot polling 100 activations once a second: half the default per-key budget (12,000 points a minute).
+const A_RATE = Number(process.env.BENCH_FAIRNESS_A_RATE ?? 100);
 const B_CONNECTIONS = Number(process.env.BENCH_FLOOD_CONNECTIONS ?? 50);
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 
@@ -23,7 +25,8 @@ export const fairness: ScenarioGroup = {
     names: ['fairness'],
     prose: `numpool runs with its default rate limits (the api process is restarted without the bench's
 "never limit" settings). Tenant A polls as a bot does: \`GET /v1/balance\` and handler \`getStatus\` of
-one of its orders, alternately, at ${A_CONNECTIONS} connections with no pause. Tenant B floods at ${B_CONNECTIONS}
+one of its orders, alternately, at ${A_CONNECTIONS} connections and ${A_RATE} requests/s in all (a bot polling
+${A_RATE} activations once a second, within the default per-key budget). Tenant B floods at ${B_CONNECTIONS}
 connections: the whole catalog page (\`/v1/catalog/products?limit=10000\`), handler \`getPrices\` of
 everything and \`/v1/orders?limit=100\`, in turn. Both load generators run in the bench process (each in
 its own worker thread), so both tenants come from 127.0.0.1. The figure is A's p99 under B's flood; the
@@ -38,6 +41,7 @@ baseline is A's p99 alone, measured first. Latencies are of A's 2xx answers.`,
     const tenantA = {
       origin: env.apiUrl,
       connections: A_CONNECTIONS,
+      overallRate: A_RATE,
       requests: [
         { path: '/v1/balance', headers: { authorization: `Bearer ${a!.key}` }, countLimited: true },
         {
