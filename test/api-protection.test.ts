@@ -281,6 +281,32 @@ describe('limits shared across nodes through Redis', () => {
   });
 });
 
+describe('a budget found spent', () => {
+  it('is refused by that node until its window ends without spending more in the shared store', async () => {
+    const prefix = `numpool-test:${randomBytes(6).toString('hex')}:rl`;
+    const redis = createRedis(REDIS_URL, createLogger('silent'));
+    await redis.connect();
+    cleanupAfterFile(() => redis.quit().then(() => undefined));
+    const node = await createTestApp(await contextOn(ctx.url, limited, { redis, rateLimitPrefix: prefix }));
+    const { apiKey } = await createCustomer(ctx);
+    expect(await statuses(KEY_MAX, () => get(node, '/v1/balance', { key: apiKey }))).toEqual(
+      times(KEY_MAX, 200),
+    );
+    const stored = async () => {
+      const keys = await redis.keys(`${prefix}*`);
+      const values = keys.length ? await redis.mget(keys) : [];
+      return values.reduce((sum, value) => sum + Number(value ?? 0), 0);
+    };
+    expectSmscodeRefusal(await get(node, '/v1/balance', { key: apiKey }), 'RATE_LIMIT_EXCEEDED', 429);
+    const spent = await stored();
+    expect(spent).toBe(KEY_MAX + 1);
+    for (let i = 0; i < 5; i++) {
+      expectSmscodeRefusal(await get(node, '/v2/balance', { key: apiKey }), 'RATE_LIMIT_EXCEEDED', 429);
+    }
+    expect(await stored()).toBe(spent);
+  });
+});
+
 describe('load shedding', () => {
   it('answers 503 SERVICE_UNAVAILABLE with Retry-After in both formats while the pool queue is long', async () => {
     // One connection, and a queue past the threshold of 1 behind it: the request pool is saturated.

@@ -106,24 +106,48 @@ export async function registerRequestLimits(app: FastifyInstance, ctx: AppContex
     return limiter;
   };
 
+  // A budget found spent stays spent until its window ends (windows are fixed): until then this node
+  // refuses that key or address without asking the store again, so a flood's 429s cost no Redis round
+  // trip. Bounded: entries go when their window ends, and a full map is cleared.
+  const spentUntil = new Map<string, { until: number; max: number }>();
+  const refuse = (request: FastifyRequest, group: Group, retryAfterSeconds: number): never => {
+    limited.inc({ by: group });
+    throw new ServiceRefusal(
+      'RATE_LIMIT_EXCEEDED',
+      request.principal
+        ? 'too many requests for this API key; retry later'
+        : 'too many requests from this address; retry later',
+      Math.max(1, retryAfterSeconds),
+    );
+  };
+
   return {
     async spend(request, reply, weight) {
       if (weight <= 0) return;
       const group = request.principal ? 'key' : 'ip';
+      const who = group === 'key' ? `k${request.principal?.apiKeyId}` : `a${request.ip}`;
+      const spent = spentUntil.get(who);
+      if (spent) {
+        const left = spent.until - Date.now();
+        if (left > 0) {
+          reply.header('x-ratelimit-limit', spent.max);
+          reply.header('x-ratelimit-remaining', 0);
+          reply.header('x-ratelimit-reset', Math.ceil(left / 1000));
+          refuse(request, group, Math.ceil(left / 1000));
+        }
+        spentUntil.delete(who);
+      }
       const result = await limiterFor(group, weight)(request);
       if (result.isAllowed) return;
       reply.header('x-ratelimit-limit', result.max);
       reply.header('x-ratelimit-remaining', result.remaining);
       reply.header('x-ratelimit-reset', result.ttlInSeconds);
       if (!result.isExceeded) return;
-      limited.inc({ by: group });
-      throw new ServiceRefusal(
-        'RATE_LIMIT_EXCEEDED',
-        request.principal
-          ? 'too many requests for this API key; retry later'
-          : 'too many requests from this address; retry later',
-        Math.max(1, result.ttlInSeconds),
-      );
+      if (result.remaining === 0 && result.ttl > 0) {
+        if (spentUntil.size >= 100_000) spentUntil.clear();
+        spentUntil.set(who, { until: Date.now() + result.ttl, max: result.max });
+      }
+      refuse(request, group, result.ttlInSeconds);
     },
   };
 }
