@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -127,5 +127,36 @@ describe('numpool migrate and admin', { timeout: PROCESS_TEST_TIMEOUT }, () => {
     const nobody = await runCli(['admin', 'balance', '--account', 'nobody@example.test'], env);
     expect(nobody).toMatchObject({ code: 1 });
     expect(nobody.stderr).toContain('no account nobody@example.test');
+  });
+});
+
+describe('numpool memory settings', { timeout: PROCESS_TEST_TIMEOUT }, () => {
+  /** Runs `numpool --version` with a preload that reports, as the process ends, how it was started. */
+  async function startedWith(nodeOptions: string[], env: Record<string, string> = {}) {
+    const preload = join(tempDataDir(), 'report.mjs');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => console.log(JSON.stringify({ execArgv: process.execArgv, ` +
+        `mmapThreshold: process.env.MALLOC_MMAP_THRESHOLD_ ?? null })));`,
+    );
+    const result = await runCli(['--version'], {
+      ...env,
+      NODE_OPTIONS: [`--import=${preload}`, ...nodeOptions].join(' '),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const [version, ...reports] = result.stdout.trim().split('\n');
+    expect(version).toBe('0.1.0');
+    return reports.map((line) => JSON.parse(line) as { execArgv: string[]; mmapThreshold: string | null });
+  }
+
+  it('starts with a 16 MB young generation, and leaves its children the environment it was given', async () => {
+    const reports = await startedWith([]);
+    expect(reports).toEqual([{ execArgv: ['--max-semi-space-size=16'], mmapThreshold: null }]);
+  });
+
+  it("keeps the caller's own choices", async () => {
+    expect(await startedWith(['--max-semi-space-size=8'])).toEqual([{ execArgv: [], mmapThreshold: null }]);
+    const reports = await startedWith([], { MALLOC_MMAP_THRESHOLD_: '65536' });
+    expect(reports).toEqual([{ execArgv: ['--max-semi-space-size=16'], mmapThreshold: '65536' }]);
   });
 });

@@ -19,6 +19,7 @@ import { registerLoadShedding } from './plugins/load-shedding.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { refuseNulCharacters } from './plugins/refuse-nul.ts';
 import { registerRequestLimits } from './plugins/request-limits.ts';
+import { sharedSerializers } from './plugins/shared-serializers.ts';
 import { handleSmscodeError, handleSmscodeNotFound } from './plugins/smscode-errors.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { providerPushRoutes } from './routes/hooks/provider-push.ts';
@@ -46,6 +47,7 @@ export async function buildApp(
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
       plugins: [numberKeywords],
     },
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializers() } },
     // A URL Fastify cannot decode is answered like any other bad request.
     frameworkErrors: (error, request, reply) => {
       handleSmscodeError(error, request as FastifyRequest, reply as FastifyReply);
