@@ -281,6 +281,32 @@ describe('limits shared across nodes through Redis', () => {
   });
 });
 
+describe('a large budget shared through Redis', () => {
+  it('is taken from the shared counter 1 % at a time, and spent locally in between', async () => {
+    const prefix = `numpool-test:${randomBytes(6).toString('hex')}:rl`;
+    const redis = createRedis(REDIS_URL, createLogger('silent'));
+    await redis.connect();
+    cleanupAfterFile(() => redis.quit().then(() => undefined));
+    const large = { ...limited, NUMPOOL_RATE_LIMIT_KEY_MAX: '1000' };
+    const node = await createTestApp(await contextOn(ctx.url, large, { redis, rateLimitPrefix: prefix }));
+    const { apiKey } = await createCustomer(ctx);
+    const shared = async () => {
+      const keys = await redis.keys(`${prefix}*`);
+      const values = keys.length ? await redis.mget(keys) : [];
+      return values.reduce((sum, value) => sum + Number(value ?? 0), 0);
+    };
+    for (let i = 0; i < 10; i++) {
+      const response = await get(node, '/v1/balance', { key: apiKey });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['x-ratelimit-remaining']).toBe(String(1000 - 1 - i));
+      expect(await shared()).toBe(10);
+    }
+    const eleventh = await get(node, '/v1/balance', { key: apiKey });
+    expect(eleventh.headers['x-ratelimit-remaining']).toBe('989');
+    expect(await shared()).toBe(20);
+  });
+});
+
 describe('a budget found spent', () => {
   it('is refused by that node until its window ends without spending more in the shared store', async () => {
     const prefix = `numpool-test:${randomBytes(6).toString('hex')}:rl`;

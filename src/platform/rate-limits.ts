@@ -26,6 +26,8 @@ export interface Spent {
 
 export class RateLimits {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
+  /** Points this node took from a shared counter and has not spent yet, per group and key. */
+  private readonly reserved = new Map<string, { resetAt: number; left: number; shared: number }>();
   private readonly redis: Redis | undefined;
   private readonly prefix: string;
 
@@ -50,11 +52,38 @@ export class RateLimits {
   /**
    * Adds `points` to `key`'s counter in `group` (fixed windows of windowMs) and says how many are spent;
    * refusing is the caller's decision.
+   *
+   * With Redis, a node takes points from the shared counter `batch` at a time and spends them locally
+   * until they run out: one round trip per batch instead of one per request (handler getStatus at 64
+   * connections: 12.6k → 27.2k req/s without any limiter; the batch takes back most of that). The
+   * shared count runs ahead of what was really spent by at most one unspent batch per node — a key can
+   * overspend by that much when its requests are spread over nodes; with batch 1 it is exact.
    */
-  async spend(group: string, key: string, points: number, windowMs: number): Promise<Spent> {
+  async spend(group: string, key: string, points: number, windowMs: number, batch = 1): Promise<Spent> {
     const duration = Math.max(1, Math.ceil(windowMs / 1000));
-    const spent = await this.limiter(`${group}:${duration}`, { points: 1, duration }).penalty(key, points);
-    return { points: spent.consumedPoints, msBeforeReset: spent.msBeforeNext };
+    const name = `${group}:${duration}`;
+    if (!this.redis || batch <= 1) {
+      const spent = await this.limiter(name, { points: 1, duration }).penalty(key, points);
+      return { points: spent.consumedPoints, msBeforeReset: spent.msBeforeNext };
+    }
+    const now = Date.now();
+    const id = `${name}|${key}`;
+    const held = this.reserved.get(id);
+    if (held && held.resetAt > now && held.left >= points) {
+      held.left -= points;
+      return { points: held.shared - held.left, msBeforeReset: held.resetAt - now };
+    }
+    const carried = held && held.resetAt > now ? held.left : 0;
+    const take = Math.max(points - carried, batch);
+    const spent = await this.limiter(name, { points: 1, duration }).penalty(key, take);
+    if (this.reserved.size >= 100_000) this.reserved.clear();
+    const entry = {
+      resetAt: now + spent.msBeforeNext,
+      left: carried + take - points,
+      shared: spent.consumedPoints,
+    };
+    this.reserved.set(id, entry);
+    return { points: entry.shared - entry.left, msBeforeReset: spent.msBeforeNext };
   }
 
   /** Spends one point for `key`; RATE_LIMIT_EXCEEDED (with retry_after_seconds) when none is left. */

@@ -38,16 +38,22 @@ type Group = 'key' | 'ip';
 interface LimiterOptions {
   group?: Group;
   weight?: number;
+  max?: unknown;
 }
+
+/** Points a node takes from the shared counter at once: 1 % of the budget (so small budgets stay exact). */
+const batchFor = (max: unknown) => (typeof max === 'number' ? Math.max(1, Math.floor(max / 100)) : 1);
 
 function weightedStore(counters: RateLimits) {
   return class WeightedStore implements FastifyRateLimitStore {
     private readonly group: Group | undefined;
     private readonly weight: number;
+    private readonly batch: number;
 
     constructor(options: LimiterOptions) {
       this.group = options.group;
       this.weight = options.weight ?? 1;
+      this.batch = batchFor(options.max);
     }
 
     incr(
@@ -55,7 +61,7 @@ function weightedStore(counters: RateLimits) {
       callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
       timeWindow: number,
     ): void {
-      counters.spend(`req-${this.group ?? 'any'}`, key, this.weight, timeWindow).then(
+      counters.spend(`req-${this.group ?? 'any'}`, key, this.weight, timeWindow, this.batch).then(
         (spent) => callback(null, { current: spent.points, ttl: spent.msBeforeReset }),
         (error: Error) => callback(error),
       );
