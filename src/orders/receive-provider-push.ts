@@ -54,6 +54,16 @@ export async function receiveProviderPush({
   ) {
     throw new DomainError('VALIDATION_ERROR', 'expected {"activationId", "text", "code"?, "receivedAt"?}');
   }
+  // Recorded at most once a minute per provider and process: the poller learns that this provider pushes.
+  const now = ctx.clock.now().getTime();
+  if (now - (ctx.upstreams.lastPushRecordedAt.get(row.id) ?? 0) >= 60_000) {
+    ctx.upstreams.lastPushRecordedAt.set(row.id, now);
+    await ctx.db.query({
+      name: 'providers.record-push',
+      text: 'UPDATE providers SET last_push_at = $2 WHERE id = $1',
+      values: [row.id, new Date(now)],
+    });
+  }
   return ingestSms({
     ctx,
     input: {

@@ -37,6 +37,9 @@ export class ProviderRuntime {
   readonly liveOffers: LRUCache<string, OfferList, () => Promise<OfferList>>;
   /** SMS polling backs off per provider while it keeps failing. */
   readonly pollBackoff = new Map<number, { failures: number; nextAt: number }>();
+  /** When this process last polled each provider for SMS (ms), and last recorded a push from it. */
+  readonly lastPolledAt = new Map<number, number>();
+  readonly lastPushRecordedAt = new Map<number, number>();
   private readonly factory: AdapterFactory;
   private readonly adapters = new Map<number, { version: number; adapter: ProviderAdapter }>();
   private readonly records = new Map<number, ProviderRecord>();

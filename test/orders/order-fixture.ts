@@ -102,10 +102,12 @@ export async function deliverSms(
   sms: { text?: string; code?: string } = {},
 ) {
   const row = await world.ctx.db.query(
-    'SELECT v.code, o.provider_ref FROM orders o JOIN providers v ON v.id = o.provider_id WHERE o.id = $1',
+    'SELECT v.id, v.code, o.provider_ref FROM orders o JOIN providers v ON v.id = o.provider_id WHERE o.id = $1',
     [orderId],
   );
   const sent = await world.supply.simulator.injectSms(row.rows[0].code, row.rows[0].provider_ref, sms);
+  // A provider that has pushed is polled only every 30 s: this poll is one of those.
+  world.ctx.upstreams.lastPolledAt.delete(row.rows[0].id);
   await pollProviderSms({ ctx: world.ctx });
   return sent;
 }
