@@ -57,7 +57,9 @@ export class WebhookPusher {
           body,
           signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),
         });
-        await response.body?.cancel();
+        // Read to the end (a few bytes), so the connection goes back to the pool: a cancelled body
+        // closes it, and every push then paid a new connection.
+        await response.arrayBuffer();
         status = response.status;
       } catch (error) {
         if (this.#abort.signal.aborted) return;
