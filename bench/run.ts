@@ -53,7 +53,7 @@ the end), Redis database 7 (flushed at the start), the provider simulator (\`num
 process with its three personas registered as providers and their full catalogs synced, then separate
 \`numpool api\` and \`numpool worker\` processes (\`NUMPOOL_DEMO=0\`, \`LOG_LEVEL=warn\`, periodic re-sync
 pushed past the run). The throughput scenarios set the rate limits so high they never refuse
-(\`NUMPOOL_RATE_LIMIT_KEY_MAX\` and \`_IP_MAX\` = 10⁹); the fairness scenario runs the defaults. Load comes
+(\`NUMPOOL_RATE_LIMIT_KEY_MAX\` and \`_IP_MAX\` = 10⁸); the fairness scenario runs the defaults. Load comes
 from the bench process (autocannon in a worker thread), ${DURATION_SECONDS} s per measurement after a short
 warm-up; the bench process seeds accounts, deposits and keys through numpool's own domain functions.
 Baselines are separate processes too. Every process shares the machine's cores with PostgreSQL, Redis
