@@ -35,7 +35,7 @@ describe('migrations', () => {
     try {
       const results = await Promise.all(pools.map((pool) => migrate(pool)));
       // Exactly one migrator applied everything; the others found nothing left to do.
-      expect(results.flat().sort()).toEqual(loadMigrations().map((m) => m.version));
+      expect(results.flat().sort((a, b) => a - b)).toEqual(loadMigrations().map((m) => m.version));
       const rows = await pools[0]!.query('SELECT version FROM schema_migrations');
       expect(rows.rowCount).toBe(loadMigrations().length);
     } finally {
