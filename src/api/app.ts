@@ -3,6 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import fastifyCompress from '@fastify/compress';
+import fastifyHelmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
@@ -19,6 +20,7 @@ import { registerLoadShedding } from './plugins/load-shedding.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { refuseNulCharacters } from './plugins/refuse-nul.ts';
 import { registerRequestLimits } from './plugins/request-limits.ts';
+import { SECURITY_HEADERS } from './plugins/security-headers.ts';
 import { sharedSerializers } from './plugins/shared-serializers.ts';
 import { handleSmscodeError, handleSmscodeNotFound } from './plugins/smscode-errors.ts';
 import { adminRoutes } from './routes/admin/index.ts';
@@ -64,6 +66,7 @@ export async function buildApp(
   refuseNulCharacters(app);
   app.setErrorHandler(handleSmscodeError);
   app.setNotFoundHandler(handleSmscodeNotFound);
+  await app.register(fastifyHelmet, SECURITY_HEADERS);
   // Shedding first: under load a request is refused before it costs a key lookup.
   await registerLoadShedding(app, ctx);
   const limits = await registerRequestLimits(app, ctx);
