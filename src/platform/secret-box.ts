@@ -1,12 +1,20 @@
 /**
- * Encrypts small secrets (provider credentials) at rest with AES-256-GCM under a key derived from
+ * Encrypts small secrets (provider credentials, webhook secrets) at rest with AES-256-GCM under a key derived from
  * NUMPOOL_SECRET. Format: v1.<iv>.<tag>.<ciphertext>, base64url parts. Changing NUMPOOL_SECRET makes
  * stored credentials unreadable (open() throws), by design.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
+// Derived once per secret: a webhook delivery opens its account's secret on every attempt.
+const keys = new Map<string, Buffer>();
 function keyFrom(secret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'numpool', 'provider-credentials', 32));
+  let key = keys.get(secret);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', secret, 'numpool', 'provider-credentials', 32));
+    if (keys.size > 16) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 export function seal(secret: string, plaintext: string): string {

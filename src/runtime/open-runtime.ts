@@ -10,6 +10,7 @@
 import type { AppContext } from '../app-context.ts';
 import { seedCatalog } from '../catalog/seed-catalog.ts';
 import type { Config } from '../config.ts';
+import { sealWebhookSecrets } from '../delivery/webhooks/seal-webhook-secrets.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { createInProcessBus, createRedisBus } from '../platform/bus.ts';
 import { openDatabase } from '../platform/database.ts';
@@ -74,6 +75,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     const created = createContext({ pool, config, log, secret, redis, bus, queue });
     ctx = created;
     await seedCatalog({ ctx: created });
+    await sealWebhookSecrets({ ctx: created });
     await applyConfiguredUsdRate({ ctx: created, input: { idrPerUsd: config.fxUsdIdr } });
     return { ctx: created, requestCtx: onPool(created, requestPool), databaseUrl: database.url, close };
   } catch (error) {

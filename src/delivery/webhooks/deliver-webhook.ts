@@ -14,6 +14,7 @@ import type { DeliveryContext } from '../delivery-context.ts';
 import { postWebhook } from './post-webhook.ts';
 import { nextRetryDelayMs } from './retry-schedule.ts';
 import { signWebhook } from './signatures.ts';
+import { openWebhookSecret } from './webhook-config.ts';
 import { CLAIM_SECONDS, WEBHOOK_QUEUE, type WebhookJob } from './webhook-queue.ts';
 
 export const DISABLE_AFTER_FAILURES = 10;
@@ -52,7 +53,7 @@ export async function deliverWebhook({
              AND (d.claimed_until IS NULL OR d.claimed_until < now())
              AND ($2::int IS NULL OR d.attempts = $2)
            RETURNING d.id, d.account_id, CASE d.kind WHEN 'handler' THEN a.handler_webhook_url ELSE a.webhook_url END AS url,
-             d.body, d.status, d.attempts, a.webhook_secret AS secret,
+             d.body, d.status, d.attempts, a.webhook_secret_sealed AS secret,
              a.webhook_disabled_at IS NOT NULL AND d.kind = 'smscode' AS disabled, d.kind`,
     values: [input.deliveryId, input.attempts ?? null, CLAIM_SECONDS],
   });
@@ -81,7 +82,7 @@ export async function deliverWebhook({
   // The handler protocol's webhook has no signature; only SMSCode deliveries are signed.
   const headers = signWebhook({
     body: delivery.body,
-    secret: delivery.kind === 'smscode' ? delivery.secret : null,
+    secret: delivery.kind === 'smscode' ? openWebhookSecret(ctx, delivery.secret) : null,
     id: `msg_${delivery.id}`,
     at: now,
   });

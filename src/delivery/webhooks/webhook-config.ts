@@ -1,11 +1,13 @@
 /**
  * An account's webhook: URL (https, public addresses only — checked when set and again when connecting),
- * secret (generated the first time a URL is set without one; returned in clear, as the contract does),
+ * secret (generated the first time a URL is set without one; returned in clear, as the contract does, but
+ * stored sealed under NUMPOOL_SECRET),
  * and the delivery state (disabled after 10 consecutive failures; any change re-enables it).
  */
 import { randomBytes } from 'node:crypto';
 import type { DbContext } from '../../platform/db.ts';
 import { DomainError } from '../../platform/errors.ts';
+import { open, seal } from '../../platform/secret-box.ts';
 import { validateWebhookUrl } from './validate-webhook-url.ts';
 
 export interface WebhookConfig {
@@ -16,16 +18,28 @@ export interface WebhookConfig {
   consecutiveFailures: number;
 }
 
-const COLUMNS = `webhook_url AS url, webhook_secret AS secret, webhook_disabled_at AS "disabledAt",
+type SecretContext = DbContext & { secret: string };
+
+const COLUMNS = `webhook_url AS url, webhook_secret_sealed AS secret, webhook_disabled_at AS "disabledAt",
   webhook_disabled_reason AS "disabledReason", webhook_consecutive_failures AS "consecutiveFailures"`;
 
-export async function getWebhookConfig({ ctx, input }: { ctx: DbContext; input: { accountId: number } }) {
+/** An account's webhook secret as stored (sealed) → as used; null stays null. */
+export function openWebhookSecret(ctx: { secret: string }, sealed: string | null): string | null {
+  return sealed === null ? null : open(ctx.secret, sealed);
+}
+
+const opened = (ctx: SecretContext, row: WebhookConfig): WebhookConfig => ({
+  ...row,
+  secret: openWebhookSecret(ctx, row.secret),
+});
+
+export async function getWebhookConfig({ ctx, input }: { ctx: SecretContext; input: { accountId: number } }) {
   const result = await ctx.db.query<WebhookConfig>(`SELECT ${COLUMNS} FROM accounts WHERE id = $1`, [
     input.accountId,
   ]);
   const config = result.rows[0];
   if (!config) throw new DomainError('NOT_FOUND', 'no such account');
-  return config;
+  return opened(ctx, config);
 }
 
 export interface WebhookChanges {
@@ -38,7 +52,7 @@ export async function updateWebhookConfig({
   ctx,
   input,
 }: {
-  ctx: DbContext & { config: { webhooks: { allowPrivate: boolean } } };
+  ctx: SecretContext & { config: { webhooks: { allowPrivate: boolean } } };
   input: { accountId: number; changes: WebhookChanges };
 }): Promise<WebhookConfig> {
   const { changes } = input;
@@ -58,10 +72,10 @@ export async function updateWebhookConfig({
     nextUrl && secret === undefined && !current.secret ? randomBytes(32).toString('hex') : undefined;
   const nextSecret = secret === undefined ? (generated ?? current.secret) : secret;
   const result = await ctx.db.query<WebhookConfig>(
-    `UPDATE accounts SET webhook_url = $2, webhook_secret = $3, webhook_disabled_at = NULL,
-       webhook_disabled_reason = NULL, webhook_consecutive_failures = 0
+    `UPDATE accounts SET webhook_url = $2, webhook_secret_sealed = $3, webhook_secret = NULL,
+       webhook_disabled_at = NULL, webhook_disabled_reason = NULL, webhook_consecutive_failures = 0
      WHERE id = $1 RETURNING ${COLUMNS}`,
-    [input.accountId, nextUrl, nextSecret],
+    [input.accountId, nextUrl, nextSecret ? seal(ctx.secret, nextSecret) : null],
   );
-  return result.rows[0]!;
+  return opened(ctx, result.rows[0]!);
 }
