@@ -106,6 +106,23 @@ describe('logs at debug level', () => {
     });
   });
 
+  it('never print fields named for a credential, at the top of a log line or one level down', () => {
+    lines.length = 0;
+    const secrets = {
+      password: 'pw-value-1',
+      webhook_secret: 'whsec-value-2',
+      api_key: 'key-value-3',
+      totp: '482913',
+      secret: 'plain-secret-4',
+    };
+    log.debug({ ...secrets, email: 'someone@example.test' }, 'top level');
+    log.warn({ body: secrets, input: { apiKey: 'key-value-5', webhookSecret: 'whsec-value-6' } }, 'nested');
+    const output = lines.join('\n');
+    for (const value of [...Object.values(secrets), 'key-value-5', 'whsec-value-6'])
+      expect(output).not.toContain(value);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ password: '[redacted]', email: 'someone@example.test' });
+  });
+
   it('leave URLs without credentials as they were', () => {
     expect(redactUrl('/v1/orders?limit=5&offset=10')).toBe('/v1/orders?limit=5&offset=10');
     expect(redactUrl('/v1/orders')).toBe('/v1/orders');

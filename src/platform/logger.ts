@@ -31,10 +31,23 @@ export function redactUrl(url: unknown): unknown {
 
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-apikey', 'x-numpool-hook-secret'];
 
+/** Fields that hold a credential wherever a logged object carries them (at the top or one level down). */
+const CREDENTIAL_FIELDS = [
+  'password',
+  'secret',
+  'webhook_secret',
+  'webhookSecret',
+  'api_key',
+  'apiKey',
+  'totp',
+  'totp_code',
+  'recovery_code',
+];
+
 /**
  * Every level, debug included, is safe to ship: credentials in URLs and headers never reach the output.
  * Requests are logged by method and redacted URL only; headers, wherever they appear, lose their
- * credentials.
+ * credentials, and so do fields named for one (password, secret, webhook_secret, api_key, TOTP codes).
  */
 export function createLogger(level: string, name = 'numpool', destination?: DestinationStream): Logger {
   return pino(
@@ -49,9 +62,12 @@ export function createLogger(level: string, name = 'numpool', destination?: Dest
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
       redact: {
-        paths: ['headers', 'req.headers', 'res.headers', 'request.headers', 'response.headers'].flatMap(
-          (at) => CREDENTIAL_HEADERS.map((header) => `${at}["${header}"]`),
-        ),
+        paths: [
+          ...['headers', 'req.headers', 'res.headers', 'request.headers', 'response.headers'].flatMap((at) =>
+            CREDENTIAL_HEADERS.map((header) => `${at}["${header}"]`),
+          ),
+          ...CREDENTIAL_FIELDS.flatMap((field) => [field, `*.${field}`]),
+        ],
         censor: REDACTED,
       },
     },
