@@ -1,7 +1,7 @@
 /**
- * Encrypts small secrets (provider credentials, webhook secrets) at rest with AES-256-GCM under a key derived from
- * NUMPOOL_SECRET. Format: v1.<iv>.<tag>.<ciphertext>, base64url parts. Changing NUMPOOL_SECRET makes
- * stored credentials unreadable (open() throws), by design.
+ * Encrypts small secrets (provider credentials, webhook secrets) at rest with AES-256-GCM under a key
+ * derived from NUMPOOL_SECRET. Format: v1.<iv>.<tag>.<ciphertext>, base64url parts. Changing
+ * NUMPOOL_SECRET makes stored credentials unreadable (open() throws), by design.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 

@@ -10,8 +10,8 @@
  */
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
-import { Counter } from 'prom-client';
 import type { AppContext } from '../../app-context.ts';
+import { registeredCounter } from './registered-counter.ts';
 import { ServiceRefusal } from './service-refusal.ts';
 
 declare module 'fastify' {
@@ -29,15 +29,11 @@ const SAMPLE_MS = 500;
 export async function registerLoadShedding(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { eventLoopDelayMs, poolWaiting } = ctx.config.shed;
   if (eventLoopDelayMs === 0 && poolWaiting === 0) return;
-  const name = 'numpool_requests_shed_total';
-  const shed =
-    (ctx.metrics.getSingleMetric(name) as Counter<'reason'> | undefined) ??
-    new Counter({
-      name,
-      help: 'Requests refused with 503 under load, by what was over its threshold',
-      labelNames: ['reason'],
-      registers: [ctx.metrics],
-    });
+  const shed = registeredCounter(ctx.metrics, {
+    name: 'numpool_requests_shed_total',
+    help: 'Requests refused with 503 under load, by what was over its threshold',
+    labelNames: ['reason'],
+  });
   await app.register(underPressure, {
     maxEventLoopDelay: eventLoopDelayMs,
     sampleInterval: SAMPLE_MS,

@@ -19,9 +19,9 @@
  */
 import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Counter } from 'prom-client';
 import type { AppContext } from '../../app-context.ts';
 import type { RateLimits } from '../../platform/rate-limits.ts';
+import { registeredCounter } from './registered-counter.ts';
 import { ServiceRefusal } from './service-refusal.ts';
 
 export interface RequestLimits {
@@ -73,6 +73,15 @@ function weightedStore(counters: RateLimits) {
   };
 }
 
+/** The budget a request with a valid key spends: its key's (by id, never the secret). */
+const keyBudgetOf = (request: FastifyRequest) => `k${request.principal?.apiKeyId}`;
+
+function limitHeaders(reply: FastifyReply, max: number, remaining: number, resetSeconds: number): void {
+  reply.header('x-ratelimit-limit', max);
+  reply.header('x-ratelimit-remaining', remaining);
+  reply.header('x-ratelimit-reset', resetSeconds);
+}
+
 export async function registerRequestLimits(app: FastifyInstance, ctx: AppContext): Promise<RequestLimits> {
   const { enabled, keyMax, ipMax, windowSeconds } = ctx.config.rateLimit;
   if (!enabled) return UNLIMITED;
@@ -83,15 +92,11 @@ export async function registerRequestLimits(app: FastifyInstance, ctx: AppContex
     skipOnError: true,
   });
 
-  const name = 'numpool_requests_rate_limited_total';
-  const limited =
-    (ctx.metrics.getSingleMetric(name) as Counter<'by'> | undefined) ??
-    new Counter({
-      name,
-      help: 'Requests refused with 429, by whose budget was spent (key or address)',
-      labelNames: ['by'],
-      registers: [ctx.metrics],
-    });
+  const limited = registeredCounter(ctx.metrics, {
+    name: 'numpool_requests_rate_limited_total',
+    help: 'Requests refused with 429, by whose budget was spent (key or address)',
+    labelNames: ['by'],
+  });
 
   type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
   const limiters = new Map<string, Limiter>();
@@ -104,7 +109,7 @@ export async function registerRequestLimits(app: FastifyInstance, ctx: AppContex
         weight,
         max: group === 'key' ? keyMax : ipMax,
         // Without a key generator the plugin keys by address (IPv6 by its /64).
-        ...(group === 'key' ? { keyGenerator: (request) => `k${request.principal?.apiKeyId}` } : {}),
+        ...(group === 'key' ? { keyGenerator: keyBudgetOf } : {}),
       };
       limiter = app.createRateLimit(options);
       limiters.set(name, limiter);
@@ -131,23 +136,19 @@ export async function registerRequestLimits(app: FastifyInstance, ctx: AppContex
     async spend(request, reply, weight) {
       if (weight <= 0) return;
       const group = request.principal ? 'key' : 'ip';
-      const who = group === 'key' ? `k${request.principal?.apiKeyId}` : `a${request.ip}`;
+      const who = group === 'key' ? keyBudgetOf(request) : `a${request.ip}`;
       const spent = spentUntil.get(who);
       if (spent) {
-        const left = spent.until - Date.now();
-        if (left > 0) {
-          reply.header('x-ratelimit-limit', spent.max);
-          reply.header('x-ratelimit-remaining', 0);
-          reply.header('x-ratelimit-reset', Math.ceil(left / 1000));
-          refuse(request, group, Math.ceil(left / 1000));
+        const resetSeconds = Math.ceil((spent.until - Date.now()) / 1000);
+        if (resetSeconds > 0) {
+          limitHeaders(reply, spent.max, 0, resetSeconds);
+          refuse(request, group, resetSeconds);
         }
         spentUntil.delete(who);
       }
       const result = await limiterFor(group, weight)(request);
       if (result.isAllowed) return;
-      reply.header('x-ratelimit-limit', result.max);
-      reply.header('x-ratelimit-remaining', result.remaining);
-      reply.header('x-ratelimit-reset', result.ttlInSeconds);
+      limitHeaders(reply, result.max, result.remaining, result.ttlInSeconds);
       if (!result.isExceeded) return;
       if (result.remaining === 0 && result.ttl > 0) {
         if (spentUntil.size >= 100_000) spentUntil.clear();
