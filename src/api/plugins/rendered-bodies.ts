@@ -28,14 +28,17 @@ interface Entry {
   encodedBytes: number;
 }
 
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
 const COMPRESS: Record<Encoding, (body: Buffer) => Promise<Buffer>> = {
-  br: (body) => promisify(brotliCompress)(body, BROTLI_OPTIONS),
-  gzip: (body) => promisify(gzip)(body),
+  br: (body) => brotliAsync(body, BROTLI_OPTIONS),
+  gzip: (body) => gzipAsync(body),
 };
 
 /**
- * The whole catalog in 10,000-slot pages (11 × 1.9 MB over 110k slots), getPrices and their compressed
- * forms, with room to spare; bounded so the API process stays within its memory budget.
+ * Bounded so the API process stays within its memory budget: the hot answers (getPrices, the first pages,
+ * small lists) and their compressed forms fit; every 10,000-slot page of a 110k-slot catalog at once
+ * (11 × 1.9 MB, about 42 MB with the rest) does not, and the least used are rendered again.
  */
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
