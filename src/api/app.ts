@@ -23,6 +23,7 @@ import { registerRequestLimits } from './plugins/request-limits.ts';
 import { SECURITY_HEADERS } from './plugins/security-headers.ts';
 import { sharedSerializers } from './plugins/shared-serializers.ts';
 import { handleSmscodeError, handleSmscodeNotFound } from './plugins/smscode-errors.ts';
+import { accountRoutes } from './routes/account/index.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { providerPushRoutes } from './routes/hooks/provider-push.ts';
 import { deliveryRoutes } from './routes/native/deliveries.ts';
@@ -78,6 +79,7 @@ export async function buildApp(
     await app.register(smscodeRoutes, { prefix: `/${version}`, ctx, limits, version });
   await app.register(adminRoutes, { prefix: '/admin/api', ctx, limits });
   await app.register(deliveryRoutes, { prefix: '/api', ctx, limits });
+  await app.register(accountRoutes, { prefix: '/api', ctx, limits });
   await app.register(providerPushRoutes, { ctx });
   await app.register(handlerApiRoutes, { ctx, limits });
   return app;

@@ -74,7 +74,9 @@ function weightedStore(counters: RateLimits) {
 }
 
 /** The budget a request with a valid key spends: its key's (by id, never the secret). */
-const keyBudgetOf = (request: FastifyRequest) => `k${request.principal?.apiKeyId}`;
+// A key spends its own budget; a session spends its account's.
+const keyBudgetOf = ({ principal }: FastifyRequest) =>
+  principal?.apiKeyId !== undefined ? `k${principal.apiKeyId}` : `a${principal?.accountId}`;
 
 function limitHeaders(reply: FastifyReply, max: number, remaining: number, resetSeconds: number): void {
   reply.header('x-ratelimit-limit', max);

@@ -1,18 +1,18 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../../app-context.ts';
-import { requireApiKey } from '../../plugins/api-key-auth.ts';
+import { requireAccount } from '../../plugins/account-auth.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
 import { requireAdmin } from '../../plugins/require-admin.ts';
 import { metricsRoutes } from './metrics.ts';
 import { pricingAdminRoutes } from './pricing.ts';
 import { providerAdminRoutes } from './providers.ts';
 
-/** The operators' HTTP API at /admin/api: an admin account's API key only. */
+/** The operators' HTTP API at /admin/api: an admin account's API key or session only. */
 export const adminRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: RequestLimits }> = async (
   app,
   { ctx, limits },
 ) => {
-  app.addHook('onRequest', requireApiKey(ctx, limits));
+  app.addHook('onRequest', requireAccount(ctx, limits));
   app.addHook('onRequest', requireAdmin);
   await app.register(providerAdminRoutes, { ctx });
   await app.register(pricingAdminRoutes, { ctx });

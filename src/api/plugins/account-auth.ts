@@ -1,0 +1,32 @@
+/**
+ * Authentication for numpool's own JSON API (/api, /admin/api): an API key as Bearer, or a signed-in
+ * session's cookie. Answers 401 in the SMSCode envelope otherwise; requests are counted against the
+ * rate limits exactly as on /v1 and /v2.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiScope } from '../../accounts/api-scopes.ts';
+import type { AppContext } from '../../app-context.ts';
+import type { AuditActor } from '../../audit/audit-actor.ts';
+import { requireApiKey } from './api-key-auth.ts';
+import type { RequestLimits } from './request-limits.ts';
+import { smscodeError } from './smscode-errors.ts';
+
+export function requireAccount(ctx: AppContext, limits: RequestLimits) {
+  return requireApiKey(ctx, limits);
+}
+
+/** After requireAccount: the principal must hold this scope (sessions hold them all). */
+export function requireScope(scope: ApiScope) {
+  return async function scopeCheck(request: FastifyRequest, reply: FastifyReply) {
+    if (!request.principal?.scopes.includes(scope))
+      return smscodeError(reply, 'FORBIDDEN', `this API key lacks the ${scope} scope`);
+  };
+}
+
+/** The audit actor for a request: the authenticated account, the request id and the client address. */
+export function actorOf(request: FastifyRequest): AuditActor {
+  const base = { requestId: request.id, ip: request.ip };
+  return request.principal
+    ? { kind: 'account', accountId: request.principal.accountId, ...base }
+    : { kind: 'system', ...base };
+}
