@@ -40,6 +40,21 @@ const EnvSchema = Type.Object({
   NUMPOOL_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400 }),
   NUMPOOL_SHED_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000 }),
   NUMPOOL_SHED_POOL_WAITING: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+  NUMPOOL_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/\\s]+/?$' })),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  NUMPOOL_MAIL_FROM: Type.String({ minLength: 3, maxLength: 254 }),
+  NUMPOOL_OIDC_ISSUER: Type.Optional(Type.String({ pattern: '^https?://' })),
+  NUMPOOL_OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  NUMPOOL_OIDC_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  NUMPOOL_SESSION_DAYS: Type.Integer({ minimum: 1, maximum: 365 }),
+  NUMPOOL_LOGIN_ACCOUNT_FAILURES: Type.Integer({ minimum: 1, maximum: 1_000 }),
+  NUMPOOL_LOGIN_IP_FAILURES: Type.Integer({ minimum: 1, maximum: 100_000 }),
+  NUMPOOL_LOGIN_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400 }),
+  NUMPOOL_ABUSE_GUARD: Type.Union([Type.Literal('0'), Type.Literal('1')]),
+  NUMPOOL_ABUSE_WINDOW_ORDERS: Type.Integer({ minimum: 1, maximum: 10_000 }),
+  NUMPOOL_ABUSE_MIN_ORDERS: Type.Integer({ minimum: 1, maximum: 10_000 }),
+  NUMPOOL_ABUSE_FAILURE_RATE: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+  NUMPOOL_ABUSE_BAN_MINUTES: Type.Integer({ minimum: 1, maximum: 525_600 }),
   NUMPOOL_SIM_PORT: Type.Optional(Port),
   NUMPOOL_SIM_SEED: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }),
   NUMPOOL_SIM_SMS_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000 }),
@@ -79,6 +94,16 @@ const DEFAULTS = {
   NUMPOOL_RATE_LIMIT_WINDOW_SECONDS: '60',
   NUMPOOL_SHED_EVENT_LOOP_DELAY_MS: '1000',
   NUMPOOL_SHED_POOL_WAITING: '100',
+  NUMPOOL_MAIL_FROM: 'numpool <no-reply@numpool.localhost>',
+  NUMPOOL_SESSION_DAYS: '14',
+  NUMPOOL_LOGIN_ACCOUNT_FAILURES: '5',
+  NUMPOOL_LOGIN_IP_FAILURES: '50',
+  NUMPOOL_LOGIN_WINDOW_SECONDS: '900',
+  NUMPOOL_ABUSE_GUARD: '1',
+  NUMPOOL_ABUSE_WINDOW_ORDERS: '20',
+  NUMPOOL_ABUSE_MIN_ORDERS: '10',
+  NUMPOOL_ABUSE_FAILURE_RATE: '0.8',
+  NUMPOOL_ABUSE_BAN_MINUTES: '15',
   NUMPOOL_SIM_SEED: '1',
   NUMPOOL_SIM_SMS_DELAY_MS: '8000',
   NUMPOOL_SIM_NO_SMS_RATE: '0.1',
@@ -117,6 +142,22 @@ const HINTS: Record<keyof Static<typeof EnvSchema>, string> = {
   NUMPOOL_RATE_LIMIT_WINDOW_SECONDS: 'an integer from 1 to 86400 (seconds)',
   NUMPOOL_SHED_EVENT_LOOP_DELAY_MS: 'an integer from 0 to 60000 (milliseconds; 0 = off)',
   NUMPOOL_SHED_POOL_WAITING: 'an integer from 0 to 1000000 (waiting requests; 0 = off)',
+  NUMPOOL_PUBLIC_URL:
+    'the origin customers reach, such as https://numpool.example (links in mail; https makes cookies Secure)',
+  SMTP_URL: 'an smtp:// or smtps:// URL (without it, mail is written to $NUMPOOL_DATA_DIR/mail/)',
+  NUMPOOL_MAIL_FROM: 'a From address for outgoing mail',
+  NUMPOOL_OIDC_ISSUER: 'an OpenID Connect issuer URL',
+  NUMPOOL_OIDC_CLIENT_ID: 'the OpenID Connect client id',
+  NUMPOOL_OIDC_CLIENT_SECRET: 'the OpenID Connect client secret',
+  NUMPOOL_SESSION_DAYS: 'an integer from 1 to 365 (days a session lasts)',
+  NUMPOOL_LOGIN_ACCOUNT_FAILURES: 'an integer from 1 to 1000 (failed logins per account per window)',
+  NUMPOOL_LOGIN_IP_FAILURES: 'an integer from 1 to 100000 (failed logins per address per window)',
+  NUMPOOL_LOGIN_WINDOW_SECONDS: 'an integer from 1 to 86400 (seconds)',
+  NUMPOOL_ABUSE_GUARD: '1 to block accounts whose orders mostly fail, or 0 to switch the guard off',
+  NUMPOOL_ABUSE_WINDOW_ORDERS: 'an integer from 1 to 10000 (recent orders judged)',
+  NUMPOOL_ABUSE_MIN_ORDERS: 'an integer from 1 to 10000 (orders needed before judging)',
+  NUMPOOL_ABUSE_FAILURE_RATE: 'a number above 0 and at most 1 (share of failed orders that blocks)',
+  NUMPOOL_ABUSE_BAN_MINUTES: 'an integer from 1 to 525600 (first block; each repeat is longer)',
   NUMPOOL_SIM_PORT: 'an integer from 0 to 65535',
   NUMPOOL_SIM_SEED: 'a non-negative integer',
   NUMPOOL_SIM_SMS_DELAY_MS: 'an integer from 0 to 600000 (milliseconds)',
@@ -145,11 +186,22 @@ const NUMERIC = new Set<string>([
   'NUMPOOL_RATE_LIMIT_WINDOW_SECONDS',
   'NUMPOOL_SHED_EVENT_LOOP_DELAY_MS',
   'NUMPOOL_SHED_POOL_WAITING',
+  'NUMPOOL_SESSION_DAYS',
+  'NUMPOOL_LOGIN_ACCOUNT_FAILURES',
+  'NUMPOOL_LOGIN_IP_FAILURES',
+  'NUMPOOL_LOGIN_WINDOW_SECONDS',
+  'NUMPOOL_ABUSE_WINDOW_ORDERS',
+  'NUMPOOL_ABUSE_MIN_ORDERS',
+  'NUMPOOL_ABUSE_BAN_MINUTES',
   'NUMPOOL_SIM_PORT',
   'NUMPOOL_SIM_SEED',
   'NUMPOOL_SIM_SMS_DELAY_MS',
 ]);
-const FRACTIONAL = new Set<string>(['NUMPOOL_SIM_NO_SMS_RATE', 'NUMPOOL_WEBHOOK_RETRY_SCALE']);
+const FRACTIONAL = new Set<string>([
+  'NUMPOOL_SIM_NO_SMS_RATE',
+  'NUMPOOL_WEBHOOK_RETRY_SCALE',
+  'NUMPOOL_ABUSE_FAILURE_RATE',
+]);
 
 export type Role = Static<typeof EnvSchema>['NUMPOOL_ROLE'];
 
@@ -193,6 +245,26 @@ export interface Config {
   rateLimit: { enabled: boolean; keyMax: number; ipMax: number; windowSeconds: number };
   /** Load shedding: refuse requests (503) past these levels; 0 switches a check off. */
   shed: { eventLoopDelayMs: number; poolWaiting: number };
+  /** The origin customers reach (links in mail, OIDC redirect); https makes session cookies Secure. */
+  publicUrl: string;
+  /** Without smtpUrl, mail is written to $NUMPOOL_DATA_DIR/mail/ and logged (sandbox). */
+  mail: { smtpUrl: string | undefined; from: string };
+  /** Sign-in with an OpenID Connect provider, when all three are set. */
+  oidc: { issuer: string; clientId: string; clientSecret: string } | undefined;
+  sessions: { days: number };
+  /** Failed logins allowed per account and per address within the window before logins are refused. */
+  login: { accountFailures: number; ipFailures: number; windowSeconds: number };
+  /**
+   * Create is refused for escalating periods (banMinutes, then longer) when, of an account's last
+   * windowOrders finished orders (at least minOrders), the share without an SMS reaches failureRate.
+   */
+  abuseGuard: {
+    enabled: boolean;
+    windowOrders: number;
+    minOrders: number;
+    failureRate: number;
+    banMinutes: number;
+  };
   sim: { port: number | undefined; seed: number; smsDelayMs: number; noSmsRate: number };
   logLevel: Static<typeof EnvSchema>['LOG_LEVEL'];
 }
@@ -284,6 +356,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shed: {
       eventLoopDelayMs: parsed.NUMPOOL_SHED_EVENT_LOOP_DELAY_MS,
       poolWaiting: parsed.NUMPOOL_SHED_POOL_WAITING,
+    },
+    publicUrl: (parsed.NUMPOOL_PUBLIC_URL ?? `http://${parsed.HOST}:${parsed.PORT}`).replace(/\/$/, ''),
+    mail: { smtpUrl: parsed.SMTP_URL, from: parsed.NUMPOOL_MAIL_FROM },
+    oidc:
+      parsed.NUMPOOL_OIDC_ISSUER && parsed.NUMPOOL_OIDC_CLIENT_ID && parsed.NUMPOOL_OIDC_CLIENT_SECRET
+        ? {
+            issuer: parsed.NUMPOOL_OIDC_ISSUER,
+            clientId: parsed.NUMPOOL_OIDC_CLIENT_ID,
+            clientSecret: parsed.NUMPOOL_OIDC_CLIENT_SECRET,
+          }
+        : undefined,
+    sessions: { days: parsed.NUMPOOL_SESSION_DAYS },
+    login: {
+      accountFailures: parsed.NUMPOOL_LOGIN_ACCOUNT_FAILURES,
+      ipFailures: parsed.NUMPOOL_LOGIN_IP_FAILURES,
+      windowSeconds: parsed.NUMPOOL_LOGIN_WINDOW_SECONDS,
+    },
+    abuseGuard: {
+      enabled: parsed.NUMPOOL_ABUSE_GUARD === '1',
+      windowOrders: parsed.NUMPOOL_ABUSE_WINDOW_ORDERS,
+      minOrders: parsed.NUMPOOL_ABUSE_MIN_ORDERS,
+      failureRate: parsed.NUMPOOL_ABUSE_FAILURE_RATE,
+      banMinutes: parsed.NUMPOOL_ABUSE_BAN_MINUTES,
     },
     sim: {
       port: parsed.NUMPOOL_SIM_PORT,

@@ -3,6 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import fastifyCompress from '@fastify/compress';
+import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
@@ -72,6 +73,7 @@ export async function buildApp(
   await registerLoadShedding(app, ctx);
   const limits = await registerRequestLimits(app, ctx);
 
+  await app.register(fastifyCookie);
   await app.register(fastifyCompress, COMPRESSION);
   await registerOpenApi(app, options.version ?? '0.0.0');
   await app.register(systemRoutes, { ctx });

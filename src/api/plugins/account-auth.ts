@@ -1,18 +1,29 @@
 /**
- * Authentication for numpool's own JSON API (/api, /admin/api): an API key as Bearer, or a signed-in
- * session's cookie. Answers 401 in the SMSCode envelope otherwise; requests are counted against the
- * rate limits exactly as on /v1 and /v2.
+ * Authentication for numpool's own JSON API (/api, /admin/api): an API key as Bearer, or else a signed-in
+ * session's cookie. Answers 401 in the SMSCode envelope otherwise; requests are counted against the rate
+ * limits exactly as on /v1 and /v2.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiScope } from '../../accounts/api-scopes.ts';
+import { resolveSession } from '../../accounts/sessions/resolve-session.ts';
 import type { AppContext } from '../../app-context.ts';
 import type { AuditActor } from '../../audit/audit-actor.ts';
 import { requireApiKey } from './api-key-auth.ts';
 import type { RequestLimits } from './request-limits.ts';
+import { routeWeight } from './request-weights.ts';
+import { sessionTokenOf } from './session-cookie.ts';
 import { smscodeError } from './smscode-errors.ts';
 
 export function requireAccount(ctx: AppContext, limits: RequestLimits) {
-  return requireApiKey(ctx, limits);
+  const byKey = requireApiKey(ctx, limits);
+  return async function accountAuth(request: FastifyRequest, reply: FastifyReply) {
+    const token = sessionTokenOf(request);
+    if (request.headers.authorization !== undefined || token === undefined) return byKey(request, reply);
+    request.principal = await resolveSession({ ctx, input: { token } });
+    await limits.spend(request, reply, request.principal ? routeWeight(request) : 1);
+    if (!request.principal)
+      return smscodeError(reply, 'UNAUTHORIZED', 'not signed in, or the session has ended');
+  };
 }
 
 /** After requireAccount: the principal must hold this scope (sessions hold them all). */
