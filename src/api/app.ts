@@ -16,6 +16,7 @@ import Fastify, {
 import type { AppContext } from '../app-context.ts';
 import { handlerApiRoutes } from './compat/handler/handler-route.ts';
 import { COMPRESSION } from './plugins/compression.ts';
+import { registerCsrf } from './plugins/csrf.ts';
 import { acceptEmptyJsonBodies } from './plugins/json-body.ts';
 import { registerLoadShedding } from './plugins/load-shedding.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
@@ -74,6 +75,7 @@ export async function buildApp(
   const limits = await registerRequestLimits(app, ctx);
 
   await app.register(fastifyCookie);
+  await registerCsrf(app, ctx);
   await app.register(fastifyCompress, COMPRESSION);
   await registerOpenApi(app, options.version ?? '0.0.0');
   await app.register(systemRoutes, { ctx });

@@ -4,6 +4,7 @@ import { resolveSession } from '../../src/accounts/sessions/resolve-session.ts';
 import { revokeAccountSessions, revokeSession } from '../../src/accounts/sessions/revoke-sessions.ts';
 import { SESSION_COOKIE } from '../../src/api/plugins/session-cookie.ts';
 import { createCustomer } from '../support/factories.ts';
+import { signIn } from '../support/sign-in.ts';
 import { createTestApp } from '../support/test-app.ts';
 import { createTestContext } from '../support/test-database.ts';
 
@@ -55,5 +56,51 @@ describe('sessions', () => {
     expect((await get(withCookie(adminSession.token))).statusCode).toBe(401);
     for (const token of ['', 'x', 'a'.repeat(43), '%00%ff', '"quoted"', 'a'.repeat(5000)])
       expect((await get(withCookie(token))).statusCode).toBe(401);
+  });
+});
+
+describe('CSRF on cookie-authenticated state changes', () => {
+  const setRate = (headers: Record<string, string>) =>
+    app.inject({ method: 'PUT', url: '/admin/api/fx-rates/USD', headers, payload: { idr_per_unit: 16_100 } });
+
+  it('refuses a state change without the token, with a wrong or another session’s token; accepts the right one', async () => {
+    const { account: admin } = await createCustomer(ctx, { role: 'admin' });
+    const browser = await signIn(ctx, app, admin.id);
+    const other = await signIn(ctx, app, admin.id);
+    for (const headers of [
+      browser.cookies,
+      { ...browser.cookies, 'x-csrf-token': '' },
+      { ...browser.cookies, 'x-csrf-token': 'forged' },
+      { ...browser.cookies, 'x-csrf-token': 'a'.repeat(4000) },
+      { ...browser.cookies, 'x-csrf-token': other.headers['x-csrf-token'] },
+    ]) {
+      const refused = await setRate(headers);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.code).toBe('FORBIDDEN');
+    }
+    expect((await setRate(browser.headers)).statusCode).toBe(200);
+  });
+
+  it('needs no token for reads, nor for requests made with an API key', async () => {
+    const { account: admin, apiKey } = await createCustomer(ctx, { role: 'admin' });
+    const browser = await signIn(ctx, app, admin.id);
+    expect(
+      (await app.inject({ method: 'GET', url: '/admin/api/fx-rates', headers: browser.cookies })).statusCode,
+    ).toBe(200);
+    expect((await setRate({ authorization: `Bearer ${apiKey}` })).statusCode).toBe(200);
+  });
+
+  it('GET /api/session names the account and gives no token to an API key', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const browser = await signIn(ctx, app, account.id);
+    const bySession = await app.inject({ method: 'GET', url: '/api/session', headers: browser.cookies });
+    expect(bySession.json().data.account).toEqual({ id: account.id, email: account.email, role: 'customer' });
+    const byKey = await app.inject({
+      method: 'GET',
+      url: '/api/session',
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(byKey.json().data.csrf_token).toBeNull();
+    expect((await app.inject({ method: 'GET', url: '/api/session' })).statusCode).toBe(401);
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../../app-context.ts';
 import { requireAccount } from '../../plugins/account-auth.ts';
+import { requireCsrfForSessions } from '../../plugins/csrf.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
 import { requireAdmin } from '../../plugins/require-admin.ts';
 import { metricsRoutes } from './metrics.ts';
@@ -14,6 +15,7 @@ export const adminRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: RequestL
 ) => {
   app.addHook('onRequest', requireAccount(ctx, limits));
   app.addHook('onRequest', requireAdmin);
+  app.addHook('onRequest', requireCsrfForSessions);
   await app.register(providerAdminRoutes, { ctx });
   await app.register(pricingAdminRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
