@@ -7,8 +7,8 @@ import { generatePassword, hashPassword } from './password.ts';
 export interface CreateAccountInput {
   email: string;
   role: AccountRole;
-  /** Generated (and returned) when absent. */
-  password?: string | undefined;
+  /** Generated (and returned) when absent; null for an account that signs in only through OIDC. */
+  password?: string | null | undefined;
 }
 
 /** Creates an account and its wallet. Returns the password only when it was generated here. */
@@ -24,11 +24,12 @@ export async function createAccount({
   if (input.role !== 'customer' && input.role !== 'admin') {
     throw new DomainError('VALIDATION_ERROR', 'role must be customer or admin');
   }
-  if (input.password !== undefined && input.password.length < 8) {
+  if (typeof input.password === 'string' && input.password.length < 8) {
     throw new DomainError('VALIDATION_ERROR', 'password must have at least 8 characters');
   }
   const generatedPassword = input.password === undefined ? generatePassword() : undefined;
-  const passwordHash = await hashPassword(input.password ?? generatedPassword!);
+  const passwordHash =
+    input.password === null ? null : await hashPassword(input.password ?? generatedPassword!);
 
   return withTransaction(ctx, async (tx) => {
     try {

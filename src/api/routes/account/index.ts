@@ -3,6 +3,7 @@ import type { AppContext } from '../../../app-context.ts';
 import { requireAccount } from '../../plugins/account-auth.ts';
 import { requireCsrfForSessions } from '../../plugins/csrf.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
+import { oidcRoutes } from './oidc.ts';
 import { sessionRoutes } from './session.ts';
 
 /**
@@ -13,6 +14,7 @@ export const accountRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: Reques
   app,
   { ctx, limits },
 ) => {
+  await app.register(oidcRoutes, { ctx });
   await app.register(async function signedIn(scope) {
     scope.addHook('onRequest', requireAccount(ctx, limits));
     scope.addHook('onRequest', requireCsrfForSessions);
