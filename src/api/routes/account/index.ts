@@ -4,6 +4,7 @@ import { requireAccount } from '../../plugins/account-auth.ts';
 import { requireCsrfForSessions } from '../../plugins/csrf.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
 import { sessionRoutes } from './session.ts';
+import { signUpRoutes } from './sign-up.ts';
 
 /**
  * The customer's own JSON API at /api, for the web app and scripts. Routes registered in `signedIn` need a
@@ -13,6 +14,7 @@ export const accountRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: Reques
   app,
   { ctx, limits },
 ) => {
+  await app.register(signUpRoutes, { ctx, limits });
   await app.register(async function signedIn(scope) {
     scope.addHook('onRequest', requireAccount(ctx, limits));
     scope.addHook('onRequest', requireCsrfForSessions);
