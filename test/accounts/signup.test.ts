@@ -103,6 +103,20 @@ describe('sign-up', () => {
     expect([unknown.statusCode, unknown.json()]).toEqual([422, INVALID_LINK]);
   });
 
+  it('a link used twice at once verifies once', async () => {
+    const email = uniqueEmail('race');
+    await signUp(email);
+    const token = await verificationToken(email);
+    const answers = await Promise.all([verify(token), verify(token), verify(token)]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 422, 422]);
+    const account = await findAccount({ ctx, input: { ref: email } });
+    const audit = await listAudit({
+      ctx,
+      input: { action: 'account.email_verified', targetId: String(account.id) },
+    });
+    expect(audit).toHaveLength(1);
+  });
+
   it('a second sign-up with an unverified address sets its own password when its link is followed', async () => {
     // Someone signs up first with another person's address, signs in and makes an API key…
     const email = uniqueEmail('victim');
