@@ -6,9 +6,12 @@ export interface Account {
   role: AccountRole;
   disabledAt: Date | null;
   createdAt: Date;
+  /** When the account proved it reads its mailbox; operator-made accounts count as verified. */
+  emailVerifiedAt: Date | null;
 }
 
-export const ACCOUNT_COLUMNS = `id, email, role, disabled_at AS "disabledAt", created_at AS "createdAt"`;
+export const ACCOUNT_COLUMNS = `id, email, role, disabled_at AS "disabledAt", created_at AS "createdAt",
+  email_verified_at AS "emailVerifiedAt"`;
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();

@@ -15,6 +15,8 @@ import { DomainError } from './errors.ts';
 
 export const LIMITS = {
   webhookTest: { points: 5, duration: 60 },
+  // Mail to one address (sign-up, verification, reset), whoever asks for it.
+  mailPerAddress: { points: 10, duration: 3600 },
 } as const;
 export type LimitName = keyof typeof LIMITS;
 

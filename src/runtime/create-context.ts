@@ -4,6 +4,7 @@ import { WEBHOOK_FORMATS } from '../api/compat/handler/handler-webhook.ts';
 import type { AppContext } from '../app-context.ts';
 import { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { Config } from '../config.ts';
+import { createMailer } from '../mail/mailer.ts';
 import { OrderCache } from '../orders/order-cache.ts';
 import type { EventBus } from '../platform/bus.ts';
 import { type Clock, systemClock } from '../platform/clock.ts';
@@ -53,6 +54,7 @@ export function createContext(parts: ContextParts): AppContext {
     upstreams: new ProviderRuntime({ metrics, factory: createAdapter, health: parts.health }),
     catalogCache: new CatalogCache({ redis: parts.redis, log: parts.log, metrics }),
     apiKeyCache: createApiKeyCache(),
+    mailer: createMailer({ config: parts.config, log: parts.log }),
     bus: parts.bus,
     queue: parts.queue,
     rateLimits: new RateLimits(parts.redis, parts.rateLimitPrefix),

@@ -33,6 +33,11 @@ const ROUTE_WEIGHTS: Record<string, Weight> = {
   'POST /webhook/test': 5,
   'GET /api/webhook-deliveries': 5,
   'POST /api/webhook-deliveries/:id/redeliver': 5,
+  // Public and keyless (counted per address): each hashes a password or sends mail.
+  'POST /api/signup': 20,
+  'POST /api/password-reset': 20,
+  'POST /api/password-reset/confirm': 10,
+  'POST /api/verify-email': 5,
   // Scraped by monitoring on its own schedule; not the operator's request budget.
   'GET /admin/api/metrics': 0,
 };

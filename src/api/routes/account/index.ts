@@ -5,6 +5,7 @@ import { requireCsrfForSessions } from '../../plugins/csrf.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
 import { oidcRoutes } from './oidc.ts';
 import { sessionRoutes } from './session.ts';
+import { signUpRoutes } from './sign-up.ts';
 
 /**
  * The customer's own JSON API at /api, for the web app and scripts. Routes registered in `signedIn` need a
@@ -15,6 +16,7 @@ export const accountRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: Reques
   { ctx, limits },
 ) => {
   await app.register(oidcRoutes, { ctx });
+  await app.register(signUpRoutes, { ctx, limits });
   await app.register(async function signedIn(scope) {
     scope.addHook('onRequest', requireAccount(ctx, limits));
     scope.addHook('onRequest', requireCsrfForSessions);

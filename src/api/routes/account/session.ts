@@ -9,7 +9,12 @@ import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
 const Session = Type.Object(
   {
     account: Type.Object(
-      { id: Type.Integer(), email: Type.String(), role: Type.String() },
+      {
+        id: Type.Integer(),
+        email: Type.String(),
+        role: Type.String(),
+        email_verified: Type.Boolean({ description: 'whether the address was proven by a mailed link' }),
+      },
       { additionalProperties: false },
     ),
     csrf_token: Nullable(Type.String({ description: 'send as X-CSRF-Token on state-changing requests' })),
@@ -34,7 +39,12 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
       return {
         success: true as const,
         data: {
-          account: { id: account.id, email: account.email, role: account.role },
+          account: {
+            id: account.id,
+            email: account.email,
+            role: account.role,
+            email_verified: account.emailVerifiedAt !== null,
+          },
           csrf_token: principal.sessionId === undefined ? null : csrfTokenFor(reply, principal.sessionId),
         },
       };
