@@ -9,6 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
+import { DomainError } from '../platform/errors.ts';
+import type { Logger } from '../platform/logger.ts';
 import type { RateLimits } from '../platform/rate-limits.ts';
 
 const ACCOUNT_GROUP = 'login-account';
@@ -17,6 +19,7 @@ const IP_GROUP = 'login-ip';
 export interface LoginThrottleContext {
   config: Pick<Config, 'login'>;
   rateLimits: RateLimits;
+  log: Logger;
 }
 
 export interface LoginAttempt {
@@ -35,10 +38,16 @@ export async function countLoginAttempt(
   { email, ip }: { email: string; ip: string },
 ): Promise<LoginAttempt> {
   const emailKey = emailKeyOf(email);
+  // Without its counters, login closes (503) rather than let guesses through unthrottled.
   const [byAccount, byIp] = await Promise.all([
     ctx.rateLimits.spend(ACCOUNT_GROUP, emailKey, 1, windowMs(ctx)),
     ctx.rateLimits.spend(IP_GROUP, ip, 1, windowMs(ctx)),
-  ]);
+  ]).catch((error: unknown) => {
+    ctx.log.error({ err: error }, 'login throttle counters unavailable');
+    throw new DomainError('SERVICE_UNAVAILABLE', 'login is unavailable; retry shortly', {
+      retry_after_seconds: 5,
+    });
+  });
   const waits = [
     byAccount.points > ctx.config.login.accountFailures ? byAccount.msBeforeReset : 0,
     byIp.points > ctx.config.login.ipFailures ? byIp.msBeforeReset : 0,
@@ -49,7 +58,7 @@ export async function countLoginAttempt(
 
 /** The attempt succeeded: the account starts afresh, and the address gets its point back. */
 export async function clearLoginFailures(ctx: LoginThrottleContext, attempt: LoginAttempt): Promise<void> {
-  await Promise.all([
+  await bestEffort(ctx, [
     ctx.rateLimits.forget(ACCOUNT_GROUP, attempt.emailKey, windowMs(ctx)),
     ctx.rateLimits.refund(IP_GROUP, attempt.ip, 1, windowMs(ctx)),
   ]);
@@ -57,8 +66,16 @@ export async function clearLoginFailures(ctx: LoginThrottleContext, attempt: Log
 
 /** The attempt was no failure (the right password, asked for its second factor): both points back. */
 export async function refundLoginAttempt(ctx: LoginThrottleContext, attempt: LoginAttempt): Promise<void> {
-  await Promise.all([
+  await bestEffort(ctx, [
     ctx.rateLimits.refund(ACCOUNT_GROUP, attempt.emailKey, 1, windowMs(ctx)),
     ctx.rateLimits.refund(IP_GROUP, attempt.ip, 1, windowMs(ctx)),
   ]);
+}
+
+// Giving points back can fail without harm (the count is only stricter until the window ends): the
+// login, already done, is not failed for it.
+async function bestEffort(ctx: LoginThrottleContext, work: Promise<unknown>[]): Promise<void> {
+  for (const result of await Promise.allSettled(work))
+    if (result.status === 'rejected')
+      ctx.log.warn({ err: result.reason }, 'could not give login throttle points back');
 }

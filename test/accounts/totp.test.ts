@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/accounts/totp/totp.ts';
 import { listAudit } from '../../src/audit/list-audit.ts';
-import { createLogger } from '../../src/platform/logger.ts';
+import { createLogger, redactFields } from '../../src/platform/logger.ts';
 import { createCustomer } from '../support/factories.ts';
 import { browserFrom, logInAs, PASSWORD, postLogin } from '../support/log-in.ts';
 import type { Browser } from '../support/sign-in.ts';
@@ -241,6 +241,20 @@ describe('TOTP disable', () => {
 });
 
 describe('logs', () => {
+  it('walk logged objects cheaply: nothing to redact, nothing copied; cycles end', () => {
+    const clean = { a: 1, b: { c: [1, { d: 'x' }] } };
+    expect(redactFields(clean)).toBe(clean);
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    expect(() => ctx.log.info({ cyclic }, 'cyclic')).not.toThrow();
+    const tagged = { when: new Date(0), nested: { API_KEY: 'k', 'X-ApiKey': 'k', webhookSecret: 'w' } };
+    expect(redactFields(tagged)).toEqual({
+      when: new Date(0),
+      nested: { API_KEY: '[redacted]', 'X-ApiKey': '[redacted]', webhookSecret: '[redacted]' },
+    });
+    expect(tagged.nested.API_KEY).toBe('k');
+  });
+
   it('never carry the password, a TOTP code, a session token, a CSRF token or a recovery code', async () => {
     lines.length = 0;
     const { account, firstCode, recoveryCodes, secret, after } = await withTwoFactor();
