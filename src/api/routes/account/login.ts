@@ -47,7 +47,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; limits: R
         tags: ['account'],
         summary: 'Log in with email and password (and a second factor when the account has one)',
         body: Credentials,
-        response: { 200: success(SignedIn), ...errorResponses(401, 422, 429, 500) },
+        response: { 200: success(SignedIn), ...errorResponses(401, 422, 429, 500, 503) },
       },
     },
     async (request, reply) => {

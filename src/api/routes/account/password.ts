@@ -24,7 +24,7 @@ export const passwordRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
         ),
         response: {
           200: success(Type.Object({ csrf_token: Type.String() }, { additionalProperties: false })),
-          ...errorResponses(401, 403, 422, 429, 500),
+          ...errorResponses(401, 403, 422, 429, 500, 503),
         },
       },
     },

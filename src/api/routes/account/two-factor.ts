@@ -16,7 +16,7 @@ const Code = Type.String({ maxLength: 64 });
  * recovery codes come back once, and the session is renewed), disable (password and a code).
  */
 export const twoFactorRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const errors = errorResponses(401, 403, 409, 422, 429, 500);
+  const errors = errorResponses(401, 403, 409, 422, 429, 500, 503);
 
   app.post(
     '/2fa/setup',
