@@ -88,6 +88,20 @@ export class RateLimits {
     return { points: entry.shared - entry.left, msBeforeReset: spent.msBeforeNext };
   }
 
+  /** Gives back points spent by `key` in `group` (an attempt that turned out not to count). */
+  async refund(group: string, key: string, points: number, windowMs: number): Promise<void> {
+    const duration = Math.max(1, Math.ceil(windowMs / 1000));
+    await this.limiter(`${group}:${duration}`, { points: 1, duration }).reward(key, points);
+  }
+
+  /** Forgets `key`'s counter in `group` (a successful login clears its account's failures). */
+  async forget(group: string, key: string, windowMs: number): Promise<void> {
+    const duration = Math.max(1, Math.ceil(windowMs / 1000));
+    const name = `${group}:${duration}`;
+    this.reserved.delete(`${name}|${key}`);
+    await this.limiter(name, { points: 1, duration }).delete(key);
+  }
+
   /** Spends one point for `key`; RATE_LIMIT_EXCEEDED (with retry_after_seconds) when none is left. */
   async consume(name: LimitName, key: string): Promise<void> {
     try {

@@ -33,17 +33,18 @@ export async function revokeAccountSessions({
   return result.rowCount ?? 0;
 }
 
-/** Ends the session a cookie names, if it is open: a new sign-in replaces the browser's old session. */
+/** Ends the session behind a token, if any (the cookie a browser had before it logged in again). */
 export async function revokeSessionToken({
   ctx,
   input,
 }: {
   ctx: DbContext & { clock: Clock };
   input: { token: string };
-}): Promise<void> {
-  if (!isSessionTokenShape(input.token)) return;
-  await ctx.db.query('UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL', [
-    hashSessionToken(input.token),
-    ctx.clock.now(),
-  ]);
+}): Promise<boolean> {
+  if (!isSessionTokenShape(input.token)) return false;
+  const result = await ctx.db.query(
+    'UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL',
+    [hashSessionToken(input.token), ctx.clock.now()],
+  );
+  return (result.rowCount ?? 0) > 0;
 }
