@@ -4,11 +4,16 @@ export interface Account {
   id: number;
   email: string;
   role: AccountRole;
+  /** Cannot authenticate at all. */
   disabledAt: Date | null;
+  /** Signs in and reads, but cannot buy (see suspend-account.ts). */
+  suspendedAt: Date | null;
+  suspendedReason: string | null;
   createdAt: Date;
 }
 
-export const ACCOUNT_COLUMNS = `id, email, role, disabled_at AS "disabledAt", created_at AS "createdAt"`;
+export const ACCOUNT_COLUMNS = `id, email, role, disabled_at AS "disabledAt", suspended_at AS "suspendedAt",
+  suspended_reason AS "suspendedReason", created_at AS "createdAt"`;
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
