@@ -5,6 +5,7 @@
  * its end apply to the very next request on every node — no cached principal carries it.
  */
 import type { AuditActor } from '../audit/audit-actor.ts';
+import { auditReason } from '../audit/audit-reason.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -61,10 +62,7 @@ export async function suspendAccount({
   ctx: DbContext;
   input: { accountId: number; reason: string; actor: AuditActor };
 }): Promise<Account> {
-  const reason = input.reason.trim();
-  if (reason.length < 1 || reason.length > 500) {
-    throw new DomainError('VALIDATION_ERROR', 'reason must be 1-500 characters');
-  }
+  const reason = auditReason(input.reason);
   return changeSuspension(ctx, { accountId: input.accountId, actor: input.actor, reason });
 }
 

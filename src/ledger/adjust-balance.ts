@@ -10,6 +10,7 @@
  * transfer and records nothing; a repeat that differs is IDEMPOTENCY_KEY_REUSED.
  */
 import type { AuditActor } from '../audit/audit-actor.ts';
+import { auditReason } from '../audit/audit-reason.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { type DbContext, pgConstraint, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -37,14 +38,6 @@ export interface AdjustBalanceResult {
 const CODE = { credit: 'manual_credit', debit: 'manual_debit' } as const;
 const KEY_SHAPE = /^[\x21-\x7e]{1,128}$/;
 
-export function validReason(reason: string): string {
-  const trimmed = reason.trim();
-  if (trimmed.length < 1 || trimmed.length > 500) {
-    throw new DomainError('VALIDATION_ERROR', 'reason must be 1-500 characters');
-  }
-  return trimmed;
-}
-
 export async function adjustBalance({
   ctx,
   input,
@@ -55,7 +48,7 @@ export async function adjustBalance({
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > MAX_AMOUNT) {
     throw new DomainError('VALIDATION_ERROR', `amount must be a whole number of IDR from 1 to ${MAX_AMOUNT}`);
   }
-  const reason = validReason(input.reason);
+  const reason = auditReason(input.reason);
   if (input.idempotencyKey !== undefined && !KEY_SHAPE.test(input.idempotencyKey)) {
     throw new DomainError('VALIDATION_ERROR', 'idempotency-key must be 1-128 printable characters');
   }

@@ -6,6 +6,7 @@
  * (order:<id>) is unique, so concurrent refunds of one order yield one refund and CONFLICTs.
  */
 import type { AuditActor } from '../audit/audit-actor.ts';
+import { auditReason } from '../audit/audit-reason.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { getBalance } from '../ledger/get-balance.ts';
 import { withTransaction } from '../platform/db.ts';
@@ -21,10 +22,7 @@ export async function refundCompletedOrder({
   ctx: OrdersContext;
   input: { orderId: number; reason: string; actor: AuditActor };
 }): Promise<{ transferId: number; amount: number; accountId: number }> {
-  const reason = input.reason.trim();
-  if (reason.length < 1 || reason.length > 500) {
-    throw new DomainError('VALIDATION_ERROR', 'reason must be 1-500 characters');
-  }
+  const reason = auditReason(input.reason);
   return withTransaction(ctx, async (tx) => {
     const order = await loadOrder({
       ctx: tx,
