@@ -7,11 +7,14 @@ import { createAccount } from './accounts/create-account.ts';
 import { findAccount } from './accounts/find-account.ts';
 import { issueApiKey } from './accounts/issue-api-key.ts';
 import type { AppContext } from './app-context.ts';
+import { CLI_ACTOR } from './audit/audit-actor.ts';
+import { recordAudit } from './audit/record-audit.ts';
 import { type Config, ConfigError, loadConfig, type Role } from './config.ts';
 import { checkLedger } from './ledger/check-ledger.ts';
 import { deposit } from './ledger/deposit.ts';
 import { getBalance } from './ledger/get-balance.ts';
 import { refundOrder } from './orders/refund-order.ts';
+import { withTransaction } from './platform/db.ts';
 import { isDomainError } from './platform/errors.ts';
 import { createLogger } from './platform/logger.ts';
 import { setFxRate } from './pricing/fx-rates.ts';
@@ -84,17 +87,33 @@ admin
   .requiredOption('--email <email>')
   .option('--role <role>', 'customer | admin', 'customer')
   .option('--password <password>')
-  .action(async (options: { email: string; role: 'customer' | 'admin'; password?: string }) => {
-    const { account, generatedPassword } = await withRuntime((ctx) => createAccount({ ctx, input: options }));
-    console.log(
-      JSON.stringify({
-        id: account.id,
-        email: account.email,
-        role: account.role,
-        password: generatedPassword,
-      }),
-    );
-  });
+  .option('--api-key', 'also issue an API key, printed as api_key (shown only now)')
+  .action(
+    async (options: { email: string; role: 'customer' | 'admin'; password?: string; apiKey?: boolean }) => {
+      // The account and its key exist together or not at all.
+      const { account, generatedPassword, key } = await withRuntime((ctx) =>
+        withTransaction(ctx, async (tx) => {
+          const created = await createAccount({
+            ctx: tx,
+            input: { email: options.email, role: options.role, password: options.password, actor: CLI_ACTOR },
+          });
+          const issued = options.apiKey
+            ? await issueApiKey({ ctx: tx, input: { accountId: created.account.id } })
+            : undefined;
+          return { ...created, key: issued?.key };
+        }),
+      );
+      console.log(
+        JSON.stringify({
+          id: account.id,
+          email: account.email,
+          role: account.role,
+          password: generatedPassword,
+          api_key: key,
+        }),
+      );
+    },
+  );
 admin
   .command('issue-key')
   .description('issue an API key for an account; the key is shown only now')
@@ -116,14 +135,33 @@ admin
   .action(async (options: { account: string; amount: number; reference?: string }) => {
     const result = await withRuntime(async (ctx) => {
       const account = await findAccount({ ctx, input: { ref: options.account } });
-      return deposit({
-        ctx,
-        input: {
-          accountId: account.id,
-          amount: options.amount,
-          externalId: options.reference,
-          memo: 'admin credit',
-        },
+      return withTransaction(ctx, async (tx) => {
+        const credited = await deposit({
+          ctx: tx,
+          input: {
+            accountId: account.id,
+            amount: options.amount,
+            externalId: options.reference,
+            memo: 'admin credit',
+          },
+        });
+        if (!credited.replayed) {
+          await recordAudit({
+            ctx: tx,
+            input: {
+              actor: CLI_ACTOR,
+              action: 'account.deposit',
+              target: { type: 'account', id: account.id },
+              after: {
+                amount: options.amount,
+                reference: options.reference ?? null,
+                transfer_id: credited.transferId,
+                balance: credited.balance,
+              },
+            },
+          });
+        }
+        return credited;
       });
     });
     console.log(
@@ -204,7 +242,7 @@ providerOptions(
     await withRuntime((ctx) =>
       createProvider({
         ctx,
-        input: { ...providerChanges(flags), code: flags.code, kind: flags.kind, baseUrl },
+        input: { ...providerChanges(flags), code: flags.code, kind: flags.kind, baseUrl, actor: CLI_ACTOR },
       }),
     ),
   );
@@ -216,7 +254,10 @@ providerOptions(admin.command('provider-update <provider>').description("change 
     const enabled = flags.enable ? true : flags.disable ? false : undefined;
     printProvider(
       await withRuntime((ctx) =>
-        updateProvider({ ctx, input: { ref, changes: { ...providerChanges(flags), enabled } } }),
+        updateProvider({
+          ctx,
+          input: { ref, changes: { ...providerChanges(flags), enabled }, actor: CLI_ACTOR },
+        }),
       ),
     );
   });
@@ -232,7 +273,7 @@ admin
   .action(async (ref: string) => {
     const summary = await withRuntime(async (ctx) => {
       const provider = await getProvider({ ctx, input: { ref } });
-      return syncProviderOffers({ ctx, input: { providerId: provider.id } });
+      return syncProviderOffers({ ctx, input: { providerId: provider.id, actor: CLI_ACTOR } });
     });
     console.log(JSON.stringify(summary));
   });
@@ -254,6 +295,7 @@ admin
           platformId: flags.id,
           multiplier: flags.multiplier,
           addIdr: flags.addIdr,
+          actor: CLI_ACTOR,
         },
       }),
     );
@@ -264,7 +306,7 @@ admin
   .description('set an exchange rate (IDR per unit of USD or RUB); kept across restarts')
   .action(async (currency: 'USD' | 'RUB', idrPerUnit: string) => {
     const rate = await withRuntime((ctx) =>
-      setFxRate({ ctx, input: { currency, idrPerUnit: Number(idrPerUnit) } }),
+      setFxRate({ ctx, input: { currency, idrPerUnit: Number(idrPerUnit), actor: CLI_ACTOR } }),
     );
     console.log(JSON.stringify(rate));
   });

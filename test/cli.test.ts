@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { authenticateApiKey } from '../src/accounts/authenticate-api-key.ts';
+import { listAudit } from '../src/audit/list-audit.ts';
 import { freePort } from '../src/platform/free-port.ts';
 import { PROCESS_TEST_TIMEOUT, runCli, SANDBOX_READY, startServer } from './support/cli-process.ts';
 import { cleanupAfterFile, contextOn, createTestDatabase } from './support/test-database.ts';
@@ -87,6 +88,28 @@ describe('numpool migrate and admin', { timeout: PROCESS_TEST_TIMEOUT }, () => {
     expect(account).toMatchObject({ email: 'ops@example.test', role: 'admin' });
     expect(account.password.length).toBeGreaterThanOrEqual(12);
 
+    const withKey = await runCli(
+      [
+        'admin',
+        'create-account',
+        '--email',
+        'bot@example.test',
+        '--password',
+        'long enough secret',
+        '--api-key',
+      ],
+      env,
+    );
+    expect(withKey.code, withKey.stderr).toBe(0);
+    const bot = JSON.parse(withKey.stdout);
+    expect(bot).toMatchObject({
+      email: 'bot@example.test',
+      role: 'customer',
+      api_key: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+    expect(bot.password).toBeUndefined();
+    expect(account.api_key).toBeUndefined();
+
     const duplicate = await runCli(['admin', 'create-account', '--email', 'ops@example.test'], env);
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toContain('already exists');
@@ -97,6 +120,14 @@ describe('numpool migrate and admin', { timeout: PROCESS_TEST_TIMEOUT }, () => {
 
     const ctx = await contextOn(database.url);
     expect(await authenticateApiKey({ ctx, input: { key } })).toMatchObject({ accountId: account.id });
+    expect(await authenticateApiKey({ ctx, input: { key: bot.api_key } })).toMatchObject({
+      accountId: bot.id,
+    });
+    const audited = await listAudit({ ctx, input: { action: 'account.create' } });
+    expect(audited.map((e) => [e.actorKind, e.targetId, e.after])).toEqual([
+      ['cli', String(bot.id), { email: 'bot@example.test', role: 'customer' }],
+      ['cli', String(account.id), { email: 'ops@example.test', role: 'admin' }],
+    ]);
 
     const credit = [
       'admin',

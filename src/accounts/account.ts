@@ -4,14 +4,18 @@ export interface Account {
   id: number;
   email: string;
   role: AccountRole;
+  /** Cannot authenticate at all. */
   disabledAt: Date | null;
+  /** Signs in and reads, but cannot buy (see suspend-account.ts). */
+  suspendedAt: Date | null;
+  suspendedReason: string | null;
   createdAt: Date;
   /** When the account proved it reads its mailbox; operator-made accounts count as verified. */
   emailVerifiedAt: Date | null;
 }
 
-export const ACCOUNT_COLUMNS = `id, email, role, disabled_at AS "disabledAt", created_at AS "createdAt",
-  email_verified_at AS "emailVerifiedAt"`;
+export const ACCOUNT_COLUMNS = `id, email, role, disabled_at AS "disabledAt", suspended_at AS "suspendedAt",
+  suspended_reason AS "suspendedReason", created_at AS "createdAt", email_verified_at AS "emailVerifiedAt"`;
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();

@@ -1,3 +1,5 @@
+import type { AuditActor } from '../audit/audit-actor.ts';
+import { recordAudit } from '../audit/record-audit.ts';
 import { createWallet } from '../ledger/create-wallet.ts';
 import { type DbContext, pgConstraint, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -10,6 +12,8 @@ export interface CreateAccountInput {
   role: AccountRole;
   /** Generated (and returned) when absent; null for an account that signs in only through OIDC. */
   password?: string | null | undefined;
+  /** With an actor (an operator's action), the creation is audited in the same transaction. */
+  actor?: AuditActor | undefined;
 }
 
 /**
@@ -43,6 +47,17 @@ export async function createAccount({
       );
       const account = inserted.rows[0]!;
       await createWallet({ ctx: tx, input: { accountId: account.id } });
+      if (input.actor) {
+        await recordAudit({
+          ctx: tx,
+          input: {
+            actor: input.actor,
+            action: 'account.create',
+            target: { type: 'account', id: account.id },
+            after: { email: account.email, role: account.role },
+          },
+        });
+      }
       return { account, generatedPassword };
     } catch (error) {
       if (pgConstraint(error) === 'accounts_email_key') {

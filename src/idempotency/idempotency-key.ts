@@ -50,13 +50,24 @@ export async function claimIdempotencyKey<T>({
   if (!KEY_PATTERN.test(input.key)) {
     throw new DomainError('VALIDATION_ERROR', 'idempotency-key must be 1-128 characters of A-Z a-z 0-9 _ -');
   }
-  const inserted = await ctx.db.query<{ id: number }>({
+  // Every scope is a purchase, and the claim is a purchase's first statement: it also refuses an account
+  // an operator suspended, read from the database (no cache), so a suspension or its end applies to the
+  // next request at no extra round trip. A refused claim stores nothing: after the suspension ends, the
+  // same key runs as new.
+  const inserted = await ctx.db.query<{ id: number | null; suspended: boolean }>({
     name: 'idempotency.claim',
-    text: `INSERT INTO idempotency_keys (account_id, scope, key, request_hash, locked_at) VALUES ($1, $2, $3, $4, now())
-           ON CONFLICT (account_id, scope, key) DO NOTHING RETURNING id`,
+    text: `WITH account AS (SELECT suspended_at IS NOT NULL AS suspended FROM accounts WHERE id = $1),
+           claimed AS (
+             INSERT INTO idempotency_keys (account_id, scope, key, request_hash, locked_at)
+             SELECT $1, $2, $3, $4, now() WHERE NOT coalesce((SELECT suspended FROM account), false)
+             ON CONFLICT (account_id, scope, key) DO NOTHING RETURNING id)
+           SELECT (SELECT id FROM claimed) AS id, coalesce((SELECT suspended FROM account), false) AS suspended`,
     values: [input.accountId, input.scope, input.key, input.requestHash],
   });
-  if (inserted.rows[0]) return { kind: 'new', keyId: inserted.rows[0].id };
+  const claimed = inserted.rows[0]!;
+  if (claimed.suspended)
+    throw new DomainError('ACCOUNT_SUSPENDED', 'account suspended: it cannot buy numbers');
+  if (claimed.id !== null) return { kind: 'new', keyId: claimed.id };
 
   // Someone holds the key: take it over only if its run is over or dead, atomically.
   const existing = await ctx.db.query<{

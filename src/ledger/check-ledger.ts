@@ -5,7 +5,8 @@
  * - wallet_totals: a wallet's stored totals equal its transfers.
  * - resolved_twice, resolution_mismatch: a pending transfer is resolved at most once, by a post or void of
  *   its own amount between its own accounts.
- * - transfer_route: every transfer is a movement the ledger makes (deposit, hold, charge, release, refund).
+ * - transfer_route: every transfer is a movement the ledger makes (deposit, hold, charge, release, refund,
+ *   cost, an operator's credit or debit).
  * - order_amount, order_hold, order_charge, terminal_hold_pending, order_hold_state, superseded_hold,
  *   order_refund, order_cost: an order's amount is its hold's; a charged order is posted once for exactly
  *   that amount and books its provider cost once; a finished order holds nothing; replaced holds are

@@ -17,6 +17,8 @@ export const DOMAIN_ERROR_CODES = [
   'REQUEST_IN_PROGRESS',
   'CANCEL_TOO_EARLY',
   'RATE_LIMIT_EXCEEDED',
+  /** An operator suspended the account: it may read, not buy. */
+  'ACCOUNT_SUSPENDED',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -2,7 +2,9 @@
  * Exchange rates: IDR per unit of USD, RUB (and IDR = 1). Provider costs convert at sync time; USD prices on
  * /v2 and the handler API are projections at the USD rate.
  */
-import type { DbContext } from '../platform/db.ts';
+import type { AuditActor } from '../audit/audit-actor.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { ProviderCurrency } from './currency.ts';
 
@@ -16,7 +18,7 @@ export interface FxRate {
 
 /**
  * What pricing needs of a snapshot that carries the rates (the catalog's): its rates, and a way to drop it
- * when a rate changes. Declared here so pricing depends on no other domain.
+ * when a rate changes. Declared here so pricing depends on no other domain (but the audit log).
  */
 export interface RateSnapshot {
   get(ctx: DbContext): Promise<{ fx: FxRate[] }>;
@@ -50,20 +52,42 @@ export async function setFxRate({
   input,
 }: {
   ctx: DbContext & { catalogCache?: RateSnapshot };
-  input: { currency: ProviderCurrency; idrPerUnit: number };
+  /** With an actor (an operator's action), the change is audited in the same transaction. */
+  input: { currency: ProviderCurrency; idrPerUnit: number; actor?: AuditActor };
 }): Promise<FxRate> {
   if (input.currency === 'IDR') throw new DomainError('VALIDATION_ERROR', 'the IDR rate is always 1');
   // Rates are published as whole IDR (the contract's FX receipt is an integer): below 1 would read as 0.
   if (!(input.idrPerUnit >= 1) || input.idrPerUnit > 1e9) {
     throw new DomainError('VALIDATION_ERROR', 'rate must be from 1 to 1000000000 IDR per unit');
   }
-  await ctx.db.query(
-    `INSERT INTO fx_rates (currency, idr_per_unit, source) VALUES ($1, $2, 'admin')
-     ON CONFLICT (currency) DO UPDATE SET idr_per_unit = excluded.idr_per_unit, source = 'admin', updated_at = now()`,
-    [input.currency, input.idrPerUnit],
-  );
+  const rate = await withTransaction(ctx, async (tx) => {
+    const previous = await tx.db.query<{ idr_per_unit: string; source: string }>(
+      'SELECT idr_per_unit::text, source FROM fx_rates WHERE currency = $1 FOR UPDATE',
+      [input.currency],
+    );
+    await tx.db.query(
+      `INSERT INTO fx_rates (currency, idr_per_unit, source) VALUES ($1, $2, 'admin')
+       ON CONFLICT (currency) DO UPDATE SET idr_per_unit = excluded.idr_per_unit, source = 'admin', updated_at = now()`,
+      [input.currency, input.idrPerUnit],
+    );
+    const current = await getFxRate({ ctx: tx, input });
+    if (input.actor) {
+      const old = previous.rows[0];
+      await recordAudit({
+        ctx: tx,
+        input: {
+          actor: input.actor,
+          action: 'fx_rate.set',
+          target: { type: 'fx_rate', id: input.currency },
+          before: old ? { idr_per_unit: old.idr_per_unit, source: old.source } : null,
+          after: { idr_per_unit: current.idrPerUnit, source: current.source },
+        },
+      });
+    }
+    return current;
+  });
   await ctx.catalogCache?.invalidate();
-  return getFxRate({ ctx, input });
+  return rate;
 }
 
 /** At start: the configured USD rate applies unless an operator set one. */

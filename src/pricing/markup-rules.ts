@@ -2,7 +2,9 @@
  * Markup rules turn a provider cost (IDR) into a selling price. The most specific rule wins: platform,
  * then country, then provider, then the global default (always present).
  */
-import type { DbContext } from '../platform/db.ts';
+import type { AuditActor } from '../audit/audit-actor.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import { applyMultiplier } from '../platform/money.ts';
 
@@ -37,6 +39,8 @@ export interface SetMarkupInput {
   platformId?: number | null;
   multiplier: number;
   addIdr?: number;
+  /** With an actor (an operator's action), the change is audited in the same transaction. */
+  actor?: AuditActor;
 }
 
 /** Creates or replaces the rule for one scope and target. */
@@ -62,15 +66,35 @@ export async function setMarkupRule({
   if (!Number.isSafeInteger(addIdr) || addIdr < 0)
     throw new DomainError('VALIDATION_ERROR', 'add_idr must be ≥ 0');
   try {
-    const result = await ctx.db.query<MarkupRule>(
-      `INSERT INTO markup_rules (scope, provider_id, country_id, platform_id, multiplier, add_idr)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (scope, coalesce(provider_id, 0), coalesce(country_id, -1), coalesce(platform_id, 0))
-       DO UPDATE SET multiplier = excluded.multiplier, add_idr = excluded.add_idr, updated_at = now()
-       RETURNING ${COLUMNS}`,
-      [input.scope, target.providerId, target.countryId, target.platformId, input.multiplier, addIdr],
-    );
-    return result.rows[0]!;
+    return await withTransaction(ctx, async (tx) => {
+      const previous = await tx.db.query<MarkupRule>(
+        `SELECT ${COLUMNS} FROM markup_rules WHERE scope = $1 AND provider_id IS NOT DISTINCT FROM $2
+           AND country_id IS NOT DISTINCT FROM $3 AND platform_id IS NOT DISTINCT FROM $4 FOR UPDATE`,
+        [input.scope, target.providerId, target.countryId, target.platformId],
+      );
+      const result = await tx.db.query<MarkupRule>(
+        `INSERT INTO markup_rules (scope, provider_id, country_id, platform_id, multiplier, add_idr)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (scope, coalesce(provider_id, 0), coalesce(country_id, -1), coalesce(platform_id, 0))
+         DO UPDATE SET multiplier = excluded.multiplier, add_idr = excluded.add_idr, updated_at = now()
+         RETURNING ${COLUMNS}`,
+        [input.scope, target.providerId, target.countryId, target.platformId, input.multiplier, addIdr],
+      );
+      const rule = result.rows[0]!;
+      if (input.actor) {
+        await recordAudit({
+          ctx: tx,
+          input: {
+            actor: input.actor,
+            action: 'markup_rule.set',
+            target: { type: 'markup_rule', id: rule.id },
+            before: previous.rows[0] ?? null,
+            after: rule,
+          },
+        });
+      }
+      return rule;
+    });
   } catch (error) {
     if ((error as { code?: string }).code === '23503') {
       throw new DomainError('NOT_FOUND', `no ${input.scope} with that id`);
@@ -84,12 +108,28 @@ export async function deleteMarkupRule({
   input,
 }: {
   ctx: DbContext;
-  input: { id: number };
+  input: { id: number; actor?: AuditActor };
 }): Promise<void> {
-  const result = await ctx.db.query(`DELETE FROM markup_rules WHERE id = $1 AND scope <> 'global'`, [
-    input.id,
-  ]);
-  if (result.rowCount === 0) throw new DomainError('NOT_FOUND', `no removable markup rule ${input.id}`);
+  await withTransaction(ctx, async (tx) => {
+    const result = await tx.db.query<MarkupRule>(
+      `DELETE FROM markup_rules WHERE id = $1 AND scope <> 'global' RETURNING ${COLUMNS}`,
+      [input.id],
+    );
+    const removed = result.rows[0];
+    if (!removed) throw new DomainError('NOT_FOUND', `no removable markup rule ${input.id}`);
+    if (input.actor) {
+      await recordAudit({
+        ctx: tx,
+        input: {
+          actor: input.actor,
+          action: 'markup_rule.delete',
+          target: { type: 'markup_rule', id: removed.id },
+          before: removed,
+          after: null,
+        },
+      });
+    }
+  });
 }
 
 /** Resolves rules for many offers at once: built once per sync, then a pure lookup per offer. */

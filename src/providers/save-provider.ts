@@ -2,6 +2,8 @@
  * Creates or updates a provider's settings. The credential is sealed with NUMPOOL_SECRET before it is
  * stored and is never read back out through any API.
  */
+import type { AuditActor } from '../audit/audit-actor.ts';
+import { recordAudit } from '../audit/record-audit.ts';
 import type { CatalogCache } from '../catalog/catalog-cache.ts';
 import type { DbContext } from '../platform/db.ts';
 import { pgConstraint, withTransaction } from '../platform/db.ts';
@@ -26,6 +28,22 @@ export interface ProviderInput {
 }
 
 const CURRENCIES: ProviderCurrency[] = ['USD', 'RUB', 'IDR'];
+
+/** A provider as the audit log keeps it: no credential (only whether there is one), no push secret. */
+export function auditedProvider(p: ProviderRecord) {
+  return {
+    code: p.code,
+    kind: p.kind,
+    name: p.name,
+    enabled: p.enabled,
+    priority: p.priority,
+    base_url: p.baseUrl,
+    currency: p.currency,
+    timeout_ms: p.timeoutMs,
+    settings: p.settings,
+    has_credential: p.hasCredential,
+  };
+}
 
 function validate(input: ProviderInput): void {
   const bad = (message: string) => {
@@ -75,30 +93,45 @@ export async function createProvider({
   input,
 }: {
   ctx: DbContext & { secret: string };
-  input: ProviderInput & Required<Pick<ProviderInput, 'code' | 'kind' | 'baseUrl'>>;
+  /** With an actor (an operator's action), the creation is audited in the same transaction. */
+  input: ProviderInput & Required<Pick<ProviderInput, 'code' | 'kind' | 'baseUrl'>> & { actor?: AuditActor };
 }): Promise<ProviderRecord> {
   validate(input);
   try {
-    const result = await ctx.db.query<ProviderRecord>(
-      `INSERT INTO providers (code, kind, name, enabled, priority, base_url, credential_enc, currency, timeout_ms,
+    return await withTransaction(ctx, async (tx) => {
+      const result = await tx.db.query<ProviderRecord>(
+        `INSERT INTO providers (code, kind, name, enabled, priority, base_url, credential_enc, currency, timeout_ms,
          settings, sandbox)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        RETURNING ${PROVIDER_COLUMNS}`,
-      [
-        input.code,
-        input.kind,
-        input.name ?? input.code,
-        input.enabled ?? true,
-        input.priority ?? 100,
-        input.baseUrl.replace(/\/+$/, ''),
-        input.credential ? seal(ctx.secret, input.credential) : null,
-        input.currency ?? 'USD',
-        input.timeoutMs ?? 10_000,
-        JSON.stringify(input.settings ?? {}),
-        input.sandbox ?? false,
-      ],
-    );
-    return result.rows[0]!;
+        [
+          input.code,
+          input.kind,
+          input.name ?? input.code,
+          input.enabled ?? true,
+          input.priority ?? 100,
+          input.baseUrl.replace(/\/+$/, ''),
+          input.credential ? seal(ctx.secret, input.credential) : null,
+          input.currency ?? 'USD',
+          input.timeoutMs ?? 10_000,
+          JSON.stringify(input.settings ?? {}),
+          input.sandbox ?? false,
+        ],
+      );
+      const created = result.rows[0]!;
+      if (input.actor) {
+        await recordAudit({
+          ctx: tx,
+          input: {
+            actor: input.actor,
+            action: 'provider.create',
+            target: { type: 'provider', id: created.id },
+            after: auditedProvider(created),
+          },
+        });
+      }
+      return created;
+    });
   } catch (error) {
     if (pgConstraint(error) === 'providers_code_key') {
       throw new DomainError('CONFLICT', `a provider with code ${input.code} already exists`);
@@ -122,7 +155,12 @@ export async function updateProvider({
   input,
 }: {
   ctx: DbContext & { secret: string; catalogCache?: CatalogCache };
-  input: { ref: string | number; changes: Omit<ProviderInput, 'code' | 'kind' | 'sandbox'> };
+  input: {
+    ref: string | number;
+    changes: Omit<ProviderInput, 'code' | 'kind' | 'sandbox'>;
+    /** With an actor (an operator's action), the change is audited in the same transaction. */
+    actor?: AuditActor;
+  };
 }): Promise<ProviderRecord> {
   validate(input.changes);
   const updated = await withTransaction(ctx, async (tx) => {
@@ -156,7 +194,21 @@ export async function updateProvider({
       `UPDATE providers SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING ${PROVIDER_COLUMNS}`,
       values,
     );
-    return result.rows[0]!;
+    const changed = result.rows[0]!;
+    if (input.actor) {
+      await recordAudit({
+        ctx: tx,
+        input: {
+          actor: input.actor,
+          action: 'provider.update',
+          target: { type: 'provider', id: changed.id },
+          before: auditedProvider(provider),
+          // A new credential shows only as has_credential; this says it was replaced, never what it is.
+          after: { ...auditedProvider(changed), credential_changed: input.changes.credential !== undefined },
+        },
+      });
+    }
+    return changed;
   });
   // Enabling, disabling or re-pointing a provider changes what the catalog may list.
   await ctx.catalogCache?.invalidate();

@@ -8,6 +8,8 @@
  * tens of thousands of offers takes well under a second of database time.
  */
 
+import type { AuditActor } from '../audit/audit-actor.ts';
+import { recordAudit } from '../audit/record-audit.ts';
 import { MAX_AMOUNT } from '../ledger/ledger-account.ts';
 import { allowStatementsUpTo, type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -174,19 +176,24 @@ export async function syncProviderOffers({
   input,
 }: {
   ctx: ProvidersContext;
-  input: { providerId: number };
+  /** With an actor (an operator asked for it), the sync and its outcome are audited. */
+  input: { providerId: number; actor?: AuditActor };
 }): Promise<SyncSummary> {
   const sync = await withLease(
     ctx,
     `provider-sync:${input.providerId}`,
     { ttlMs: SYNC_LEASE_TTL_MS, waitMs: SYNC_WAIT_MS, log: ctx.log },
-    () => syncUnderLock(ctx, input.providerId),
+    () => syncUnderLock(ctx, input.providerId, input.actor),
   );
   if (!sync.ran) throw new DomainError('CONFLICT', `a sync of provider ${input.providerId} is still running`);
   return sync.value;
 }
 
-async function syncUnderLock(ctx: ProvidersContext, providerId: number): Promise<SyncSummary> {
+async function syncUnderLock(
+  ctx: ProvidersContext,
+  providerId: number,
+  actor: AuditActor | undefined,
+): Promise<SyncSummary> {
   const input = { providerId };
   const started = performance.now();
   const provider = await getProvider({ ctx, input: { ref: input.providerId } });
@@ -202,10 +209,6 @@ async function syncUnderLock(ctx: ProvidersContext, providerId: number): Promise
       );
     }
     const { stored, withdrawn } = await storeOffers({ ctx, input: { provider, offers: list.offers } });
-    await ctx.db.query('UPDATE providers SET last_sync_at = now(), last_sync_error = NULL WHERE id = $1', [
-      provider.id,
-    ]);
-    await ctx.catalogCache.invalidate();
     const summary = {
       providerId: provider.id,
       offers: stored,
@@ -213,14 +216,24 @@ async function syncUnderLock(ctx: ProvidersContext, providerId: number): Promise
       withdrawn,
       durationMs: Math.round(performance.now() - started),
     };
+    await withTransaction(ctx, async (tx) => {
+      await tx.db.query('UPDATE providers SET last_sync_at = now(), last_sync_error = NULL WHERE id = $1', [
+        provider.id,
+      ]);
+      if (actor) await auditSync(tx, actor, provider.id, { offers: stored, withdrawn, error: null });
+    });
+    await ctx.catalogCache.invalidate();
     log.info(summary, 'offers synced');
     return summary;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await ctx.db.query('UPDATE providers SET last_sync_error = $2 WHERE id = $1', [
-      provider.id,
-      message.slice(0, 500),
-    ]);
+    await withTransaction(ctx, async (tx) => {
+      await tx.db.query('UPDATE providers SET last_sync_error = $2 WHERE id = $1', [
+        provider.id,
+        message.slice(0, 500),
+      ]);
+      if (actor) await auditSync(tx, actor, provider.id, { error: message.slice(0, 500) });
+    });
     log.warn({ err: error }, 'offer sync failed');
     if (error instanceof ProviderError) {
       throw new DomainError('PROVIDER_ERROR', `provider ${provider.code}: ${error.message}`, {
@@ -229,4 +242,17 @@ async function syncUnderLock(ctx: ProvidersContext, providerId: number): Promise
     }
     throw error;
   }
+}
+
+/** The offers are stored by then; the entry says who asked and what came of it. */
+async function auditSync(
+  tx: DbContext,
+  actor: AuditActor,
+  providerId: number,
+  after: Record<string, unknown>,
+) {
+  await recordAudit({
+    ctx: tx,
+    input: { actor, action: 'provider.sync', target: { type: 'provider', id: providerId }, after },
+  });
 }

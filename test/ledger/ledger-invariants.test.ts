@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ACTOR } from '../../src/audit/audit-actor.ts';
+import { adjustBalance } from '../../src/ledger/adjust-balance.ts';
 import { checkLedger, type LedgerViolation } from '../../src/ledger/check-ledger.ts';
 import { placeHold } from '../../src/ledger/place-hold.ts';
 import { postHold } from '../../src/ledger/resolve-hold.ts';
@@ -381,6 +383,59 @@ describe('ledger check names each corrupted record', () => {
         [`platform_balance ${credit}`, `platform_balance ${debit}`, `transfer_route ${transfer(id)}`].sort(),
       );
     }
+  });
+
+  it('accepts an operator’s credit and debit, and names one that went astray', async () => {
+    const adjust = (tx: DbContext, direction: 'credit' | 'debit', amount: number) =>
+      adjustBalance({
+        ctx: tx,
+        input: { accountId: state.accountId, direction, amount, reason: 'test', actor: CLI_ACTOR },
+      });
+    expect(
+      await violationsAfter(async (tx) => {
+        await adjust(tx, 'credit', 900);
+        await adjust(tx, 'debit', 400);
+      }),
+    ).toEqual([]);
+
+    // A debit whose wallet was never debited: the wallet says so (funding got what the transfer says).
+    const unbooked = await violationsAfter((tx) =>
+      tx.db.query(
+        `INSERT INTO transfers (kind, debit_account_id, credit_account_id, amount, code)
+         SELECT 'posted', w.id, f.id, 400, 'manual_debit' FROM ledger_accounts w, ledger_accounts f
+         WHERE w.account_id = $1 AND f.code = 'platform:funding'`,
+        [state.accountId],
+      ),
+    );
+    expect(unbooked).toEqual([`wallet_totals ${state.wallet}`]);
+
+    // A debit taken into revenue: not a movement the ledger makes; revenue holds money no order explains
+    // and funding misses what the debit owes it.
+    let astray = 0;
+    const intoRevenue = await violationsAfter(async (tx) => {
+      await adjust(tx, 'debit', 400);
+      await editable(tx);
+      const moved = await tx.db.query<{ id: number }>(
+        `UPDATE transfers SET credit_account_id = (SELECT id FROM ledger_accounts WHERE code = 'platform:revenue')
+         WHERE id = (SELECT max(id) FROM transfers WHERE code = 'manual_debit') RETURNING id`,
+      );
+      astray = moved.rows[0]!.id;
+    });
+    expect(intoRevenue).toEqual([
+      'platform_balance platform:funding',
+      'platform_balance platform:revenue',
+      `transfer_route ${transfer(astray)}`,
+    ]);
+
+    // A credit the wallet booked twice over.
+    const doubled = await violationsAfter(async (tx) => {
+      await adjust(tx, 'credit', 900);
+      await tx.db.query(
+        'UPDATE ledger_accounts SET credits_posted = credits_posted + 900 WHERE account_id = $1',
+        [state.accountId],
+      );
+    });
+    expect(doubled).toEqual(['platform_balance platform:funding', `wallet_totals ${state.wallet}`]);
   });
 
   it('leaves the clean ledger clean after every rolled-back corruption', async () => {

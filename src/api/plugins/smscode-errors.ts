@@ -61,6 +61,9 @@ function fromDomain(code: DomainErrorCode): SmscodeErrorCode {
     case 'CANCEL_TOO_EARLY':
     case 'RATE_LIMIT_EXCEEDED':
       return code;
+    // The contract has no code of its own for it: authenticated but not allowed to buy.
+    case 'ACCOUNT_SUSPENDED':
+      return 'FORBIDDEN';
     default: {
       const unmapped: never = code;
       throw new Error(`unmapped domain error ${String(unmapped)}`);

@@ -6,8 +6,10 @@
  * - platform:revenue, posted: the amount of every charged order less its provider cost, less the amount
  *   of every refunded one; pending: the amount of every order whose money is held (provisioning, or
  *   active without an SMS).
- * - platform:funding, posted: minus every deposit, i.e. minus (all the wallets' stored credits less the
- *   refunds they received).
+ * - platform:funding, posted: minus every deposit and operator credit, i.e. minus (all the wallets' stored
+ *   credits less the refunds they received), plus what operators debited from wallets. Those debits are
+ *   summed from their transfers: the wallets' stored debits cannot tell them from charges without
+ *   coupling this check to every order fault; wallet_totals holds the wallets' side of each of them.
  * - platform:provider_payable, posted: the provider cost (orders.cost_idr) of every charged order.
  *
  * A balance is credits minus debits. One row per account that disagrees: ("check", record, detail).
@@ -32,10 +34,13 @@ const PLATFORM_BALANCE = `
       coalesce(sum(o.amount) FILTER (WHERE ${isHeld('o')}), 0)::bigint AS held
     FROM orders o LEFT JOIN refunded r ON r.order_id = o.id),
   from_wallets AS (
-    SELECT coalesce(sum(credits_posted), 0)::bigint AS credited FROM ledger_accounts WHERE kind = 'wallet'),
+    SELECT coalesce(sum(credits_posted), 0)::bigint AS credited,
+      (SELECT coalesce(sum(amount), 0) FROM transfers WHERE code = 'manual_debit')::bigint AS debited_by_hand
+    FROM ledger_accounts WHERE kind = 'wallet'),
   expected (code, posted, pending) AS (
     SELECT '${REVENUE}', o.charged - o.cost - o.refunded, o.held FROM from_orders o
-    UNION ALL SELECT '${FUNDING}', -(w.credited - o.refunded), 0 FROM from_wallets w, from_orders o
+    UNION ALL SELECT '${FUNDING}', -(w.credited - o.refunded) + w.debited_by_hand, 0
+      FROM from_wallets w, from_orders o
     UNION ALL SELECT '${PROVIDER_PAYABLE}', o.cost, 0 FROM from_orders o),
   derived AS (
     SELECT la.code, coalesce(t.credits_posted - t.debits_posted, 0) AS posted,

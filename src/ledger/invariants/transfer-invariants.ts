@@ -45,7 +45,8 @@ const RESOLUTION_MISMATCH = `
          (p.amount, p.debit_account_id, p.credit_account_id))`;
 
 /**
- * Every transfer is one of the movements the platform makes. The platform balances below add up only
+ * Every transfer is one of the movements the platform makes (an operator's credit or debit moves money
+ * between a wallet and funding, like a deposit or its reverse). The platform balances below add up only
  * these, so any other transfer (a deposit into revenue, a charge from funding) is named here by its id.
  */
 const TRANSFER_ROUTE = `
@@ -55,7 +56,9 @@ const TRANSFER_ROUTE = `
     ('post_pending', 'order_charge', 'wallet', '${REVENUE}'),
     ('void_pending', 'order_release', 'wallet', '${REVENUE}'),
     ('posted', 'order_refund', '${REVENUE}', 'wallet'),
-    ('posted', 'order_cost', '${REVENUE}', '${PROVIDER_PAYABLE}'))
+    ('posted', 'order_cost', '${REVENUE}', '${PROVIDER_PAYABLE}'),
+    ('posted', 'manual_credit', '${FUNDING}', 'wallet'),
+    ('posted', 'manual_debit', 'wallet', '${FUNDING}'))
   SELECT 'transfer_route' AS "check", 'transfer:' || t.id AS record,
     format('%s %s from %s to %s is not a movement the ledger makes', t.kind, t.code, d.code, c.code) AS detail
   FROM transfers t

@@ -17,6 +17,11 @@ function tokenFor(code: DomainErrorCode): HandlerToken {
       return 'NO_NUMBERS';
     case 'CANCEL_TOO_EARLY':
       return 'EARLY_CANCEL_DENIED';
+    // Not BAD_KEY (the key is fine; clients would discard it) nor BANNED, which must carry the date the
+    // ban ends (§1.6) and clients parse it: a suspension has no end date. ACCOUNT_INACTIVE is the clones'
+    // code for this (§1.6); clients that do not know it report it as an error, verbatim.
+    case 'ACCOUNT_SUSPENDED':
+      return 'ACCOUNT_INACTIVE';
     case 'CONFLICT':
       return 'BAD_STATUS';
     case 'VALIDATION_ERROR':

@@ -20,6 +20,7 @@ export const HANDLER_TOKENS = [
   'EARLY_CANCEL_DENIED',
   'WRONG_MAX_PRICE',
   'NOT_AVAILABLE',
+  'ACCOUNT_INACTIVE',
   'ERROR_SQL',
 ] as const;
 export type HandlerToken = (typeof HANDLER_TOKENS)[number];
@@ -55,6 +56,7 @@ const JSON_STATUS: Record<HandlerToken, number> = {
   BAD_COUNTRY: 400,
   WRONG_MAX_PRICE: 400,
   NOT_AVAILABLE: 400,
+  ACCOUNT_INACTIVE: 403,
   NO_NUMBERS: 200,
   ERROR_SQL: 500,
 };

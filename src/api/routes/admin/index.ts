@@ -4,7 +4,10 @@ import { requireAccount } from '../../plugins/account-auth.ts';
 import { requireCsrfForSessions } from '../../plugins/csrf.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
 import { requireAdmin } from '../../plugins/require-admin.ts';
+import { accountAdminRoutes } from './accounts.ts';
+import { auditAdminRoutes } from './audit.ts';
 import { metricsRoutes } from './metrics.ts';
+import { orderAdminRoutes } from './orders.ts';
 import { pricingAdminRoutes } from './pricing.ts';
 import { providerAdminRoutes } from './providers.ts';
 
@@ -19,4 +22,7 @@ export const adminRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: RequestL
   await app.register(providerAdminRoutes, { ctx });
   await app.register(pricingAdminRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
+  await app.register(accountAdminRoutes, { ctx });
+  await app.register(orderAdminRoutes, { ctx });
+  await app.register(auditAdminRoutes, { ctx });
 };

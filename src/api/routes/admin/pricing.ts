@@ -9,6 +9,7 @@ import {
   type MarkupRule,
   setMarkupRule,
 } from '../../../pricing/markup-rules.ts';
+import { actorOf } from '../../plugins/account-auth.ts';
 import { FiniteNumber, Id32, MoneyIdr } from '../../schemas/numbers.ts';
 import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
 
@@ -92,6 +93,7 @@ export const pricingAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
           platformId: b.platform_id,
           multiplier: b.multiplier,
           addIdr: b.add_idr,
+          actor: actorOf(request),
         },
       });
       return { success: true as const, data: ruleView(rule) };
@@ -109,7 +111,7 @@ export const pricingAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
       },
     },
     async (request) => {
-      await deleteMarkupRule({ ctx, input: { id: request.params.id } });
+      await deleteMarkupRule({ ctx, input: { id: request.params.id, actor: actorOf(request) } });
       return { success: true as const, data: { deleted: true } };
     },
   );
@@ -151,7 +153,11 @@ export const pricingAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
     async (request) => {
       const r = await setFxRate({
         ctx,
-        input: { currency: request.params.currency, idrPerUnit: request.body.idr_per_unit },
+        input: {
+          currency: request.params.currency,
+          idrPerUnit: request.body.idr_per_unit,
+          actor: actorOf(request),
+        },
       });
       return {
         success: true as const,

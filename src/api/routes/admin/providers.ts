@@ -5,6 +5,7 @@ import { getProvider, listProviders } from '../../../providers/list-providers.ts
 import type { ProviderRecord } from '../../../providers/provider.ts';
 import { createProvider, updateProvider } from '../../../providers/save-provider.ts';
 import { syncProviderOffers } from '../../../providers/sync-offers.ts';
+import { actorOf } from '../../plugins/account-auth.ts';
 import { Int32, Int32In } from '../../schemas/numbers.ts';
 import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
 
@@ -143,6 +144,7 @@ export const providerAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
           ...changes(rest),
           baseUrl: rest.base_url,
           credential: rest.credential ?? undefined,
+          actor: actorOf(request),
         },
       });
       return { success: true as const, data: view(created) };
@@ -179,7 +181,7 @@ export const providerAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
     async (request) => {
       const updated = await updateProvider({
         ctx,
-        input: { ref: request.params.ref, changes: changes(request.body) },
+        input: { ref: request.params.ref, changes: changes(request.body), actor: actorOf(request) },
       });
       return { success: true as const, data: view(updated) };
     },
@@ -208,7 +210,10 @@ export const providerAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
     },
     async (request) => {
       const provider = await getProvider({ ctx, input: { ref: request.params.ref } });
-      const summary = await syncProviderOffers({ ctx, input: { providerId: provider.id } });
+      const summary = await syncProviderOffers({
+        ctx,
+        input: { providerId: provider.id, actor: actorOf(request) },
+      });
       return {
         success: true as const,
         data: {
