@@ -16,7 +16,11 @@
  * - resend → `order.resend_requested` (stream and long-poll only: back to ACTIVE, cooldown restarted);
  * - complete, cancel, expire → `order.completed`, `order.canceled`, `order.expired`;
  * - fail → none: a FAILED order was never visible.
+ *
+ * An order that ends without an SMS (cancel, expire) also has its account judged by the abuse guard
+ * (abuse/judge-account.ts) in the same transaction, which may ban it from creating orders.
  */
+import { judgeAccount } from '../abuse/judge-account.ts';
 import { bookProviderCost } from '../ledger/book-provider-cost.ts';
 import { postHold, voidHold } from '../ledger/resolve-hold.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -277,6 +281,8 @@ export async function transitionOrder({
       },
     });
   }
+  // Before the money: the wallet's lock stays the last one taken.
+  if (rule.outcome === 'no_sms') await judgeAccount({ ctx, input: { accountId: after.accountId } });
   // The charge comes last: it locks the customer's wallet row, shared by all their orders, so it is held
   // only for the moment before commit (measured: many concurrent codes for one account).
   if (order.holdTransferId !== null) {

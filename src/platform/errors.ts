@@ -17,6 +17,8 @@ export const DOMAIN_ERROR_CODES = [
   'REQUEST_IN_PROGRESS',
   'CANCEL_TOO_EARLY',
   'RATE_LIMIT_EXCEEDED',
+  /** Creating orders is blocked for a while (abuse/); details = {until, tier, retry_after_seconds}. */
+  'TEMP_BANNED_ABUSE_GUARD',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -21,6 +21,7 @@ export const HANDLER_TOKENS = [
   'WRONG_MAX_PRICE',
   'NOT_AVAILABLE',
   'ERROR_SQL',
+  'BANNED',
 ] as const;
 export type HandlerToken = (typeof HANDLER_TOKENS)[number];
 
@@ -57,6 +58,8 @@ const JSON_STATUS: Record<HandlerToken, number> = {
   NOT_AVAILABLE: 400,
   NO_NUMBERS: 200,
   ERROR_SQL: 500,
+  // HeroSMS answers a blocked account with 403 BANNED.
+  BANNED: 403,
 };
 
 const FORBIDDEN_WORDS = /SQL|BANNED|BAD_KEY/gi;

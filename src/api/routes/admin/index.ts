@@ -4,6 +4,7 @@ import { requireAccount } from '../../plugins/account-auth.ts';
 import { requireCsrfForSessions } from '../../plugins/csrf.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
 import { requireAdmin } from '../../plugins/require-admin.ts';
+import { abuseGuardAdminRoutes } from './abuse-guard.ts';
 import { metricsRoutes } from './metrics.ts';
 import { pricingAdminRoutes } from './pricing.ts';
 import { providerAdminRoutes } from './providers.ts';
@@ -19,4 +20,5 @@ export const adminRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: RequestL
   await app.register(providerAdminRoutes, { ctx });
   await app.register(pricingAdminRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
+  await app.register(abuseGuardAdminRoutes, { ctx });
 };
