@@ -1,5 +1,5 @@
 import { findAccount } from '../accounts/find-account.ts';
-import { banEnd, banInForce, lastBan, retryAfterSeconds } from './abuse-ban.ts';
+import { banInForce, retryAfterSeconds } from './abuse-ban.ts';
 import type { AbuseContext } from './abuse-context.ts';
 import { type RecentOrders, recentOrders } from './recent-orders.ts';
 
@@ -53,11 +53,17 @@ export async function getAbuseGuardState({
       thresholds,
     };
   }
-  const previous = await lastBan(ctx.db, input.accountId);
-  const recent = await recentOrders(ctx.db, {
+  const { orders, failed, failureRate } = await recentOrders(ctx.db, {
     accountId: input.accountId,
-    endedAfter: previous ? banEnd(previous) : null,
+    now,
     windowOrders: guard.windowOrders,
   });
-  return { banned: false, until: null, tier: null, retryAfterSeconds: 0, recent, thresholds };
+  return {
+    banned: false,
+    until: null,
+    tier: null,
+    retryAfterSeconds: 0,
+    recent: { orders, failed, failureRate },
+    thresholds,
+  };
 }

@@ -1,4 +1,4 @@
-import { type AbuseBan, banEnd, lastBan } from './abuse-ban.ts';
+import type { AbuseBan } from './abuse-ban.ts';
 import type { AbuseContext } from './abuse-context.ts';
 import { placeAbuseBan } from './place-abuse-ban.ts';
 import { recentOrders } from './recent-orders.ts';
@@ -19,14 +19,13 @@ export async function judgeAccount({
   const guard = ctx.config.abuseGuard;
   if (!guard.enabled) return null;
   const now = ctx.clock.now();
-  const previous = await lastBan(ctx.db, input.accountId);
-  // Orders ending during a ban do not count towards the next one.
-  if (previous && !previous.liftedAt && previous.until > now) return null;
-  const window = await recentOrders(ctx.db, {
+  const { banInForce, ...window } = await recentOrders(ctx.db, {
     accountId: input.accountId,
-    endedAfter: previous ? banEnd(previous) : null,
+    now,
     windowOrders: guard.windowOrders,
   });
+  // Orders ending during a ban do not count towards the next one.
+  if (banInForce) return null;
   if (window.orders < guard.minOrders || window.failureRate < guard.failureRate) return null;
   return placeAbuseBan({
     ctx,

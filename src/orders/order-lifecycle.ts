@@ -281,8 +281,6 @@ export async function transitionOrder({
       },
     });
   }
-  // Before the money: the wallet's lock stays the last one taken.
-  if (rule.outcome === 'no_sms') await judgeAccount({ ctx, input: { accountId: after.accountId } });
   // The charge comes last: it locks the customer's wallet row, shared by all their orders, so it is held
   // only for the moment before commit (measured: many concurrent codes for one account).
   if (order.holdTransferId !== null) {
@@ -293,6 +291,10 @@ export async function transitionOrder({
       await postHold({ ctx, input: { holdId: order.holdTransferId } });
     }
   }
+  // After the void, under the wallet's lock: the account's orders ending at the same moment are judged one
+  // after the other, each seeing the others committed (judged before it, concurrent cancels each saw too
+  // few failures and none banned). Only moves without an SMS pay for it, never the contended first SMS.
+  if (rule.outcome === 'no_sms') await judgeAccount({ ctx, input: { accountId: after.accountId } });
   return after;
 }
 

@@ -263,6 +263,20 @@ describe('a ban', () => {
     expectBanned(await me.call('POST', '/v1/orders/create', body()), 1);
   });
 
+  it('is placed once when several orders end at the same moment', async () => {
+    const me = await customer(world);
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await create(me));
+    world.clock.advance(121_000);
+    const canceled = await Promise.all(ids.map((id) => me.call('POST', '/v1/orders/cancel', { id })));
+    expect(canceled.map((r) => r.statusCode)).toEqual(ids.map(() => 200));
+    const bans = await world.ctx.db.query('SELECT tier FROM abuse_bans WHERE account_id = $1', [
+      me.account.id,
+    ]);
+    expect(bans.rows).toEqual([{ tier: 1 }]);
+    expect(await ledgerViolations(world)).toEqual([]);
+  });
+
   it('is one account’s only: another account creates and sees itself unbanned', async () => {
     const a = await customer(world);
     const b = await customer(world);
