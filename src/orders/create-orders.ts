@@ -18,6 +18,7 @@
  * (26–53/s → 39–109/s), p99 from 0.9–1.7 s to 0.3–1.0 s.
  */
 import pLimit from 'p-limit';
+import { assertNotBanned } from '../abuse/assert-not-banned.ts';
 import {
   type Claim,
   claimIdempotencyKey,
@@ -277,6 +278,9 @@ export async function createOrders({
   input: CreateOrdersInput;
 }): Promise<CreateOrdersResult> {
   const quantity = validate(input);
+  // A banned account is refused before routing and before its key is claimed: nothing is stored, so the
+  // SDK's retry with the same key after the ban runs as new (and a replay waits for the ban's end too).
+  await assertNotBanned({ ctx, input: { accountId: input.accountId } });
   // Business refusals in routing (a bad policy, an unknown product) are the answer to this request, and
   // are stored under the key like any other.
   let candidates: Candidate[] = [];

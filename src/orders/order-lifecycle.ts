@@ -16,7 +16,11 @@
  * - resend → `order.resend_requested` (stream and long-poll only: back to ACTIVE, cooldown restarted);
  * - complete, cancel, expire → `order.completed`, `order.canceled`, `order.expired`;
  * - fail → none: a FAILED order was never visible.
+ *
+ * An order that ends without an SMS (cancel, expire) also has its account judged by the abuse guard
+ * (abuse/judge-account.ts) in the same transaction, which may ban it from creating orders.
  */
+import { judgeAccount } from '../abuse/judge-account.ts';
 import { bookProviderCost } from '../ledger/book-provider-cost.ts';
 import { postHold, voidHold } from '../ledger/resolve-hold.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -287,6 +291,10 @@ export async function transitionOrder({
       await postHold({ ctx, input: { holdId: order.holdTransferId } });
     }
   }
+  // After the void, under the wallet's lock: the account's orders ending at the same moment are judged one
+  // after the other, each seeing the others committed (judged before it, concurrent cancels each saw too
+  // few failures and none banned). Only moves without an SMS pay for it, never the contended first SMS.
+  if (rule.outcome === 'no_sms') await judgeAccount({ ctx, input: { accountId: after.accountId } });
   return after;
 }
 

@@ -46,5 +46,7 @@ export async function reactivateOrder({
     throw new DomainError('VALIDATION_ERROR', 'idempotency-key must be 1-128 characters of A-Z a-z 0-9 _ -');
   }
   await reactivatable(ctx, input.accountId, input.orderId);
+  // Once a provider can re-rent a number, the child order goes through createOrders' path, which checks
+  // the abuse guard (assertNotBanned) before anything is held.
   throw new DomainError('CONFLICT', 'this number cannot be reactivated');
 }

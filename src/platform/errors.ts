@@ -19,6 +19,8 @@ export const DOMAIN_ERROR_CODES = [
   'RATE_LIMIT_EXCEEDED',
   /** An operator suspended the account: it may read, not buy. */
   'ACCOUNT_SUSPENDED',
+  /** Creating orders is blocked for a while (abuse/); details = {until, tier, retry_after_seconds}. */
+  'TEMP_BANNED_ABUSE_GUARD',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -20,6 +20,7 @@ import { type JobRunner, startJobs } from '../jobs/job-runner.ts';
 import { createLogger } from '../platform/logger.ts';
 import { countEnabledProviders } from '../providers/count-enabled-providers.ts';
 import { type DemoCredentials, demoFilePath, ensureDemoAccounts } from '../sandbox/ensure-demo-accounts.ts';
+import { sandboxBanWarning } from '../sandbox/sandbox-ban-odds.ts';
 import {
   connectSandboxPush,
   type SandboxSupply,
@@ -51,6 +52,7 @@ function printSandboxBanner(
     ...(supply
       ? [
           `  providers: ${supply.providers.map((p) => p.code).join(', ')} (simulated at ${supply.simulator.url}/control)`,
+          ...[sandboxBanWarning(config)].filter((line) => line !== undefined),
         ]
       : []),
     ...(url

@@ -91,6 +91,8 @@ export async function contextOn(
     NUMPOOL_RATE_LIMIT: '0',
     NUMPOOL_SHED_EVENT_LOOP_DELAY_MS: '0',
     NUMPOOL_SHED_POOL_WAITING: '0',
+    // Tests cancel and expire orders by the dozen: the abuse guard stays off unless a test turns it on.
+    NUMPOOL_ABUSE_GUARD: '0',
     ...env,
   });
   const pool = createPool(url, { max: 20 });

@@ -60,6 +60,7 @@ function fromDomain(code: DomainErrorCode): SmscodeErrorCode {
     case 'REQUEST_IN_PROGRESS':
     case 'CANCEL_TOO_EARLY':
     case 'RATE_LIMIT_EXCEEDED':
+    case 'TEMP_BANNED_ABUSE_GUARD':
       return code;
     // The contract has no code of its own for it: authenticated but not allowed to buy.
     case 'ACCOUNT_SUSPENDED':

@@ -1,6 +1,7 @@
 import { type DomainErrorCode, isDomainError } from '../../../platform/errors.ts';
 import { REFUSAL_STATUS, ServiceRefusal } from '../../plugins/service-refusal.ts';
 import { HandlerError, type HandlerToken } from './handler-reply.ts';
+import { handlerBanTime } from './handler-values.ts';
 
 /** The one mapping from domain errors to handler-protocol tokens. */
 function tokenFor(code: DomainErrorCode): HandlerToken {
@@ -30,6 +31,8 @@ function tokenFor(code: DomainErrorCode): HandlerToken {
       return 'BAD_ACTION';
     // The protocol has no throttle token (§1.6): clients read ERROR_SQL as a passing server-side failure
     // and retry later, where BAD_ACTION says the request is wrong and BANNED that the key is blocked.
+    case 'TEMP_BANNED_ABUSE_GUARD':
+      return 'BANNED';
     case 'RATE_LIMIT_EXCEEDED':
     case 'SERVICE_UNAVAILABLE':
     case 'FX_RATE_UNAVAILABLE':
@@ -48,6 +51,11 @@ export function toHandlerError(error: unknown): HandlerError | undefined {
       status: REFUSAL_STATUS[error.code],
       retryAfterSeconds: error.retryAfterSeconds,
     });
-  if (isDomainError(error)) return new HandlerError(tokenFor(error.code), error.message);
+  if (isDomainError(error)) {
+    // BANNED carries when the ban ends: BANNED:'2025-01-05 13-04-09'.
+    const until = error.code === 'TEMP_BANNED_ABUSE_GUARD' ? error.details?.until : undefined;
+    const value = typeof until === 'string' ? handlerBanTime(new Date(until)) : undefined;
+    return new HandlerError(tokenFor(error.code), error.message, value);
+  }
   return undefined;
 }

@@ -22,6 +22,7 @@ export const HANDLER_TOKENS = [
   'NOT_AVAILABLE',
   'ACCOUNT_INACTIVE',
   'ERROR_SQL',
+  'BANNED',
 ] as const;
 export type HandlerToken = (typeof HANDLER_TOKENS)[number];
 
@@ -59,6 +60,8 @@ const JSON_STATUS: Record<HandlerToken, number> = {
   ACCOUNT_INACTIVE: 403,
   NO_NUMBERS: 200,
   ERROR_SQL: 500,
+  // HeroSMS answers a blocked account with 403 BANNED.
+  BANNED: 403,
 };
 
 const FORBIDDEN_WORDS = /SQL|BANNED|BAD_KEY/gi;

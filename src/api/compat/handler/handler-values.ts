@@ -6,6 +6,16 @@ export function handlerTime(date: Date | null): string {
   return date ? date.toISOString().slice(0, 19).replace('T', ' ') : '0000-00-00 00:00:00';
 }
 
+/**
+ * When a ban ends, as SMS-Activate writes it after `BANNED:` — `'YYYY-m-d H-i-s'` in PHP's date letters:
+ * quoted, zero-padded, dashes between hour, minute and second, UTC. Clients take everything after
+ * `BANNED:` (or split it at the space into a date and an H-i-s time), so the shape is kept exactly.
+ */
+export function handlerBanTime(date: Date): string {
+  const iso = date.toISOString();
+  return `'${iso.slice(0, 10)} ${iso.slice(11, 19).replaceAll(':', '-')}'`;
+}
+
 /** USD decimal text at the given places, trailing zeros kept ("0.6491", "62.50"). */
 export function usd(idr: number, rate: number, dp = 4): string {
   return fromIdr(idr, rate, dp);

@@ -3,6 +3,7 @@ import type { AppContext } from '../../../app-context.ts';
 import { requireAccount } from '../../plugins/account-auth.ts';
 import { requireCsrfForSessions } from '../../plugins/csrf.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
+import { abuseGuardRoutes } from './abuse-guard.ts';
 import { loginRoutes } from './login.ts';
 import { logoutRoutes } from './logout.ts';
 import { oidcRoutes } from './oidc.ts';
@@ -31,5 +32,6 @@ export const accountRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: Reques
     await scope.register(logoutRoutes, { ctx });
     await scope.register(passwordRoutes, { ctx });
     await scope.register(twoFactorRoutes, { ctx });
+    await scope.register(abuseGuardRoutes, { ctx });
   });
 };

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { getAccountOverview } from '../../../accounts/account-overview.ts';
 import { searchAccounts } from '../../../accounts/search-accounts.ts';
 import { suspendAccount, unsuspendAccount } from '../../../accounts/suspend-account.ts';
 import type { AppContext } from '../../../app-context.ts';
+import { getAccountOverview } from '../../../console/account-overview.ts';
 import { type AdjustmentDirection, adjustBalance } from '../../../ledger/adjust-balance.ts';
 import { MAX_AMOUNT } from '../../../ledger/ledger-account.ts';
 import { actorOf } from '../../plugins/account-auth.ts';

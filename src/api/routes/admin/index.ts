@@ -4,6 +4,7 @@ import { requireAccount } from '../../plugins/account-auth.ts';
 import { requireCsrfForSessions } from '../../plugins/csrf.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
 import { requireAdmin } from '../../plugins/require-admin.ts';
+import { abuseGuardAdminRoutes } from './abuse-guard.ts';
 import { accountAdminRoutes } from './accounts.ts';
 import { auditAdminRoutes } from './audit.ts';
 import { metricsRoutes } from './metrics.ts';
@@ -25,4 +26,5 @@ export const adminRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: RequestL
   await app.register(accountAdminRoutes, { ctx });
   await app.register(orderAdminRoutes, { ctx });
   await app.register(auditAdminRoutes, { ctx });
+  await app.register(abuseGuardAdminRoutes, { ctx });
 };

@@ -2,12 +2,13 @@
  * One account as an operator sees it: the account, its balance, how many orders it has in each status,
  * its live API keys and sessions, and its most recent orders (every status, failed ones included).
  */
+
+import { ACCOUNT_COLUMNS, type Account } from '../accounts/account.ts';
 import { getBalance } from '../ledger/get-balance.ts';
 import type { WalletBalance } from '../ledger/ledger-account.ts';
 import { ORDER_SELECT, type OrderRecord, type OrderStatus } from '../orders/order.ts';
 import type { DbContext } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
-import { ACCOUNT_COLUMNS, type Account } from './account.ts';
 
 export const RECENT_ORDERS = 20;
 
