@@ -17,6 +17,8 @@ export const DOMAIN_ERROR_CODES = [
   'REQUEST_IN_PROGRESS',
   'CANCEL_TOO_EARLY',
   'RATE_LIMIT_EXCEEDED',
+  /** An API key's daily spend limit: a throttle on the SMSCode surfaces, "no money" on the handler API. */
+  'SPEND_LIMIT_EXCEEDED',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

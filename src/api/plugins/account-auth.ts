@@ -34,6 +34,15 @@ export function requireScope(scope: ApiScope) {
   };
 }
 
+/**
+ * After requireAccount: a signed-in session only. Key management is refused to API keys whatever their
+ * scopes, so a narrow key can never mint a broader one.
+ */
+export async function requireSession(request: FastifyRequest, reply: FastifyReply) {
+  if (request.principal && request.principal.sessionId === undefined)
+    return smscodeError(reply, 'FORBIDDEN', 'this needs a signed-in session; an API key may not do it');
+}
+
 /** The audit actor for a request: the authenticated account, the request id and the client address. */
 export function actorOf(request: FastifyRequest): AuditActor {
   const base = { requestId: request.id, ip: request.ip };

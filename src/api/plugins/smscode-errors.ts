@@ -61,6 +61,9 @@ function fromDomain(code: DomainErrorCode): SmscodeErrorCode {
     case 'CANCEL_TOO_EARLY':
     case 'RATE_LIMIT_EXCEEDED':
       return code;
+    // The contract's throttle, like the daily cancel cap; details say the limit and when it resets.
+    case 'SPEND_LIMIT_EXCEEDED':
+      return 'RATE_LIMIT_EXCEEDED';
     default: {
       const unmapped: never = code;
       throw new Error(`unmapped domain error ${String(unmapped)}`);

@@ -3,6 +3,7 @@ import type { AppContext } from '../../../app-context.ts';
 import { requireAccount } from '../../plugins/account-auth.ts';
 import { requireCsrfForSessions } from '../../plugins/csrf.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
+import { apiKeyRoutes } from './api-keys.ts';
 import { sessionRoutes } from './session.ts';
 
 /**
@@ -17,5 +18,6 @@ export const accountRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: Reques
     scope.addHook('onRequest', requireAccount(ctx, limits));
     scope.addHook('onRequest', requireCsrfForSessions);
     await scope.register(sessionRoutes, { ctx });
+    await scope.register(apiKeyRoutes, { ctx });
   });
 };
