@@ -49,9 +49,11 @@ const settings = {
     maxItems: 8,
     description: 'read | orders | webhook | billing',
   }),
-  ip_allowlist: Nullable(
+  // null first: the validator coerces types, and tried the other way round it would read null as [""].
+  ip_allowlist: Type.Union([
+    Type.Null(),
     Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64, description: 'IPv4/IPv6 addresses or CIDRs' }),
-  ),
+  ]),
   daily_spend_limit: Nullable(MoneyIdr({ minimum: 1 })),
 };
 const Name = Type.String({ minLength: 1, maxLength: 64 });
