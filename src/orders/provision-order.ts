@@ -104,8 +104,8 @@ export async function startOrder({
         : await tx.db.query<{ id: number }>({
             name: 'orders.start-within-limit',
             text: `INSERT INTO orders (account_id, idempotency_key_id, api_key_id, catalog_product_id, product_id, amount, created_at)
-                   SELECT $1, $2, $3, $4, $5, $6, $7
-                   WHERE ${spentSinceSql('$3', '$8::timestamptz')} + $6 <= $9
+                   SELECT $1::bigint, $2::bigint, $3::bigint, $4::integer, $5::integer, $6::bigint, $7::timestamptz
+                   WHERE ${spentSinceSql('$3::bigint', '$8::timestamptz')} + $6::bigint <= $9::bigint
                    RETURNING id`,
             values: [...values, spendDayStart(now), limit],
           });
