@@ -3,8 +3,11 @@
  * and whether errors come as HeroSMS-style JSON. The URL is held to the same SSRF rules as webhooks.
  */
 import { validateWebhookUrl } from '../delivery/webhooks/validate-webhook-url.ts';
+import type { EventBus } from '../platform/bus.ts';
 import type { DbContext } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
+import type { ApiKeyCache } from './api-key-cache.ts';
+import { forgetAccountKeys } from './forget-account-keys.ts';
 
 export interface HandlerSettings {
   webhookUrl: string | null;
@@ -25,7 +28,11 @@ export async function updateHandlerSettings({
   ctx,
   input,
 }: {
-  ctx: DbContext & { config: { webhooks: { allowPrivate: boolean } }; apiKeyCache?: { clear(): void } };
+  ctx: DbContext & {
+    config: { webhooks: { allowPrivate: boolean } };
+    bus: EventBus;
+    apiKeyCache?: ApiKeyCache;
+  };
   input: { accountId: number; webhookUrl?: string | null | undefined; jsonErrors?: boolean | undefined };
 }): Promise<HandlerSettings> {
   const url = input.webhookUrl === '' ? null : input.webhookUrl;
@@ -37,7 +44,7 @@ export async function updateHandlerSettings({
      WHERE id = $1 RETURNING ${COLUMNS}`,
     [input.accountId, url !== undefined, url ?? null, input.jsonErrors ?? null],
   );
-  // The error dialect travels with the cached key lookup: forget it so the change applies at once.
-  ctx.apiKeyCache?.clear();
+  // The error dialect travels with the cached key lookup: every node forgets it, so the change applies at once.
+  forgetAccountKeys({ ctx, input: { accountId: input.accountId } });
   return result.rows[0]!;
 }

@@ -15,7 +15,9 @@ export const LOCK_SECONDS = 300;
 /** Keys are kept at least this long (then reaped). */
 export const RETENTION_HOURS = 72;
 
-export type StoredResult<T> = { ok: T } | { error: { code: DomainErrorCode; message: string } };
+export type StoredResult<T> =
+  | { ok: T }
+  | { error: { code: DomainErrorCode; message: string; details?: Record<string, unknown> | undefined } };
 
 export type Claim<T> =
   | { kind: 'new'; keyId: number }

@@ -33,7 +33,13 @@ import { type Candidate, findCandidates, type RoutingPolicy } from '../providers
 import { ORDER_SELECT, type OrderRecord } from './order.ts';
 import { type OrderView, orderView } from './order-view.ts';
 import type { OrdersContext } from './orders-context.ts';
-import { type ProvisionOutcome, provisionOrder, type Settle, startOrder } from './provision-order.ts';
+import {
+  type ProvisionOutcome,
+  provisionOrder,
+  type Settle,
+  type SpendingKey,
+  startOrder,
+} from './provision-order.ts';
 import { releaseProvisioningOrder } from './reconcile-provisioning.ts';
 
 export interface CreateOrdersInput {
@@ -50,6 +56,8 @@ export interface CreateOrdersInput {
   operatorId?: number | undefined;
   /** Phone prefixes (digits, with country code) the number must not start with. */
   excludePrefixes?: string[] | undefined;
+  /** The API key the request came with (absent for a session): remembered on the orders, its limit held. */
+  apiKey?: SpendingKey | undefined;
   /** Client key; absent = a fresh key per request (no deduplication). */
   idempotencyKey?: string | undefined;
   /** The request as received (surface and raw body): what "the same request" means for the key. */
@@ -133,7 +141,7 @@ function singleResult(input: CreateOrdersInput, outcome: ProvisionOutcome, now: 
         ok: { orders: [orderView(outcome.order, now)], failedCount: 0, usdRate: input.usdRate ?? null },
       } satisfies StoredResult<CreateOrdersResult>)
     : ({
-        error: { code: outcome.code, message: outcome.message },
+        error: { code: outcome.code, message: outcome.message, details: outcome.details },
       } satisfies StoredResult<CreateOrdersResult>);
 }
 
@@ -159,8 +167,10 @@ async function run(
   if (wanted > 0 && start.refusal) throw start.refusal;
   const created: OrderRecord[] = [...already];
   let failedCount = 0;
-  let firstFailure: { code: DomainErrorCode; message: string } | undefined;
+  let firstFailure: { code: DomainErrorCode; message: string; details?: Record<string, unknown> } | undefined;
   let outOfMoney = false;
+  // Once the key's daily limit refused a unit, the rest are refused the same way without a provider.
+  let overLimit: ProvisionOutcome | undefined;
   // A fresh single-order run stores its result in the transaction that settles the order.
   const single = !start.resumed && quantity === 1;
   let stored: StoredResult<CreateOrdersResult> | undefined;
@@ -186,32 +196,40 @@ async function run(
         started = undefined;
         try {
           // Once the wallet is empty, the remaining units fail without touching a provider.
-          const outcome = outOfMoney
-            ? ({
+          const outcome: ProvisionOutcome & { settled: boolean } = outOfMoney
+            ? {
                 ok: false,
                 code: 'INSUFFICIENT_BALANCE',
                 message: 'balance is too low for this order',
                 settled: false,
-              } as const)
-            : await provisionOrder({
-                ctx,
-                input: {
-                  accountId: input.accountId,
-                  keyId,
-                  candidates,
-                  excludePrefixes: input.excludePrefixes,
-                  started: mine,
-                  settle,
-                },
-              });
+              }
+            : overLimit
+              ? { ...overLimit, settled: false }
+              : await provisionOrder({
+                  ctx,
+                  input: {
+                    accountId: input.accountId,
+                    keyId,
+                    candidates,
+                    apiKey: input.apiKey,
+                    excludePrefixes: input.excludePrefixes,
+                    started: mine,
+                    settle,
+                  },
+                });
           if (!outcome.settled) stored = undefined;
           if (outcome.ok) {
             created.push(outcome.order);
             return;
           }
           failedCount++;
-          firstFailure ??= { code: outcome.code, message: outcome.message };
+          firstFailure ??= {
+            code: outcome.code,
+            message: outcome.message,
+            ...(outcome.details ? { details: outcome.details } : {}),
+          };
           if (outcome.code === 'INSUFFICIENT_BALANCE') outOfMoney = true;
+          if (outcome.code === 'SPEND_LIMIT_EXCEEDED') overLimit = outcome;
         } catch (error) {
           stored = undefined;
           unexpected ??= error;
@@ -258,7 +276,7 @@ async function claimAndStart(
         if (claim.kind !== 'new') return { claim };
         const orderId = await startOrder({
           ctx: tx,
-          input: { accountId: input.accountId, keyId: claim.keyId, candidate: first },
+          input: { accountId: input.accountId, keyId: claim.keyId, candidate: first, apiKey: input.apiKey },
         });
         return { claim, started: { orderId, from: 0 } };
       });
@@ -311,10 +329,10 @@ export async function createOrders({
         await releaseIdempotencyKey({ ctx, input: { keyId: claim.keyId } }).catch(() => undefined);
         throw error;
       }
-      result = { error: { code: error.code, message: error.message } };
+      result = { error: { code: error.code, message: error.message, details: error.details } };
     }
     if (!stored) await finishIdempotencyKey({ ctx, input: { keyId: claim.keyId, result } });
   }
-  if ('error' in result) throw new DomainError(result.error.code, result.error.message);
+  if ('error' in result) throw new DomainError(result.error.code, result.error.message, result.error.details);
   return result.ok;
 }

@@ -15,10 +15,17 @@
  * A crash after the provider answered but before Tx 2 leaves an activation upstream that no order owns;
  * the upstream sweep cancels it. The customer is charged at most once, and never above the bounds.
  */
+import {
+  keySpentToday,
+  lockKeySpending,
+  spendDayStart,
+  spendLimitRefusal,
+  spentSinceSql,
+} from '../accounts/key-spending.ts';
 import { placeHold } from '../ledger/place-hold.ts';
 import { voidHold } from '../ledger/resolve-hold.ts';
 import { pgConstraint, withTransaction } from '../platform/db.ts';
-import { type DomainErrorCode, isDomainError } from '../platform/errors.ts';
+import { type DomainError, type DomainErrorCode, isDomainError } from '../platform/errors.ts';
 import { checkLiveStock } from '../providers/check-live-stock.ts';
 import type { Candidate } from '../providers/find-candidates.ts';
 import { ProviderError, type ProviderErrorKind } from '../providers/port.ts';
@@ -28,7 +35,16 @@ import type { OrdersContext } from './orders-context.ts';
 
 export type ProvisionOutcome =
   | { ok: true; order: OrderRecord }
-  | { ok: false; code: DomainErrorCode; message: string };
+  | { ok: false; code: DomainErrorCode; message: string; details?: Record<string, unknown> | undefined };
+
+/**
+ * The API key an order is created with. `limited`: the key had a daily spend limit when it was
+ * authenticated, so each hold checks it (the limit itself is read from the locked key row).
+ */
+export interface SpendingKey {
+  id: number;
+  limited: boolean;
+}
 
 /**
  * Work the caller wants committed with the order's final state (the idempotency key's result): run inside
@@ -55,25 +71,49 @@ export async function startOrder({
   input,
 }: {
   ctx: OrdersContext;
-  input: { accountId: number; keyId: number | null; candidate: Candidate };
+  input: {
+    accountId: number;
+    keyId: number | null;
+    candidate: Candidate;
+    apiKey?: SpendingKey | undefined;
+  };
 }): Promise<number> {
-  const { candidate } = input;
+  const { candidate, apiKey } = input;
   return withTransaction(ctx, async (tx) => {
+    const now = ctx.clock.now();
     // The candidate carries the slot's catalog product, so the row is written from values alone.
-    const inserted = await tx.db.query<{ id: number }>({
-      name: 'orders.start',
-      text: `INSERT INTO orders (account_id, idempotency_key_id, catalog_product_id, product_id, amount, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      values: [
-        input.accountId,
-        input.keyId,
-        candidate.catalogProductId,
-        candidate.productId,
-        candidate.price,
-        ctx.clock.now(),
-      ],
-    });
-    const orderId = inserted.rows[0]!.id;
+    const values = [
+      input.accountId,
+      input.keyId,
+      apiKey?.id ?? null,
+      candidate.catalogProductId,
+      candidate.productId,
+      candidate.price,
+      now,
+    ];
+    // A limited key: one more statement (the key's lock), and the insert happens only if the order fits.
+    const limit = apiKey?.limited ? await lockKeySpending({ ctx: tx, input: { keyId: apiKey.id } }) : null;
+    const inserted =
+      limit === null
+        ? await tx.db.query<{ id: number }>({
+            name: 'orders.start',
+            text: `INSERT INTO orders (account_id, idempotency_key_id, api_key_id, catalog_product_id, product_id, amount, created_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+            values,
+          })
+        : await tx.db.query<{ id: number }>({
+            name: 'orders.start-within-limit',
+            text: `INSERT INTO orders (account_id, idempotency_key_id, api_key_id, catalog_product_id, product_id, amount, created_at)
+                   SELECT $1::bigint, $2::bigint, $3::bigint, $4::integer, $5::integer, $6::bigint, $7::timestamptz
+                   WHERE ${spentSinceSql('$3::bigint', '$8::timestamptz')} + $6::bigint <= $9::bigint
+                   RETURNING id`,
+            values: [...values, spendDayStart(now), limit],
+          });
+    if (!inserted.rows[0]) {
+      const spent = await keySpentToday({ ctx: tx, input: { keyId: apiKey!.id, now } });
+      throw spendLimitRefusal({ limit: limit!, spent, now });
+    }
+    const orderId = inserted.rows[0].id;
     const hold = await placeHold({
       ctx: tx,
       input: { accountId: input.accountId, amount: candidate.price, reference: `order:${orderId}` },
@@ -96,11 +136,18 @@ class ReleasedMeanwhile extends Error {}
  */
 async function repriceHold(
   ctx: OrdersContext,
-  input: { accountId: number; orderId: number; price: number; attempt: number },
+  input: {
+    accountId: number;
+    orderId: number;
+    price: number;
+    attempt: number;
+    apiKey?: SpendingKey | undefined;
+  },
 ): Promise<void> {
   await withTransaction(ctx, async (tx) => {
     const order = await lockOrder({ ctx: tx, input: { orderId: input.orderId, includeHidden: true } });
     if (!canMove(order, 'activate')) throw new ReleasedMeanwhile();
+    if (input.apiKey?.limited && input.price > order.amount) await assertFits(tx, input.apiKey.id, input);
     if (order.holdTransferId !== null) await voidHold({ ctx: tx, input: { holdId: order.holdTransferId } });
     const hold = await placeHold({
       ctx: tx,
@@ -116,6 +163,15 @@ async function repriceHold(
       input.price,
     ]);
   });
+}
+
+/** A dearer candidate for an order already held: it must still fit under the key's limit. */
+async function assertFits(tx: OrdersContext, keyId: number, input: { orderId: number; price: number }) {
+  const limit = await lockKeySpending({ ctx: tx, input: { keyId } });
+  if (limit === null) return;
+  const now = tx.clock.now();
+  const spent = await keySpentToday({ ctx: tx, input: { keyId, now, exceptOrderId: input.orderId } });
+  if (spent + input.price > limit) throw spendLimitRefusal({ limit, spent, now });
 }
 
 /** Tx 2: the order becomes ACTIVE with its number; null when the reconciler released it meanwhile. */
@@ -180,6 +236,10 @@ export async function failProvisioning({
   });
 }
 
+function refusalOf(error: DomainError): ProvisionOutcome {
+  return { ok: false, code: error.code, message: error.message, details: error.details };
+}
+
 /** Tries the candidates in order until one provider hands out a number. */
 export async function provisionOrder({
   ctx,
@@ -190,6 +250,8 @@ export async function provisionOrder({
     accountId: number;
     keyId: number | null;
     candidates: Candidate[];
+    /** The API key the order is created with, if any. */
+    apiKey?: SpendingKey | undefined;
     /** Phone prefixes (digits with country code) the number must not start with. */
     excludePrefixes?: string[] | undefined;
     /** Tx 1 already ran (in the caller's transaction) for this order, on candidates[from]. */
@@ -209,26 +271,39 @@ export async function provisionOrder({
   // The first hold goes to the first candidate the wallet can cover (policies need not order by price).
   let orderId = input.started?.orderId;
   let from = input.started ? input.started.from + 1 : 0;
+  // A candidate beyond the key's daily limit is passed over like one beyond the wallet: a cheaper one may fit.
+  let overLimit: DomainError | undefined;
   for (; from < input.candidates.length && orderId === undefined; from++) {
     try {
       orderId = await startOrder({
         ctx,
-        input: { accountId: input.accountId, keyId: input.keyId, candidate: input.candidates[from]! },
+        input: {
+          accountId: input.accountId,
+          keyId: input.keyId,
+          candidate: input.candidates[from]!,
+          apiKey: input.apiKey,
+        },
       });
     } catch (error) {
       if (isDomainError(error) && error.code === 'INSUFFICIENT_BALANCE') continue;
+      if (isDomainError(error) && error.code === 'SPEND_LIMIT_EXCEEDED') {
+        overLimit = error;
+        continue;
+      }
       if (isDomainError(error))
         return { ok: false, code: error.code, message: error.message, settled: false };
       throw error;
     }
   }
   if (orderId === undefined) {
-    return {
-      ok: false,
-      code: 'INSUFFICIENT_BALANCE',
-      message: 'balance is too low for this order',
-      settled: false,
-    };
+    return overLimit
+      ? { ...refusalOf(overLimit), settled: false }
+      : {
+          ok: false,
+          code: 'INSUFFICIENT_BALANCE',
+          message: 'balance is too low for this order',
+          settled: false,
+        };
   }
   const candidates = input.candidates.slice(from - 1, from - 1 + MAX_ATTEMPTS);
   const first = candidates[0]!;
@@ -242,7 +317,13 @@ export async function provisionOrder({
     const log = () => ctx.log.child({ orderId, provider: candidate.providerCode, attempt });
     try {
       if (candidate.price !== price) {
-        await repriceHold(ctx, { accountId: input.accountId, orderId, price: candidate.price, attempt });
+        await repriceHold(ctx, {
+          accountId: input.accountId,
+          orderId,
+          price: candidate.price,
+          attempt,
+          apiKey: input.apiKey,
+        });
         price = candidate.price;
       }
       // Routing read the provider's version: its settings come from the process cache unless they changed.
@@ -298,6 +379,10 @@ export async function provisionOrder({
         lastMessage = error.message;
         continue;
       }
+      if (isDomainError(error) && error.code === 'SPEND_LIMIT_EXCEEDED') {
+        overLimit = error;
+        continue;
+      }
       if (error instanceof ProviderError || isDomainError(error)) {
         const kind = error instanceof ProviderError ? error.kind : 'BAD_REQUEST';
         kinds.push(kind);
@@ -313,15 +398,17 @@ export async function provisionOrder({
 
   const onlyEmpty = kinds.length > 0 && kinds.every((k) => k === 'NO_NUMBERS');
   const outcome: ProvisionOutcome =
-    stoppedByBalance && kinds.length === 0
-      ? { ok: false, code: 'INSUFFICIENT_BALANCE', message: lastMessage }
-      : onlyEmpty
-        ? { ok: false, code: 'NO_OFFER_AVAILABLE', message: 'no numbers available for this request' }
-        : {
-            ok: false,
-            code: 'PROVIDER_ERROR',
-            message: `no provider could supply a number: ${lastMessage}`,
-          };
+    overLimit && kinds.length === 0
+      ? refusalOf(overLimit)
+      : stoppedByBalance && kinds.length === 0
+        ? { ok: false, code: 'INSUFFICIENT_BALANCE', message: lastMessage }
+        : onlyEmpty
+          ? { ok: false, code: 'NO_OFFER_AVAILABLE', message: 'no numbers available for this request' }
+          : {
+              ok: false,
+              code: 'PROVIDER_ERROR',
+              message: `no provider could supply a number: ${lastMessage}`,
+            };
   const failed = await failProvisioning({
     ctx,
     input: {

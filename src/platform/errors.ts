@@ -21,6 +21,8 @@ export const DOMAIN_ERROR_CODES = [
   'ACCOUNT_SUSPENDED',
   /** Creating orders is blocked for a while (abuse/); details = {until, tier, retry_after_seconds}. */
   'TEMP_BANNED_ABUSE_GUARD',
+  /** An API key's daily spend limit: a throttle on the SMSCode surfaces, "no money" on the handler API. */
+  'SPEND_LIMIT_EXCEEDED',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { createApiKeyCache } from '../accounts/authenticate-api-key.ts';
+import { createApiKeyCache } from '../accounts/api-key-cache.ts';
 import { WEBHOOK_FORMATS } from '../api/compat/handler/handler-webhook.ts';
 import type { AppContext } from '../app-context.ts';
 import { CatalogCache } from '../catalog/catalog-cache.ts';
@@ -53,7 +53,7 @@ export function createContext(parts: ContextParts): AppContext {
     metrics,
     upstreams: new ProviderRuntime({ metrics, factory: createAdapter, health: parts.health }),
     catalogCache: new CatalogCache({ redis: parts.redis, log: parts.log, metrics }),
-    apiKeyCache: createApiKeyCache(),
+    apiKeyCache: createApiKeyCache(parts.bus),
     mailer: createMailer({ config: parts.config, log: parts.log }),
     bus: parts.bus,
     queue: parts.queue,

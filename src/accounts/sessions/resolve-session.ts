@@ -35,6 +35,8 @@ export async function resolveSession({
     apiKeyId: undefined,
     sessionId: row.sessionId,
     scopes: API_SCOPES,
+    ipAllowlist: null,
+    dailySpendLimit: null,
     handlerJsonErrors: false,
   };
 }

@@ -4,7 +4,6 @@
  * limits exactly as on /v1 and /v2.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiScope } from '../../accounts/api-scopes.ts';
 import { resolveSession } from '../../accounts/sessions/resolve-session.ts';
 import type { AppContext } from '../../app-context.ts';
 import type { AuditActor } from '../../audit/audit-actor.ts';
@@ -26,12 +25,13 @@ export function requireAccount(ctx: AppContext, limits: RequestLimits) {
   };
 }
 
-/** After requireAccount: the principal must hold this scope (sessions hold them all). */
-export function requireScope(scope: ApiScope) {
-  return async function scopeCheck(request: FastifyRequest, reply: FastifyReply) {
-    if (!request.principal?.scopes.includes(scope))
-      return smscodeError(reply, 'FORBIDDEN', `this API key lacks the ${scope} scope`);
-  };
+/**
+ * After requireAccount: a signed-in session only. Key management is refused to API keys whatever their
+ * scopes, so a narrow key can never mint a broader one.
+ */
+export async function requireSession(request: FastifyRequest, reply: FastifyReply) {
+  if (request.principal && request.principal.sessionId === undefined)
+    return smscodeError(reply, 'FORBIDDEN', 'this needs a signed-in session; an API key may not do it');
 }
 
 /** The audit actor for a request: the authenticated account, the request id and the client address. */

@@ -5,8 +5,9 @@
  * valid one) between resolving the key and refusing it, so guessing keys is throttled too.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authenticateApiKey, type Principal } from '../../accounts/authenticate-api-key.ts';
+import { ADDRESS_REFUSED, authenticateApiKey, type Principal } from '../../accounts/authenticate-api-key.ts';
 import type { AppContext } from '../../app-context.ts';
+import type { SpendingKey } from '../../orders/provision-order.ts';
 import { isDomainError } from '../../platform/errors.ts';
 import type { RequestLimits } from './request-limits.ts';
 import { routeWeight } from './request-weights.ts';
@@ -24,11 +25,20 @@ export function bearerKey(header: string | undefined): string | undefined {
   return header ? BEARER.exec(header)?.[1] : undefined;
 }
 
-async function authenticated(ctx: AppContext, key: string): Promise<Principal | undefined> {
+/**
+ * The key's principal; undefined for a key that is not valid; 'address' for a valid key used from outside
+ * its allowlist.
+ */
+export async function principalForKey(
+  ctx: AppContext,
+  key: string,
+  ip: string,
+): Promise<Principal | 'address' | undefined> {
   try {
-    return await authenticateApiKey({ ctx, input: { key } });
+    return await authenticateApiKey({ ctx, input: { key, ip } });
   } catch (error) {
     if (isDomainError(error) && error.code === 'UNAUTHORIZED') return undefined;
+    if (isDomainError(error) && error.code === 'FORBIDDEN') return 'address';
     throw error;
   }
 }
@@ -36,10 +46,13 @@ async function authenticated(ctx: AppContext, key: string): Promise<Principal | 
 export function requireApiKey(ctx: AppContext, limits: RequestLimits) {
   return async function apiKeyAuth(request: FastifyRequest, reply: FastifyReply) {
     const key = bearerKey(request.headers.authorization);
-    request.principal = key ? await authenticated(ctx, key) : undefined;
-    // A refused request does no work: it costs its address one point, whatever route it named.
+    const found = key ? await principalForKey(ctx, key, request.ip) : undefined;
+    request.principal = found === 'address' ? undefined : found;
+    // A refused request does no work: it costs its address one point, whatever route it named. A key
+    // refused for its address is counted like a wrong key, against the address and not the key.
     await limits.spend(request, reply, request.principal ? routeWeight(request) : 1);
     if (!key) return smscodeError(reply, 'UNAUTHORIZED', 'missing API key: send Authorization: Bearer <key>');
+    if (found === 'address') return smscodeError(reply, 'FORBIDDEN', ADDRESS_REFUSED);
     if (!request.principal) return smscodeError(reply, 'UNAUTHORIZED', 'invalid API key');
   };
 }
@@ -48,4 +61,11 @@ export function requireApiKey(ctx: AppContext, limits: RequestLimits) {
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new Error('route is not behind requireApiKey');
   return request.principal;
+}
+
+/** The key a create is charged to, for its daily spend limit (none for a session). */
+export function spendingKeyOf(principal: Principal): SpendingKey | undefined {
+  return principal.apiKeyId === undefined
+    ? undefined
+    : { id: principal.apiKeyId, limited: principal.dailySpendLimit !== null };
 }

@@ -65,6 +65,9 @@ function fromDomain(code: DomainErrorCode): SmscodeErrorCode {
     // The contract has no code of its own for it: authenticated but not allowed to buy.
     case 'ACCOUNT_SUSPENDED':
       return 'FORBIDDEN';
+    // The contract's throttle, like the daily cancel cap; details say the limit and when it resets.
+    case 'SPEND_LIMIT_EXCEEDED':
+      return 'RATE_LIMIT_EXCEEDED';
     default: {
       const unmapped: never = code;
       throw new Error(`unmapped domain error ${String(unmapped)}`);

@@ -2,6 +2,7 @@
  * The handler protocol's actions, each a translation onto numpool's domain verbs: codes to ids, USD to
  * IDR and back, order states to the protocol's status words. No business rule lives here.
  */
+import type { ApiScope } from '../../../accounts/api-scopes.ts';
 import type { Principal } from '../../../accounts/authenticate-api-key.ts';
 import type { AppContext } from '../../../app-context.ts';
 import { cheapestOffers } from '../../../catalog/cheapest-offers.ts';
@@ -18,6 +19,7 @@ import { readOrder } from '../../../orders/read-order.ts';
 import { resendOrder } from '../../../orders/resend-order.ts';
 import { isDecimalString, usdToIdrBound } from '../../../platform/money.ts';
 import { getUsdRate } from '../../../pricing/exchange-rate.ts';
+import { spendingKeyOf } from '../../plugins/api-key-auth.ts';
 import { HandlerError } from './handler-reply.ts';
 import { handlerTime, intParam, safeCode, USD_CODE, usd, usdPrice } from './handler-values.ts';
 
@@ -33,6 +35,8 @@ export interface ActionContext {
 export interface Action {
   /** Served without a key (catalog reads, as the original does). */
   public?: boolean;
+  /** What the key must allow; every keyed action names one (checked below, at load). */
+  scope?: ApiScope;
   run(a: ActionContext & { principal: Principal }): Promise<Answer>;
   /**
    * The answer depends only on the catalog and on these parameters (not on who asks), so it may be kept
@@ -126,6 +130,7 @@ async function rent(a: ActionContext & { principal: Principal }) {
     ctx,
     input: {
       accountId: a.principal.accountId,
+      apiKey: spendingKeyOf(a.principal),
       catalogProductId,
       operatorId,
       maxPrice,
@@ -140,18 +145,21 @@ async function rent(a: ActionContext & { principal: Principal }) {
 
 export const ACTIONS: Record<string, Action> = {
   getBalance: {
+    scope: 'read',
     run: async ({ ctx, principal }) => {
       const { available } = await getBalance({ ctx, input: { accountId: principal.accountId } });
       return { text: `ACCESS_BALANCE:${usd(available, await rate(ctx), 2)}` };
     },
   },
   getNumber: {
+    scope: 'orders',
     run: async (a) => {
       const { order } = await rent(a);
       return { text: `ACCESS_NUMBER:${order.id}:${order.phone}` };
     },
   },
   getNumberV2: {
+    scope: 'orders',
     run: async (a) => {
       const { order, country, usdRate } = await rent(a);
       const created = new Date(order.createdAt);
@@ -172,9 +180,11 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   getStatus: {
+    scope: 'read',
     run: async (a) => ({ text: statusLine(await ownOrder(a)) }),
   },
   getStatusV2: {
+    scope: 'read',
     run: async (a) => {
       const order = await ownOrder(a);
       if (order.status === 'CANCELED' || order.status === 'EXPIRED') return { text: 'STATUS_CANCEL' };
@@ -190,6 +200,7 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   getFullSms: {
+    scope: 'read',
     run: async (a) => {
       const order = await ownOrder(a);
       if (order.status === 'CANCELED' || order.status === 'EXPIRED') return { text: 'STATUS_CANCEL' };
@@ -197,6 +208,7 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   setStatus: {
+    scope: 'orders',
     run: async (a) => {
       const id = orderId(a.params);
       const input = { accountId: a.principal.accountId, orderId: id };
@@ -221,6 +233,7 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   getActiveActivations: {
+    scope: 'read',
     run: async ({ ctx, params, principal }) => {
       const usdRate = await rate(ctx);
       const orders = await listOrderHistory({
@@ -257,6 +270,7 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   getHistory: {
+    scope: 'read',
     run: async ({ ctx, params, principal }) => {
       const usdRate = await rate(ctx);
       // start and end are Unix seconds, both inclusive: end covers its whole second.
@@ -293,6 +307,7 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   getPrices: {
+    scope: 'read',
     cached: { key: byParams('service', 'country'), money: true },
     run: async ({ ctx, params }) => {
       const snapshot = await ctx.catalogCache.get(ctx);
@@ -323,6 +338,7 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   getNumbersStatus: {
+    scope: 'read',
     cached: { key: byParams('country'), money: false },
     run: async ({ ctx, params }) => {
       const countryId = params.country === undefined ? 0 : (intParam(params.country) ?? -1);
@@ -334,6 +350,7 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   getTopCountriesByService: {
+    scope: 'read',
     run: async ({ ctx, params }) => {
       const snapshot = await ctx.catalogCache.get(ctx);
       const service = params.service ?? '';
@@ -403,19 +420,21 @@ export const ACTIONS: Record<string, Action> = {
   },
 };
 
-const notAvailable: Action = {
+const notAvailable = (scope: ApiScope): Action => ({
+  scope,
   run: async () => {
     throw new HandlerError('NOT_AVAILABLE', 'rentals are not offered');
   },
-};
-for (const name of [
-  'getRentServicesAndCountries',
-  'getRentNumber',
-  'getRentStatus',
-  'setRentStatus',
-  'getRentList',
-  'continueRentNumber',
-]) {
-  ACTIONS[name] = notAvailable;
+});
+for (const name of ['getRentServicesAndCountries', 'getRentStatus', 'getRentList']) {
+  ACTIONS[name] = notAvailable('read');
+}
+for (const name of ['getRentNumber', 'setRentStatus', 'continueRentNumber']) {
+  ACTIONS[name] = notAvailable('orders');
 }
 ACTIONS.getBalanceAndCashBack = ACTIONS.getBalance!;
+
+// A keyed action without a scope would be open to every key: refuse to start instead.
+for (const [name, action] of Object.entries(ACTIONS)) {
+  if (!action.public && !action.scope) throw new Error(`handler action ${name} names no scope`);
+}

@@ -12,6 +12,8 @@ function tokenFor(code: DomainErrorCode): HandlerToken {
     case 'NOT_FOUND':
       return 'NO_ACTIVATION';
     case 'INSUFFICIENT_BALANCE':
+    // The key may not spend more today: to a bot, the same as an empty wallet.
+    case 'SPEND_LIMIT_EXCEEDED':
       return 'NO_BALANCE';
     case 'NO_OFFER_AVAILABLE':
     case 'PROVIDER_ERROR':

@@ -10,11 +10,11 @@
  * so clients that look at the status back off, and the token clients that do not look still retry on.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticateApiKey, type Principal } from '../../../accounts/authenticate-api-key.ts';
+import type { Principal } from '../../../accounts/authenticate-api-key.ts';
 import type { AppContext } from '../../../app-context.ts';
 import { catalogVersion } from '../../../catalog/catalog-version.ts';
-import { isDomainError } from '../../../platform/errors.ts';
 import { getUsdRate } from '../../../pricing/exchange-rate.ts';
+import { principalForKey } from '../../plugins/api-key-auth.ts';
 import { renderedBodiesOf } from '../../plugins/rendered-bodies.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
 import { actionWeight } from '../../plugins/request-weights.ts';
@@ -76,12 +76,9 @@ export const handlerApiRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: Req
       const name = params.action ?? '';
       const action = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
       const key = keyOf(request, params);
-      const principal = key
-        ? await authenticateApiKey({ ctx, input: { key } }).catch((error: unknown) => {
-            if (isDomainError(error) && error.code === 'UNAUTHORIZED') return undefined;
-            throw error;
-          })
-        : undefined;
+      // A key used from outside its allowlist is answered exactly like a wrong key.
+      const found = key ? await principalForKey(ctx, key, request.ip) : undefined;
+      const principal = found === 'address' ? undefined : found;
       if (principal?.handlerJsonErrors && params.errors !== 'plain') dialect = 'json';
       request.principal = principal;
       // Counted before a bad or missing key is refused (key guessing spends the address's budget); a
@@ -93,6 +90,10 @@ export const handlerApiRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: Req
         throw new HandlerError('BAD_ACTION', `unknown action ${params.action ?? ''}`);
       }
       if (!principal && !action.public) throw new HandlerError('NO_KEY', 'api_key is required');
+      // The protocol knows no "forbidden": a key that may not do this is, for this action, a bad key.
+      if (principal && action.scope && !principal.scopes.includes(action.scope)) {
+        throw new HandlerError('BAD_KEY', `this API key lacks the ${action.scope} scope`);
+      }
       const run = () => action.run({ ctx, params, principal: principal as Principal });
       if (action.cached) {
         // Catalog lists (getPrices is 2.9 MB over a full pool) are rendered and compressed once per

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { type AbuseGuardState, getAbuseGuardState } from '../../../abuse/get-abuse-guard-state.ts';
 import type { AppContext } from '../../../app-context.ts';
-import { requireScope } from '../../plugins/account-auth.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';
+import { needs } from '../../plugins/route-scopes.ts';
 import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
 
 export const AbuseGuardView = Type.Object(
@@ -65,7 +65,7 @@ export const abuseGuardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
   app.get(
     '/abuse-guard',
     {
-      preHandler: requireScope('read'),
+      ...needs('read'),
       schema: {
         tags: ['account'],
         summary: 'Whether creating orders is blocked for too many orders without an SMS, and why',

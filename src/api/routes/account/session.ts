@@ -4,6 +4,7 @@ import { findAccount } from '../../../accounts/find-account.ts';
 import type { AppContext } from '../../../app-context.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';
 import { csrfTokenFor } from '../../plugins/csrf.ts';
+import { needs } from '../../plugins/route-scopes.ts';
 import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
 
 const Session = Type.Object(
@@ -27,6 +28,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     '/session',
     {
+      ...needs('read'),
       schema: {
         tags: ['account'],
         summary: 'The signed-in account and its CSRF token',

@@ -9,6 +9,7 @@ import type { AppContext } from '../../../app-context.ts';
 import { type DeliveryRecord, listDeliveries, redeliver } from '../../../delivery/webhooks/delivery-log.ts';
 import { principalOf, requireApiKey } from '../../plugins/api-key-auth.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
+import { enforceRouteScopes, needs } from '../../plugins/route-scopes.ts';
 import { Clamped, Id32 } from '../../schemas/numbers.ts';
 import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
 
@@ -49,12 +50,14 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; limits
   { ctx, limits },
 ) => {
   app.addHook('onRequest', requireApiKey(ctx, limits));
+  enforceRouteScopes(app);
   const tags = ['webhooks'];
   const security = [{ bearerAuth: [] }];
 
   app.get(
     '/webhook-deliveries',
     {
+      ...needs('webhook'),
       schema: {
         tags,
         summary: 'Webhook delivery log, most recent first',
@@ -88,6 +91,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; limits
   app.get(
     '/handler-settings',
     {
+      ...needs('webhook'),
       schema: {
         tags: ['handler'],
         summary: 'Handler-API settings: SMS webhook in the handler format, JSON errors',
@@ -106,6 +110,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; limits
   app.patch(
     '/handler-settings',
     {
+      ...needs('webhook'),
       schema: {
         tags: ['handler'],
         summary: 'Change handler-API settings ("" clears the webhook)',
@@ -136,6 +141,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; limits
   app.post(
     '/webhook-deliveries/:id/redeliver',
     {
+      ...needs('webhook'),
       schema: {
         tags,
         summary: 'Send a delivery again now',

@@ -10,6 +10,7 @@ import { listProducts } from '../../../catalog/list-products.ts';
 import { listServices } from '../../../catalog/list-services.ts';
 import { getExchangeRate, getUsdRate } from '../../../pricing/exchange-rate.ts';
 import { type Rendered, renderedBodiesOf } from '../../plugins/rendered-bodies.ts';
+import { needs } from '../../plugins/route-scopes.ts';
 import { Clamped, Id32 } from '../../schemas/numbers.ts';
 import { fxReceipt, usdMoney } from './money.ts';
 import {
@@ -67,6 +68,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version
   app.get(
     '/catalog/countries',
     {
+      ...needs('read'),
       schema: {
         tags: ['catalog'],
         summary: 'List countries',
@@ -94,6 +96,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version
   app.get(
     '/catalog/services',
     {
+      ...needs('read'),
       schema: {
         tags: ['catalog'],
         summary: 'List services (platforms)',
@@ -118,6 +121,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version
   app.get(
     '/catalog/operators',
     {
+      ...needs('read'),
       schema: {
         tags: ['catalog'],
         summary: 'Operators with in-stock tiers for a country and platform',
@@ -151,6 +155,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version
   app.get(
     '/catalog/products',
     {
+      ...needs('read'),
       schema: {
         tags: ['catalog'],
         summary: 'Products: in-stock tier slots over every provider',
@@ -196,6 +201,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version
     app.get(
       '/catalog/exchange-rate',
       {
+        ...needs('read'),
         schema: {
           tags: ['catalog'],
           summary: 'Exchange rate of a currency pair (default USD/IDR)',
@@ -217,6 +223,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version
   app.get(
     '/catalog/exchange-rate',
     {
+      ...needs('read'),
       schema: {
         tags: ['catalog'],
         summary: 'The USD/IDR rate /v2 money uses',

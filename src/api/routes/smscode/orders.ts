@@ -13,7 +13,8 @@ import { resendOrder } from '../../../orders/resend-order.ts';
 import { waitForOrderChange } from '../../../orders/wait-for-order-change.ts';
 import { usdToIdrBound } from '../../../platform/money.ts';
 import { getUsdRate } from '../../../pricing/exchange-rate.ts';
-import { principalOf } from '../../plugins/api-key-auth.ts';
+import { principalOf, spendingKeyOf } from '../../plugins/api-key-auth.ts';
+import { needs } from '../../plugins/route-scopes.ts';
 import { Clamped, Id32, INT32_MAX, Int32In } from '../../schemas/numbers.ts';
 import { type FxReceipt, fxReceipt, usdMoney } from './money.ts';
 import { amountOf, createItem, statusRow, summary } from './order-render.ts';
@@ -68,6 +69,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
   app.get(
     '/balance',
     {
+      ...needs('read'),
       schema: {
         tags: ['account'],
         summary: 'Wallet balance',
@@ -97,6 +99,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
   app.post(
     '/orders/create',
     {
+      ...needs('orders'),
       schema: {
         tags,
         summary: 'Rent numbers: routed by catalog_product_id (with failover) or direct by product_id',
@@ -112,10 +115,12 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
     async (request) => {
       const fx = await readFx();
       const body = request.body;
+      const principal = principalOf(request);
       const result = await createOrders({
         ctx,
         input: {
-          accountId: principalOf(request).accountId,
+          accountId: principal.accountId,
+          apiKey: spendingKeyOf(principal),
           catalogProductId: body.catalog_product_id,
           productId: body.product_id,
           quantity: body.quantity,
@@ -146,6 +151,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
   app.get(
     '/orders',
     {
+      ...needs('read'),
       schema: {
         tags,
         summary: 'Orders, most recent first',
@@ -180,6 +186,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
   app.get(
     '/orders/active',
     {
+      ...needs('read'),
       schema: {
         tags,
         summary: 'Open orders (ACTIVE, OTP_RECEIVED)',
@@ -200,6 +207,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
   app.get(
     '/orders/:id',
     {
+      ...needs('read'),
       schema: {
         tags,
         summary: 'One order; with ?wait=N (≤ 60) it answers as soon as the order changes',
@@ -238,6 +246,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
   app.post(
     '/orders/cancel',
     {
+      ...needs('orders'),
       schema: {
         tags,
         summary: 'Cancel an order that received no SMS, and refund it',
@@ -275,6 +284,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
   app.post(
     '/orders/finish',
     {
+      ...needs('orders'),
       schema: {
         tags,
         summary: 'Finish an order that received an SMS',
@@ -300,6 +310,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
   app.post(
     '/orders/resend',
     {
+      ...needs('orders'),
       schema: {
         tags,
         summary: 'Ask for another SMS on the same number',
@@ -331,6 +342,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
   app.post(
     '/orders/reactivate',
     {
+      ...needs('orders'),
       schema: {
         tags,
         summary: 'Rent the same number of a completed order again',
@@ -361,6 +373,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
   app.get(
     '/orders/:id/reactivate-options',
     {
+      ...needs('read'),
       schema: {
         tags,
         summary: 'Quote for reactivating a completed order',

@@ -5,6 +5,7 @@ import { eventBody, latestEventId } from '../../../delivery/stream/account-event
 import { followAccountEvents } from '../../../delivery/stream/follow-account-events.ts';
 import { accountChannel, WEBHOOK_EVENTS } from '../../../orders/order-events.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';
+import { needs } from '../../plugins/route-scopes.ts';
 import { SafeId } from '../../schemas/numbers.ts';
 
 const HEARTBEAT_MS = 15_000;
@@ -19,6 +20,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.get(
     '/stream',
     {
+      ...needs('read'),
       schema: {
         tags: ['webhooks'],
         summary: 'Server-Sent Events of order events (resume with Last-Event-ID)',

@@ -8,6 +8,7 @@ import {
   type WebhookConfig,
 } from '../../../delivery/webhooks/webhook-config.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';
+import { needs } from '../../plugins/route-scopes.ts';
 import { errorResponses, Nullable, success } from './schemas.ts';
 
 const Config = Type.Object(
@@ -37,6 +38,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     '/webhook',
     {
+      ...needs('webhook'),
       schema: {
         tags,
         summary: 'Webhook configuration',
@@ -53,6 +55,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.patch(
     '/webhook',
     {
+      ...needs('webhook'),
       schema: {
         tags,
         summary: 'Set the webhook URL and/or secret ("" clears); any change re-enables delivery',
@@ -83,6 +86,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post(
     '/webhook/test',
     {
+      ...needs('webhook'),
       schema: {
         tags,
         summary: 'Send a signed webhook.test event now; answers the receiver’s status code',

@@ -1,0 +1,47 @@
+import type { AuditActor } from '../audit/audit-actor.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { withTransaction } from '../platform/db.ts';
+import { DomainError } from '../platform/errors.ts';
+import type { AccountsContext } from './accounts-context.ts';
+import type { ApiKeySettings } from './api-key-settings.ts';
+import { type ApiKeyView, apiKeyView, auditedKey } from './api-key-view.ts';
+import { issueApiKey } from './issue-api-key.ts';
+
+/** Live keys one account may hold at once. */
+export const MAX_LIVE_KEYS = 20;
+
+/** A customer creates a named key. The key is in the answer, and nowhere else ever again. */
+export async function createApiKey({
+  ctx,
+  input,
+}: {
+  ctx: AccountsContext;
+  input: { actor: AuditActor; accountId: number; settings: ApiKeySettings & { name: string } };
+}): Promise<{ key: string; view: ApiKeyView }> {
+  return withTransaction(ctx, async (tx) => {
+    // The account's row, locked, so two creates at once cannot both pass the cap.
+    const account = await tx.db.query<{ live: number }>(
+      `SELECT (SELECT count(*)::int FROM api_keys WHERE account_id = a.id AND revoked_at IS NULL) AS live
+       FROM accounts a WHERE a.id = $1 FOR NO KEY UPDATE`,
+      [input.accountId],
+    );
+    if (!account.rows[0]) throw new DomainError('NOT_FOUND', `no account ${input.accountId}`);
+    if (account.rows[0].live >= MAX_LIVE_KEYS) {
+      throw new DomainError('VALIDATION_ERROR', `an account holds at most ${MAX_LIVE_KEYS} live API keys`, {
+        limit: MAX_LIVE_KEYS,
+      });
+    }
+    const issued = await issueApiKey({ ctx: tx, input: { accountId: input.accountId, ...input.settings } });
+    const view = await apiKeyView(tx, { accountId: input.accountId, keyId: issued.id, now: tx.clock.now() });
+    await recordAudit({
+      ctx: tx,
+      input: {
+        actor: input.actor,
+        action: 'api_key.create',
+        target: { type: 'api_key', id: issued.id },
+        after: auditedKey(view),
+      },
+    });
+    return { key: issued.key, view };
+  });
+}
