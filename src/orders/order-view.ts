@@ -9,6 +9,8 @@ export interface OrderView {
   id: number;
   status: PublicStatus;
   createdAt: string;
+  /** When the number was handed over: the rental runs from here to expiresAt. */
+  activatedAt: string | null;
   productId: number;
   catalogProductId: number;
   countryName: string;
@@ -45,6 +47,7 @@ export function orderView(order: OrderRecord, now: Date): OrderView {
     id: order.id,
     status: order.status,
     createdAt: order.createdAt.toISOString(),
+    activatedAt: iso(order.activatedAt),
     productId: order.productId,
     catalogProductId: order.catalogProductId,
     countryName: order.countryName,

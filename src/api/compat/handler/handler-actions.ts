@@ -162,7 +162,8 @@ export const ACTIONS: Record<string, Action> = {
     scope: 'orders',
     run: async (a) => {
       const { order, country, usdRate } = await rent(a);
-      const created = new Date(order.createdAt);
+      // The rental runs from when the number was handed over, so end − start is exactly the rental period.
+      const started = new Date(order.activatedAt ?? order.createdAt);
       return {
         json: {
           activationId: String(order.id),
@@ -172,7 +173,7 @@ export const ACTIONS: Record<string, Action> = {
           countryCode: String(country.id),
           countryPhoneCode: country.dialCode,
           canGetAnotherSms: true,
-          activationTime: handlerTime(created),
+          activationTime: handlerTime(started),
           activationEndTime: handlerTime(order.expiresAt ? new Date(order.expiresAt) : null),
           activationOperator: order.operatorName ?? 'any',
         },
