@@ -129,6 +129,12 @@ describe('logs at debug level', () => {
     expect(redactUrl('/a?keyboard=1&monkey=2&key=3')).toBe('/a?keyboard=1&monkey=2&key=[redacted]');
     expect(redactUrl('/a?api_key')).toBe('/a?api_key=[redacted]');
   });
+
+  it('hide an identity provider’s authorization code and state on the sign-in callback', () => {
+    expect(redactUrl('/api/oidc/callback?code=abc123&state=xyz&iss=https%3A%2F%2Fid.example')).toBe(
+      '/api/oidc/callback?code=[redacted]&state=[redacted]&iss=https%3A%2F%2Fid.example',
+    );
+  });
 });
 
 describe('the provider hook', () => {

@@ -2,8 +2,12 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger };
 
-/** Query parameters that carry a credential: the handler API key, a provider hook secret, and kin. */
-const CREDENTIAL_PARAM = /^(api[-_]?key|key|secret|hook[-_]?secret|token|access[-_]?token|password)$/i;
+/**
+ * Query parameters that carry a credential: the handler API key, a provider hook secret, an e-mail link's
+ * token, an identity provider's one-time authorization code and state, and kin.
+ */
+const CREDENTIAL_PARAM =
+  /^(api[-_]?key|key|secret|hook[-_]?secret|token|access[-_]?token|password|code|state|id[-_]?token)$/i;
 const REDACTED = '[redacted]';
 
 function decoded(text: string): string {
