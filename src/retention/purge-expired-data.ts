@@ -1,17 +1,22 @@
 /**
  * Retention: SMS texts, webhook delivery logs and stream history are removed after their periods
  * (NUMPOOL_RETENTION_*), in bounded batches. Orders and the ledger are kept: an order keeps its code,
- * status and money, only the message text goes.
+ * status and money, only the message text goes. Sessions go 30 days after they ended (the account's
+ * session list shows recent ones; the audit log keeps the history) and e-mail links a day after expiry.
  */
 import type { PlatformContext } from '../platform/context.ts';
 
 const BATCH = 5_000;
+const ENDED_SESSION_DAYS = 30;
+const EXPIRED_LINK_DAYS = 1;
 
 export interface PurgeCounts {
   smsTexts: number;
   orderMessages: number;
   deliveries: number;
   events: number;
+  sessions: number;
+  emailLinks: number;
 }
 
 export async function purgeExpiredData({ ctx }: { ctx: PlatformContext }): Promise<PurgeCounts> {
@@ -39,6 +44,16 @@ export async function purgeExpiredData({ ctx }: { ctx: PlatformContext }): Promi
       `DELETE FROM order_events WHERE id IN (
          SELECT id FROM order_events WHERE created_at < $1::timestamptz - make_interval(days => $2) LIMIT $3)`,
       eventsDays,
+    ),
+    sessions: await run(
+      `DELETE FROM sessions WHERE id IN (
+         SELECT id FROM sessions WHERE coalesce(revoked_at, expires_at) < $1::timestamptz - make_interval(days => $2) LIMIT $3)`,
+      ENDED_SESSION_DAYS,
+    ),
+    emailLinks: await run(
+      `DELETE FROM email_tokens WHERE id IN (
+         SELECT id FROM email_tokens WHERE expires_at < $1::timestamptz - make_interval(days => $2) LIMIT $3)`,
+      EXPIRED_LINK_DAYS,
     ),
   };
 }
