@@ -6,26 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { API_KEY_CHANGES } from '../../src/accounts/api-key-cache.ts';
 import { forgetAccountKeys } from '../../src/accounts/forget-account-keys.ts';
-import { createRedisBus } from '../../src/platform/bus.ts';
 import { withTransaction } from '../../src/platform/db.ts';
-import { createLogger } from '../../src/platform/logger.ts';
-import { createRedis } from '../../src/platform/redis.ts';
 import { createCustomer } from '../support/factories.ts';
+import { twoNodeBuses } from '../support/redis-buses.ts';
 import { signIn } from '../support/sign-in.ts';
 import { bearer, createTestApp } from '../support/test-app.ts';
-import { cleanupAfterFile, contextOn, createTestContext } from '../support/test-database.ts';
+import { contextOn, createTestContext } from '../support/test-database.ts';
 import { waitUntil } from '../support/wait.ts';
 
-const url = process.env.NUMPOOL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const log = createLogger('silent');
-const redisA = createRedis(url, log);
-const redisB = createRedis(url, log);
-cleanupAfterFile(() => {
-  redisA.disconnect();
-  redisB.disconnect();
-});
-const busA = createRedisBus(redisA);
-const busB = createRedisBus(redisB);
+const { busA, busB } = twoNodeBuses();
 const nodeA = await createTestContext({}, { bus: busA });
 const nodeB = await contextOn(nodeA.url, { NUMPOOL_SECRET: nodeA.secret }, { bus: busB });
 const appA = await createTestApp(nodeA);

@@ -138,7 +138,10 @@ describe('a customer opens an account alone and an operator acts on it', () => {
     const byAction = Object.fromEntries(entries.map((e) => [e.action, e]));
     expect(byAction['account.credit']).toMatchObject({
       before: { balance: expect.objectContaining({ available: 0 }) },
-      after: expect.objectContaining({ balance: expect.objectContaining({ available: 500_000 }), reason: 'welcome credit' }),
+      after: expect.objectContaining({
+        balance: expect.objectContaining({ available: 500_000 }),
+        reason: 'welcome credit',
+      }),
     });
     expect(byAction['account.suspend']).toMatchObject({
       before: expect.objectContaining({ suspended: false }),

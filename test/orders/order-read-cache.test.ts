@@ -8,21 +8,13 @@ import { ORDER_CHANGES } from '../../src/orders/order-cache.ts';
 import { createRedisBus } from '../../src/platform/bus.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createRedis } from '../../src/platform/redis.ts';
+import { twoNodeBuses } from '../support/redis-buses.ts';
 import { createTestApp, sdkHeaders } from '../support/test-app.ts';
 import { cleanupAfterFile, contextOn } from '../support/test-database.ts';
 import { waitUntil } from '../support/wait.ts';
 import { customer, deliverSms, ledgerViolations, orderWorld } from './order-fixture.ts';
 
-const url = process.env.NUMPOOL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const log = createLogger('silent');
-const redisA = createRedis(url, log);
-const redisB = createRedis(url, log);
-cleanupAfterFile(() => {
-  redisA.disconnect();
-  redisB.disconnect();
-});
-const busA = createRedisBus(redisA);
-const busB = createRedisBus(redisB);
+const { busA, busB } = twoNodeBuses();
 const world = await orderWorld({}, undefined, { bus: busA });
 // Another node of the same deployment: same database and secret, its own caches.
 const nodeB = await contextOn(
@@ -117,7 +109,7 @@ describe('status reads from the order cache', () => {
 
   it('show a node its own change even when it hears nothing from the bus', async () => {
     // Redis is unreachable for this node: no bus message ever comes back to it.
-    const deaf = createRedis('redis://127.0.0.1:1', log);
+    const deaf = createRedis('redis://127.0.0.1:1', createLogger('silent'));
     cleanupAfterFile(() => deaf.disconnect());
     const nodeC = await contextOn(
       world.ctx.url,
