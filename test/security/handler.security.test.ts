@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { placeAbuseBan } from '../../src/abuse/place-abuse-ban.ts';
 import { API_SCOPES, type ApiScope } from '../../src/accounts/api-scopes.ts';
 import { createApiKey } from '../../src/accounts/create-api-key.ts';
+import { updateHandlerSettings } from '../../src/accounts/handler-settings.ts';
 import { revokeApiKey } from '../../src/accounts/revoke-api-key.ts';
 import { suspendAccount } from '../../src/accounts/suspend-account.ts';
 import { ACTIONS } from '../../src/api/compat/handler/handler-actions.ts';
@@ -28,6 +29,7 @@ import {
   expectNoCrash,
   expectText,
   FORM,
+  form,
   type HandlerCustomer,
   type HandlerErrorToken,
   handlerCustomer,
@@ -94,7 +96,6 @@ const send = (
     ...(payload === undefined ? {} : { payload }),
     remoteAddress: r.remoteAddress ?? '127.0.0.1',
   });
-const formOf = (params: Params) => query(params).slice(query({}).length + 1);
 
 /** The ways the handler accepts a key (spec §1.1), over GET and POST. */
 const TRANSPORTS: Record<string, Transport> = {
@@ -102,11 +103,11 @@ const TRANSPORTS: Record<string, Transport> = {
   'api_key in the query (POST, no body)': (r) =>
     send(r, 'POST', query({ api_key: r.key, ...withDialect(r) }), {}),
   'api_key in a form body (POST)': (r) =>
-    send(r, 'POST', query({}), {}, formOf({ api_key: r.key, ...withDialect(r) })),
+    send(r, 'POST', query({}), {}, form({ api_key: r.key, ...withDialect(r) })),
   'Authorization: ApiKey (GET)': (r) =>
     send(r, 'GET', query(withDialect(r)), r.key === undefined ? {} : { authorization: `ApiKey ${r.key}` }),
   'X-ApiKey (POST, form body)': (r) =>
-    send(r, 'POST', query({}), r.key === undefined ? {} : { 'x-apikey': r.key }, formOf(withDialect(r))),
+    send(r, 'POST', query({}), r.key === undefined ? {} : { 'x-apikey': r.key }, form(withDialect(r))),
 };
 const TRANSPORT_NAMES = Object.keys(TRANSPORTS);
 const viaQuery = TRANSPORTS['api_key in the query (GET)']!;
@@ -610,6 +611,35 @@ describe('a key revoked on node A', () => {
         refusedKey(response, dialect);
         expect(seen(response)).toEqual(seen(await onB(WRONG_KEY, params, dialect)));
       }
+  });
+});
+
+describe('an account that chose JSON errors', () => {
+  it('gets them without asking, yet its refused keys are answered like any wrong key', async () => {
+    const me = await person();
+    await updateHandlerSettings({ ctx: world.ctx, input: { accountId: me.account.id, jsonErrors: true } });
+    const missing = { action: 'getStatus', id: MISSING_ID };
+    expectError(await viaQuery({ key: me.apiKey, params: missing }), 'json', 'NO_ACTIVATION');
+    expectText(await viaQuery({ key: me.apiKey, params: { ...missing, errors: 'plain' } }), 'NO_ACTIVATION');
+    // A valid key without the scope: the account's dialect applies.
+    const readless = await newKey(me.account.id, { scopes: ['orders'] });
+    expectError(await viaQuery({ key: readless.key, params: { action: 'getBalance' } }), 'json', 'BAD_KEY');
+
+    // From outside its allowlist, or once revoked, nothing (not even the dialect) tells the key is real.
+    const fenced = await newKey(me.account.id, { ipAllowlist: ['192.0.2.0/24'] });
+    const revoked = await newKey(me.account.id);
+    expectError(await viaQuery({ key: revoked.key, params: missing }), 'json', 'NO_ACTIVATION');
+    await revokeApiKey({
+      ctx: world.ctx,
+      input: { actor: actor(me.account.id), accountId: me.account.id, keyId: revoked.id },
+    });
+    for (const name of TRANSPORT_NAMES) {
+      const send = TRANSPORTS[name]!;
+      const wrong = seen(await send({ key: WRONG_KEY, params: missing, remoteAddress: OUTSIDE }));
+      expect(wrong.body).toBe('BAD_KEY');
+      for (const key of [fenced.key, revoked.key])
+        expect(seen(await send({ key, params: missing, remoteAddress: OUTSIDE })), name).toEqual(wrong);
+    }
   });
 });
 
