@@ -18,6 +18,12 @@ function decoded(text: string): string {
   }
 }
 
+/**
+ * A query parameter's name as a credential check sees it: decoded, trimmed, and without a bracket suffix,
+ * since api_key[]=… and api_key[0]=… carry the same key (clients send those too).
+ */
+const paramName = (name: string) => decoded(name).trim().replace(/\[.*$/s, '');
+
 /** The URL with the values of credential query parameters replaced; the rest is kept as sent. */
 export function redactUrl(url: unknown): unknown {
   if (typeof url !== 'string') return url;
@@ -28,7 +34,7 @@ export function redactUrl(url: unknown): unknown {
     .split('&')
     .map((pair) => {
       const name = pair.split('=', 1)[0] ?? '';
-      return CREDENTIAL_PARAM.test(decoded(name).trim()) ? `${name}=${REDACTED}` : pair;
+      return CREDENTIAL_PARAM.test(paramName(name)) ? `${name}=${REDACTED}` : pair;
     });
   return `${url.slice(0, at)}?${query.join('&')}`;
 }

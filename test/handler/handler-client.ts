@@ -32,6 +32,9 @@ export const JSON_ERROR_STATUS = {
   BAD_SERVICE: 400,
   BAD_COUNTRY: 400,
   WRONG_MAX_PRICE: 400,
+  NOT_AVAILABLE: 400,
+  ACCOUNT_INACTIVE: 403,
+  BANNED: 403,
 } as const;
 export type HandlerErrorToken = keyof typeof JSON_ERROR_STATUS;
 

@@ -8,13 +8,13 @@ import { ORDER_CHANGES } from '../../src/orders/order-cache.ts';
 import { createRedisBus } from '../../src/platform/bus.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createRedis } from '../../src/platform/redis.ts';
-import { twoNodeBuses } from '../support/redis-buses.ts';
+import { redisBuses } from '../support/redis-nodes.ts';
 import { createTestApp, sdkHeaders } from '../support/test-app.ts';
 import { cleanupAfterFile, contextOn } from '../support/test-database.ts';
 import { waitUntil } from '../support/wait.ts';
 import { customer, deliverSms, ledgerViolations, orderWorld } from './order-fixture.ts';
 
-const { busA, busB } = twoNodeBuses();
+const { busA, busB } = redisBuses();
 const world = await orderWorld({}, undefined, { bus: busA });
 // Another node of the same deployment: same database and secret, its own caches.
 const nodeB = await contextOn(
