@@ -130,6 +130,12 @@ describe('logs at debug level', () => {
     expect(redactUrl('/a?api_key')).toBe('/a?api_key=[redacted]');
   });
 
+  it('hide credential parameters sent as arrays', () => {
+    expect(redactUrl('/stubs/handler_api.php?api_key[]=k1&api_key%5B0%5D=k2&monkey[]=1')).toBe(
+      '/stubs/handler_api.php?api_key[]=[redacted]&api_key%5B0%5D=[redacted]&monkey[]=1',
+    );
+  });
+
   it('hide an identity provider’s authorization code and state on the sign-in callback', () => {
     expect(redactUrl('/api/oidc/callback?code=abc123&state=xyz&iss=https%3A%2F%2Fid.example')).toBe(
       '/api/oidc/callback?code=[redacted]&state=[redacted]&iss=https%3A%2F%2Fid.example',
