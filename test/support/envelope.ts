@@ -22,3 +22,9 @@ export function expectClientError(response: LightMyRequestResponse) {
   expect(response.statusCode, response.body.slice(0, 300)).toBeLessThan(500);
   return expectRefusal(response, response.statusCode);
 }
+
+/** No 5xx: a success, or a refusal in the envelope. */
+export function expectNo5xx(response: LightMyRequestResponse) {
+  expect(response.statusCode, response.body.slice(0, 300)).toBeLessThan(500);
+  if (response.statusCode >= 400) expectRefusal(response, response.statusCode);
+}
