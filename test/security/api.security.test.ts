@@ -142,6 +142,8 @@ async function oidcFlow() {
   const flow = cookiesSet(start.headers['set-cookie']).find((p) => p.startsWith('numpool_oidc='))!;
   remember(flow.slice('numpool_oidc='.length));
   const back = await idp.authorize(String(start.headers.location));
+  // The authorization code and state come back in the URL: credentials of the sign-in, like a password.
+  remember(back.searchParams.get('code') ?? undefined, back.searchParams.get('state') ?? undefined);
   return { back, flow };
 }
 
@@ -955,7 +957,7 @@ describe('malformed credentials never cause a 5xx', () => {
 });
 
 describe('logs', () => {
-  it('carry no password, session or CSRF token, TOTP code or secret, recovery code, API key or webhook secret', () => {
+  it('carry no password, session or CSRF token, TOTP code or secret, recovery code, API key, webhook secret or OIDC code', () => {
     expect(lines.length).toBeGreaterThan(100);
     const output = lines.join('\n');
     expect(output).toContain('"msg":"request"');
