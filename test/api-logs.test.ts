@@ -128,6 +128,9 @@ describe('logs at debug level', () => {
     expect(redactUrl('/v1/orders')).toBe('/v1/orders');
     expect(redactUrl('/a?keyboard=1&monkey=2&key=3')).toBe('/a?keyboard=1&monkey=2&key=[redacted]');
     expect(redactUrl('/a?api_key')).toBe('/a?api_key=[redacted]');
+    expect(redactUrl('/api/oidc/callback?code=c0de&state=s7a7e&iss=https%3A%2F%2Fidp')).toBe(
+      '/api/oidc/callback?code=[redacted]&state=[redacted]&iss=https%3A%2F%2Fidp',
+    );
   });
 });
 

@@ -2,8 +2,12 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger };
 
-/** Query parameters that carry a credential: the handler API key, a provider hook secret, and kin. */
-const CREDENTIAL_PARAM = /^(api[-_]?key|key|secret|hook[-_]?secret|token|access[-_]?token|password)$/i;
+/**
+ * Query parameters that carry a credential: the handler API key, a provider hook secret, and kin; and the
+ * OIDC callback's authorization code and state, which are the sign-in in flight.
+ */
+const CREDENTIAL_PARAM =
+  /^(api[-_]?key|key|secret|hook[-_]?secret|token|access[-_]?token|password|code|state)$/i;
 const REDACTED = '[redacted]';
 
 function decoded(text: string): string {
