@@ -161,9 +161,9 @@ expect(narrow.statusCode, narrow.body).toBe(201);
 remember(narrow.json().data.key);
 const narrowKey = bearer(narrow.json().data.key);
 
-type Auth = 'public' | 'key-or-session' | 'key' | 'session';
+type Auth = 'public' | 'key-or-session' | 'session';
 interface RouteCase {
-  /** Who may call it: anyone; a key or session with its scope; a key with its scope; a session only. */
+  /** Who may call it: anyone; a key with the route's scope or a session; a session only. */
   auth: Auth;
   /** A well-formed request (A's objects in the path) for the checks that refuse it before it runs. */
   probe: { url: string; payload?: unknown };
@@ -343,13 +343,16 @@ const routes: Record<string, RouteCase> = {
       void expectRefusal(await send('GET', '/api/abuse-guard', bearer('0'.repeat(32))), 401, 'UNAUTHORIZED'),
   },
   'GET /api/webhook-deliveries': {
-    auth: 'key',
+    auth: 'key-or-session',
     probe: { url: '/api/webhook-deliveries' },
     happy: async () => {
       const mine = (await send('GET', '/api/webhook-deliveries', a.key)).json().data;
       expect(mine.map((d: { id: number }) => d.id)).toContain(aDelivery);
       const theirs = (await send('GET', '/api/webhook-deliveries', b.key)).json().data;
       expect(theirs.map((d: { id: number }) => d.id)).not.toContain(aDelivery);
+      // The web app reads the same log with the signed-in session.
+      const bySession = (await send('GET', '/api/webhook-deliveries', a.browser.headers)).json().data;
+      expect(bySession.map((d: { id: number }) => d.id)).toContain(aDelivery);
     },
     error: async () => {
       expectRefusal(await send('GET', '/api/webhook-deliveries?status=lost', a.key), 422, 'VALIDATION_ERROR');
@@ -357,7 +360,7 @@ const routes: Record<string, RouteCase> = {
     },
   },
   'POST /api/webhook-deliveries/{id}/redeliver': {
-    auth: 'key',
+    auth: 'key-or-session',
     probe: { url: `/api/webhook-deliveries/${aDelivery}/redeliver` },
     happy: async () => {
       const again = await send('POST', `/api/webhook-deliveries/${aDelivery}/redeliver`, a.key);
@@ -378,7 +381,7 @@ const routes: Record<string, RouteCase> = {
     },
   },
   'GET /api/handler-settings': {
-    auth: 'key',
+    auth: 'key-or-session',
     probe: { url: '/api/handler-settings' },
     happy: async () => {
       const answer = await send('GET', '/api/handler-settings', b.key);
@@ -392,7 +395,7 @@ const routes: Record<string, RouteCase> = {
       void expectRefusal(await send('GET', '/api/handler-settings', { authorization: 'Bearer' }), 401),
   },
   'PATCH /api/handler-settings': {
-    auth: 'key',
+    auth: 'key-or-session',
     probe: { url: '/api/handler-settings', payload: { handler_json_errors: true } },
     happy: async () => {
       const answer = await send('PATCH', '/api/handler-settings', a.key, { handler_json_errors: true });
@@ -680,13 +683,8 @@ describe('credentials', () => {
   });
 
   it('routes for a key with a scope refuse a key lacking it with 403', async () => {
-    for (const r of table.filter((t) => t.auth === 'key' || t.auth === 'key-or-session'))
+    for (const r of table.filter((t) => t.auth === 'key-or-session'))
       expectRefusal(await probe(r, narrowKey), 403, 'FORBIDDEN');
-  });
-
-  it('key-only routes take no session cookie (so no cookie can act there across sites)', async () => {
-    for (const r of table.filter((t) => t.auth === 'key'))
-      expectRefusal(await probe(r, a.browser.headers), 401, 'UNAUTHORIZED');
   });
 });
 
@@ -764,8 +762,7 @@ describe('ending sessions and keys', () => {
     expect((await send('POST', '/api/logout', there.headers, undefined, two)).statusCode).toBe(200);
     for (const node of nodes) {
       expect(await sessionStatus(node, there.cookies)).toBe(401);
-      for (const r of authenticated.filter((t) => t.auth !== 'key'))
-        expectRefusal(await probe(r, there.headers, node), 401, 'UNAUTHORIZED');
+      for (const r of authenticated) expectRefusal(await probe(r, there.headers, node), 401, 'UNAUTHORIZED');
     }
     for (const node of nodes) expect(await sessionStatus(node, me.key)).toBe(200);
     expect((await send('DELETE', `/api/keys/${me.apiKeyId}`, me.browser.headers)).statusCode).toBe(200);

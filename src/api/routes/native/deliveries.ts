@@ -7,7 +7,9 @@ import {
 } from '../../../accounts/handler-settings.ts';
 import type { AppContext } from '../../../app-context.ts';
 import { type DeliveryRecord, listDeliveries, redeliver } from '../../../delivery/webhooks/delivery-log.ts';
-import { principalOf, requireApiKey } from '../../plugins/api-key-auth.ts';
+import { requireAccount } from '../../plugins/account-auth.ts';
+import { principalOf } from '../../plugins/api-key-auth.ts';
+import { requireCsrfForSessions } from '../../plugins/csrf.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
 import { enforceRouteScopes, needs } from '../../plugins/route-scopes.ts';
 import { Clamped, Id32 } from '../../schemas/numbers.ts';
@@ -44,12 +46,16 @@ const view = (d: DeliveryRecord) => ({
   body: d.body,
 });
 
-/** numpool's own extensions: the webhook delivery log and redelivery, and handler-API settings. */
+/**
+ * numpool's own extensions: the webhook delivery log and redelivery, and handler-API settings — for an API
+ * key with the webhook scope, or a signed-in session (with its CSRF token on changes).
+ */
 export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; limits: RequestLimits }> = async (
   app,
   { ctx, limits },
 ) => {
-  app.addHook('onRequest', requireApiKey(ctx, limits));
+  app.addHook('onRequest', requireAccount(ctx, limits));
+  app.addHook('onRequest', requireCsrfForSessions);
   enforceRouteScopes(app);
   const tags = ['webhooks'];
   const security = [{ bearerAuth: [] }];
