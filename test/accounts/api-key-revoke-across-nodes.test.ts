@@ -4,43 +4,23 @@
  * though B had it cached — without waiting for the cache's TTL.
  */
 import { describe, expect, it } from 'vitest';
-import { API_KEY_CHANGES } from '../../src/accounts/api-key-cache.ts';
 import { forgetAccountKeys } from '../../src/accounts/forget-account-keys.ts';
-import { createRedisBus } from '../../src/platform/bus.ts';
 import { withTransaction } from '../../src/platform/db.ts';
-import { createLogger } from '../../src/platform/logger.ts';
-import { createRedis } from '../../src/platform/redis.ts';
 import { createCustomer } from '../support/factories.ts';
+import { keyChangesHeardOn, redisBus } from '../support/redis-nodes.ts';
 import { signIn } from '../support/sign-in.ts';
 import { bearer, createTestApp } from '../support/test-app.ts';
-import { cleanupAfterFile, contextOn, createTestContext } from '../support/test-database.ts';
-import { waitUntil } from '../support/wait.ts';
+import { contextOn, createTestContext } from '../support/test-database.ts';
 
-const url = process.env.NUMPOOL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const log = createLogger('silent');
-const redisA = createRedis(url, log);
-const redisB = createRedis(url, log);
-cleanupAfterFile(() => {
-  redisA.disconnect();
-  redisB.disconnect();
-});
-const busA = createRedisBus(redisA);
-const busB = createRedisBus(redisB);
+const busA = redisBus();
+const busB = redisBus();
 const nodeA = await createTestContext({}, { bus: busA });
 const nodeB = await contextOn(nodeA.url, { NUMPOOL_SECRET: nodeA.secret }, { bus: busB });
 const appA = await createTestApp(nodeA);
 const appB = await createTestApp(nodeB);
 
-// What node B has heard. Its key cache subscribed first (when the context was made), so by the time a
-// message is here, the cache has applied it.
-const heardOnB: string[] = [];
-busB.subscribe(API_KEY_CHANGES, (message) => heardOnB.push(message));
-await waitUntil(async () => {
-  await busA.publish(API_KEY_CHANGES, '{"ping":true}');
-  return heardOnB.length > 0 ? true : undefined;
-});
-const heard = (change: object) =>
-  waitUntil(async () => (heardOnB.includes(JSON.stringify(change)) ? true : undefined), 10_000, 5);
+// What node B has heard about key changes.
+const { heard } = await keyChangesHeardOn(busB, busA);
 
 const balanceOn = (app: typeof appA, key: string) =>
   app.inject({ method: 'GET', url: '/v1/balance', headers: bearer(key) });

@@ -1,0 +1,45 @@
+/**
+ * Several nodes of one deployment over one real Redis: each node gets a bus on its own connections, and a
+ * test can wait until a node has heard an API-key change that another node announced.
+ */
+import { API_KEY_CHANGES } from '../../src/accounts/api-key-cache.ts';
+import { createRedisBus, type EventBus } from '../../src/platform/bus.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { createRedis } from '../../src/platform/redis.ts';
+import { cleanupAfterFile } from './test-database.ts';
+import { waitUntil } from './wait.ts';
+
+const url = process.env.NUMPOOL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A node's bus on connections of its own, disconnected when the file ends (after the contexts close). */
+export function redisBus(): EventBus {
+  const redis = createRedis(url, createLogger('silent'));
+  cleanupAfterFile(() => redis.disconnect());
+  return createRedisBus(redis);
+}
+
+export interface KeyChangesHeard {
+  /** Every API-key change message the node has heard. */
+  messages: string[];
+  /** Resolves once the node has heard this change. */
+  heard(change: object): Promise<unknown>;
+}
+
+/**
+ * Listens to API-key changes on node `on`. Call it after that node's context exists: its key cache
+ * subscribed first, so by the time a message is heard here the cache has applied it. Returns once a
+ * message published on `from` reaches `on`, so no change announced afterwards is missed.
+ */
+export async function keyChangesHeardOn(on: EventBus, from: EventBus): Promise<KeyChangesHeard> {
+  const messages: string[] = [];
+  on.subscribe(API_KEY_CHANGES, (message) => messages.push(message));
+  await waitUntil(async () => {
+    await from.publish(API_KEY_CHANGES, '{"ping":true}');
+    return messages.length > 0 ? true : undefined;
+  });
+  return {
+    messages,
+    heard: (change) =>
+      waitUntil(async () => (messages.includes(JSON.stringify(change)) ? true : undefined), 10_000, 5),
+  };
+}
