@@ -39,6 +39,7 @@ async function openStream(key: string, query = '') {
     signal: controller.signal,
   });
   const events: StreamEvent[] = [];
+  let ended = false;
   const reading = (async () => {
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
@@ -67,6 +68,8 @@ async function openStream(key: string, query = '') {
       }
     } catch {
       // closed by the test
+    } finally {
+      ended = true;
     }
   })();
   return {
@@ -75,6 +78,8 @@ async function openStream(key: string, query = '') {
     /** Resolves when an event of this order arrived. */
     sawOrder: (orderId: number) =>
       waitUntil(async () => events.find((e) => e.orderId === orderId), 15_000, 10),
+    /** Whether the server has ended the stream. */
+    ended: () => ended,
     close: async () => {
       controller.abort();
       await reading;
@@ -170,6 +175,53 @@ describe('GET /v2/stream over HTTP', () => {
     const refused = await fetch(`${base}/v2/stream`, { headers: { authorization: `Bearer ${outside.key}` } });
     expect(refused.status).toBe(403);
     await refused.body?.cancel();
+  });
+
+  it('ends an open stream once its key is revoked, loses read, or may not be used from here', async () => {
+    const patch = async (id: number, payload: object) => {
+      const changed = await kit.world.app.inject({
+        method: 'PATCH',
+        url: `/api/keys/${id}`,
+        headers: a.browser.headers,
+        payload,
+      });
+      expect(changed.statusCode).toBe(200);
+    };
+    const changes: Array<[string, (id: number) => Promise<void>]> = [
+      ['revoked', (id) => a.revoke(id)],
+      ['narrowed to orders', (id) => patch(id, { scopes: ['orders'] })],
+      ['allowlisted elsewhere', (id) => patch(id, { ip_allowlist: ['203.0.113.0/24'] })],
+    ];
+    // A stream on a key nobody changes: it stays open through the others' changes.
+    const untouched = await openStream(a.apiKey, '?events=all');
+    try {
+      for (const [what, change] of changes) {
+        const { key, id } = await a.newKey({});
+        const stream = await openStream(key, '?events=all');
+        try {
+          const before = await kit.openOrder(a);
+          await stream.sawOrder(before);
+          await change(id);
+          await waitUntil(async () => (stream.ended() ? true : undefined), 10_000, 10).catch(() => {
+            throw new Error(`the stream of a key ${what} is still open`);
+          });
+          const after = await kit.openOrder(a);
+          await untouched.sawOrder(after);
+          expect(
+            stream.events.map((e) => e.orderId),
+            what,
+          ).not.toContain(after);
+          const again = await fetch(`${base}/v2/stream`, { headers: { authorization: `Bearer ${key}` } });
+          expect(again.status, what).toBe(what === 'revoked' ? 401 : 403);
+          await again.body?.cancel();
+        } finally {
+          await stream.close();
+        }
+      }
+      expect(untouched.ended()).toBe(false);
+    } finally {
+      await untouched.close();
+    }
   });
 });
 
