@@ -22,6 +22,8 @@ const table = routeTable('v2');
 
 await kit.world.app.listen({ port: 0, host: '127.0.0.1' });
 const base = `http://127.0.0.1:${(kit.world.app.server.address() as AddressInfo).port}`;
+await kit.appB.listen({ port: 0, host: '127.0.0.1' });
+const baseB = `http://127.0.0.1:${(kit.appB.server.address() as AddressInfo).port}`;
 
 describeRouteSecurity(kit, table);
 
@@ -32,9 +34,9 @@ interface StreamEvent {
 }
 
 /** Opens /v2/stream with the key and collects its events until closed. */
-async function openStream(key: string, query = '') {
+async function openStream(key: string, query = '', on = base) {
   const controller = new AbortController();
-  const response = await fetch(`${base}/v2/stream${query}`, {
+  const response = await fetch(`${on}/v2/stream${query}`, {
     headers: { authorization: `Bearer ${key}` },
     signal: controller.signal,
   });
@@ -221,6 +223,22 @@ describe('GET /v2/stream over HTTP', () => {
       expect(untouched.ended()).toBe(false);
     } finally {
       await untouched.close();
+    }
+  });
+
+  it('ends on node B when the key is revoked on node A', async () => {
+    const { key, id } = await a.newKey({});
+    const stream = await openStream(key, '?events=all', baseB);
+    try {
+      expect(stream.response.status).toBe(200);
+      // Node B's stream follows node A's events through Redis.
+      const order = await kit.openOrder(a);
+      await stream.sawOrder(order);
+      await a.revoke(id);
+      await kit.onB.heard({ keyId: id });
+      await waitUntil(async () => (stream.ended() ? true : undefined), 10_000, 10);
+    } finally {
+      await stream.close();
     }
   });
 });
