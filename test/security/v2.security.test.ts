@@ -234,8 +234,9 @@ describe('GET /v2/stream over HTTP', () => {
       // Node B's stream follows node A's events through Redis.
       const order = await kit.openOrder(a);
       await stream.sawOrder(order);
+      const heard = kit.onB.expect({ keyId: id });
       await a.revoke(id);
-      await kit.onB.heard({ keyId: id });
+      await heard();
       await waitUntil(async () => (stream.ended() ? true : undefined), 10_000, 10);
     } finally {
       await stream.close();

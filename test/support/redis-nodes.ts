@@ -21,8 +21,12 @@ export function redisBus(): EventBus {
 export interface KeyChangesHeard {
   /** Every API-key change message the node has heard. */
   messages: string[];
-  /** Resolves once the node has heard this change. */
-  heard(change: object): Promise<unknown>;
+  /**
+   * Call before making the change; the function it returns resolves once the node has heard the change
+   * since. The channel is the deployment's, and other test files on the same Redis announce changes of
+   * keys with the same ids in their own databases: a message heard before the change does not count.
+   */
+  expect(change: object): () => Promise<unknown>;
 }
 
 /**
@@ -39,7 +43,11 @@ export async function keyChangesHeardOn(on: EventBus, from: EventBus): Promise<K
   });
   return {
     messages,
-    heard: (change) =>
-      waitUntil(async () => (messages.includes(JSON.stringify(change)) ? true : undefined), 10_000, 5),
+    expect: (change) => {
+      const since = messages.length;
+      const wanted = JSON.stringify(change);
+      return () =>
+        waitUntil(async () => (messages.indexOf(wanted, since) >= 0 ? true : undefined), 10_000, 5);
+    },
   };
 }
