@@ -30,29 +30,36 @@ export function createInProcessBus(): EventBus {
   };
 }
 
-export function createRedisBus(redis: Redis): EventBus {
+/**
+ * `namespace` prefixes every channel, so deployments (or test databases) sharing one Redis never hear each
+ * other: ids such as an account's or a key's mean something only within one database.
+ */
+export function createRedisBus(redis: Redis, namespace = ''): EventBus {
   const subscriber = redis.duplicate();
+  const prefix = namespace ? `${namespace}:` : '';
   const local = new EventEmitter();
   local.setMaxListeners(0);
   const counts = new Map<string, number>();
-  subscriber.on('message', (channel: string, message: string) => local.emit(channel, message));
+  subscriber.on('message', (channel: string, message: string) =>
+    local.emit(channel.slice(prefix.length), message),
+  );
   subscriber.on('error', () => undefined);
   return {
     publish: async (channel, message) => {
-      await redis.publish(channel, message);
+      await redis.publish(prefix + channel, message);
     },
     subscribe: (channel, handler) => {
       local.on(channel, handler);
       const n = (counts.get(channel) ?? 0) + 1;
       counts.set(channel, n);
-      if (n === 1) void subscriber.subscribe(channel).catch(() => undefined);
+      if (n === 1) void subscriber.subscribe(prefix + channel).catch(() => undefined);
       return () => {
         local.off(channel, handler);
         const left = (counts.get(channel) ?? 1) - 1;
         if (left > 0) counts.set(channel, left);
         else {
           counts.delete(channel);
-          void subscriber.unsubscribe(channel).catch(() => undefined);
+          void subscriber.unsubscribe(prefix + channel).catch(() => undefined);
         }
       };
     },

@@ -1,8 +1,10 @@
 /**
- * Two nodes of one deployment talk over one real Redis: each node gets its own bus (its own connection),
- * closed after the file. `heardOn` records what a node's bus hears on the key-change channel, so a test
- * waits for a change to have reached that node instead of sleeping.
+ * Several nodes of one deployment over one real Redis: each node gets a bus on its own connections, and a
+ * test can wait until a node has heard an API-key change that another node announced. The buses of one
+ * test file share a namespace of their own, so other files' messages (about keys and accounts with the
+ * same ids in their own databases) never reach them.
  */
+import { randomBytes } from 'node:crypto';
 import { API_KEY_CHANGES } from '../../src/accounts/api-key-cache.ts';
 import { createRedisBus, type EventBus } from '../../src/platform/bus.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -11,31 +13,53 @@ import { cleanupAfterFile } from './test-database.ts';
 import { waitUntil } from './wait.ts';
 
 const url = process.env.NUMPOOL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const FILE_NAMESPACE = `numpool-test-${randomBytes(6).toString('hex')}`;
 
-/** One Redis bus per node. */
+/** A node's bus on connections of its own, disconnected when the file ends (after the contexts close). */
+export function redisBus(): EventBus {
+  const redis = createRedis(url, createLogger('silent'));
+  cleanupAfterFile(() => redis.disconnect());
+  return createRedisBus(redis, FILE_NAMESPACE);
+}
+
+/** Two nodes' buses. */
 export function redisBuses(): { busA: EventBus; busB: EventBus } {
-  const log = createLogger('silent');
-  const redisA = createRedis(url, log);
-  const redisB = createRedis(url, log);
-  cleanupAfterFile(() => {
-    redisA.disconnect();
-    redisB.disconnect();
-  });
-  return { busA: createRedisBus(redisA), busB: createRedisBus(redisB) };
+  return { busA: redisBus(), busB: redisBus() };
+}
+
+export interface KeyChangesHeard {
+  /** Every API-key change message the node has heard. */
+  messages: string[];
+  /** Call before making the change; the function it returns resolves once the node has heard it since. */
+  expect(change: object): () => Promise<unknown>;
 }
 
 /**
- * Starts listening for API-key changes on `to`, once both buses are live (a ping from `from` arrived).
- * Call it after `to`'s context exists: its key cache subscribed first, so by the time a change is heard
- * here, the cache has applied it. The answer waits until a given change has been heard.
+ * Listens to API-key changes on node `on`. Call it after that node's context exists: its key cache
+ * subscribed first, so by the time a message is heard here the cache has applied it. Returns once a
+ * message published on `from` reaches `on`, so no change announced afterwards is missed.
  */
-export async function heardOn(from: EventBus, to: EventBus): Promise<(change: object) => Promise<true>> {
-  const heard: string[] = [];
-  to.subscribe(API_KEY_CHANGES, (message) => heard.push(message));
+export async function keyChangesHeardOn(on: EventBus, from: EventBus): Promise<KeyChangesHeard> {
+  const messages: string[] = [];
+  on.subscribe(API_KEY_CHANGES, (message) => messages.push(message));
   await waitUntil(async () => {
     await from.publish(API_KEY_CHANGES, '{"ping":true}');
-    return heard.length > 0 ? true : undefined;
+    return messages.length > 0 ? true : undefined;
   });
+  return {
+    messages,
+    expect: (change) => {
+      const since = messages.length;
+      const wanted = JSON.stringify(change);
+      return () =>
+        waitUntil(async () => (messages.indexOf(wanted, since) >= 0 ? true : undefined), 10_000, 5);
+    },
+  };
+}
+
+/** Like keyChangesHeardOn, for a test that waits for a change it has already made. */
+export async function heardOn(from: EventBus, to: EventBus): Promise<(change: object) => Promise<true>> {
+  const heard = await keyChangesHeardOn(to, from);
   return (change) =>
-    waitUntil(async () => (heard.includes(JSON.stringify(change)) ? true : undefined), 10_000, 5);
+    waitUntil(async () => (heard.messages.includes(JSON.stringify(change)) ? true : undefined), 10_000, 5);
 }

@@ -5,6 +5,8 @@
  * valid one) between resolving the key and refusing it, so guessing keys is throttled too.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { API_KEY_CHANGES } from '../../accounts/api-key-cache.ts';
+import type { ApiScope } from '../../accounts/api-scopes.ts';
 import { ADDRESS_REFUSED, authenticateApiKey, type Principal } from '../../accounts/authenticate-api-key.ts';
 import type { AppContext } from '../../app-context.ts';
 import type { SpendingKey } from '../../orders/provision-order.ts';
@@ -68,4 +70,44 @@ export function spendingKeyOf(principal: Principal): SpendingKey | undefined {
   return principal.apiKeyId === undefined
     ? undefined
     : { id: principal.apiKeyId, limited: principal.dailySpendLimit !== null };
+}
+
+export interface KeyWatch {
+  /** Checks the key again now (a periodic check bounds the wait should a change message be lost). */
+  check(): void;
+  stop(): void;
+}
+
+/**
+ * For a request that outlives its authentication (an event stream): calls `lost` once, when the key it
+ * came with is no longer good for `scope` from its address — revoked, narrowed, allowlisted elsewhere, its
+ * account disabled — whichever node made the change. Every key change is heard on the bus, and the key
+ * cache, subscribed first, has evicted the changed keys by then: an unchanged key checks against the
+ * cache, a changed one against the database.
+ */
+export function watchKey(
+  ctx: AppContext,
+  request: FastifyRequest,
+  scope: ApiScope,
+  lost: () => void,
+): KeyWatch {
+  const key = bearerKey(request.headers.authorization);
+  let done = false;
+  const stop = () => {
+    done = true;
+    unsubscribe();
+  };
+  const check = () => {
+    if (done || !key) return;
+    principalForKey(ctx, key, request.ip).then(
+      (found) => {
+        if (done || (found !== undefined && found !== 'address' && found.scopes.includes(scope))) return;
+        stop();
+        lost();
+      },
+      (error: unknown) => request.log.warn({ err: error }, 'could not check an API key again'),
+    );
+  };
+  const unsubscribe = ctx.bus.subscribe(API_KEY_CHANGES, check);
+  return { check, stop };
 }

@@ -4,7 +4,7 @@ import type { AppContext } from '../../../app-context.ts';
 import { eventBody, latestEventId } from '../../../delivery/stream/account-events.ts';
 import { followAccountEvents } from '../../../delivery/stream/follow-account-events.ts';
 import { accountChannel, WEBHOOK_EVENTS } from '../../../orders/order-events.ts';
-import { principalOf } from '../../plugins/api-key-auth.ts';
+import { principalOf, watchKey } from '../../plugins/api-key-auth.ts';
 import { needs } from '../../plugins/route-scopes.ts';
 import { SafeId } from '../../schemas/numbers.ts';
 
@@ -14,7 +14,8 @@ const HEARTBEAT_MS = 15_000;
  * GET /v2/stream: Server-Sent Events of the account's order events, with the webhook payloads. Each event
  * carries `id:`; reconnecting with Last-Event-ID (or ?last_event_id=) replays what was missed from the
  * server-side history, then follows live. Wake-ups come through the bus, so every node's streams see
- * every node's events.
+ * every node's events. A stream lasts no longer than its key: revoked, narrowed or allowlisted elsewhere
+ * (on any node), the key's open streams end, as its next request would be refused.
  */
 export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get(
@@ -62,11 +63,18 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         },
       });
       const unsubscribe = ctx.bus.subscribe(accountChannel(accountId), () => void follower.wake());
-      const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
+      const key = watchKey(ctx, request, 'read', () =>
+        raw.end(': this API key may no longer read this stream\n\n'),
+      );
+      const heartbeat = setInterval(() => {
+        raw.write(': ping\n\n');
+        key.check();
+      }, HEARTBEAT_MS);
       const stop = () => {
         follower.stop();
         clearInterval(heartbeat);
         unsubscribe();
+        key.stop();
       };
       raw.on('close', stop);
       // A client that left while the stream was being set up gets no 'close' any more.
