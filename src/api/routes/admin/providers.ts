@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { AppContext } from '../../../app-context.ts';
 import { getProvider, listProviders } from '../../../providers/list-providers.ts';
 import type { ProviderRecord } from '../../../providers/provider.ts';
-import { createProvider, updateProvider } from '../../../providers/save-provider.ts';
+import { auditedProvider, createProvider, updateProvider } from '../../../providers/save-provider.ts';
 import { syncProviderOffers } from '../../../providers/sync-offers.ts';
 import { actorOf } from '../../plugins/account-auth.ts';
 import { Int32, Int32In } from '../../schemas/numbers.ts';
@@ -62,17 +62,9 @@ export const providerAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
     const health = ctx.upstreams.health.snapshot(p.id);
     return {
       id: p.id,
-      code: p.code,
-      kind: p.kind,
-      name: p.name,
-      enabled: p.enabled,
-      priority: p.priority,
-      base_url: p.baseUrl,
-      currency: p.currency,
-      timeout_ms: p.timeoutMs,
-      settings: p.settings,
+      // What the audit log keeps of a provider, and what only an operator's screen shows.
+      ...auditedProvider(p),
       sandbox: p.sandbox,
-      has_credential: p.hasCredential,
       push_url_path: `/hooks/providers/${p.code}?secret=${p.hookSecret}`,
       last_sync_at: p.lastSyncAt?.toISOString() ?? null,
       last_sync_error: p.lastSyncError,
