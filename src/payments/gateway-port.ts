@@ -1,0 +1,142 @@
+/**
+ * The one port every payment gateway adapter implements (payments/heleket, payments/duitku,
+ * payments/stripe). numpool is the merchant: it creates the payment at the gateway, sends the customer
+ * there, verifies the gateway's signed notification, then re-checks the payment with the gateway's own
+ * status call before anything is credited. Wire formats: specs/payments.md.
+ *
+ * Adapters speak HTTP only; they hold no state and touch no database. Money crosses the port as decimal
+ * strings in the gateway's currency (never floats); converting to IDR is the top-up domain's job.
+ */
+
+export const GATEWAY_CODES = ['heleket', 'duitku', 'stripe'] as const;
+export type GatewayCode = (typeof GATEWAY_CODES)[number];
+
+/** What an operator configures for a gateway (credentials opened from their sealed form). */
+export interface GatewayConfig {
+  code: GatewayCode;
+  /** The gateway's API origin (the simulator's in sandbox mode and tests). */
+  baseUrl: string;
+  /**
+   * Heleket: `merchant`, `paymentKey`. Duitku: `merchantCode`, `apiKey`. Stripe: `secretKey`,
+   * `webhookSecret`.
+   */
+  credentials: Record<string, string>;
+  timeoutMs: number;
+}
+
+export interface CreatePaymentInput {
+  /** numpool's top-up id, `np-topup-<n>`: the gateway's order id / client reference. */
+  topupId: string;
+  accountId: number;
+  /** Decimal string in `currency` (USD with 2 decimals for Heleket and Stripe; integer IDR for Duitku). */
+  amount: string;
+  currency: string;
+  /** Duitku payment method code (`NQ`, `BC`, …); ignored by the others. */
+  method?: string | undefined;
+  customerEmail: string;
+  /** Where the gateway POSTs notifications: `$NUMPOOL_PUBLIC_URL/hooks/payments/<gateway>`. */
+  callbackUrl: string;
+  /** Where the customer's browser returns. */
+  returnUrl: string;
+  expiresInSeconds: number;
+}
+
+export interface CreatedPayment {
+  /** Heleket `uuid`, Duitku `reference`, Stripe session `id`. */
+  gatewayPaymentId: string;
+  paymentUrl: string | null;
+  /** Duitku QRIS EMV payload. */
+  qrString: string | null;
+  /** Duitku virtual-account number. */
+  vaNumber: string | null;
+  expiresAt: Date | null;
+}
+
+/**
+ * A payment as the gateway's status call reports it, mapped to numpool's terms:
+ * `pending` (nothing final yet), `paid` (final and successful: credit `paidAmount`), `failed`,
+ * `expired`, `refunded` (money returned to the payer), `review` (final, but not something to credit
+ * automatically: Heleket `locked`, amounts that disagree).
+ */
+export type PaymentState = 'pending' | 'paid' | 'failed' | 'expired' | 'refunded' | 'review';
+
+export interface PaymentStatus {
+  gatewayPaymentId: string;
+  topupId: string;
+  state: PaymentState;
+  /** What was actually paid, decimal string in `paidCurrency` (null until paid). */
+  paidAmount: string | null;
+  paidCurrency: string | null;
+  /** The gateway's own status words, for the operator and the logs. */
+  gatewayStatus: string;
+}
+
+/** What a verified notification says happened; the top-up domain re-checks before acting on it. */
+export type NotificationEvent =
+  | { kind: 'payment'; gatewayPaymentId: string | null; topupId: string | null; gatewayStatus: string }
+  | {
+      kind: 'refund' | 'dispute_opened' | 'dispute_won' | 'dispute_lost';
+      gatewayPaymentId: string | null;
+      topupId: string | null;
+      /** Decimal string in `currency`: the refunded or disputed amount (cumulative for Stripe refunds). */
+      amount: string;
+      currency: string;
+    }
+  /** A verified event numpool does not act on (answered 2xx, ignored). */
+  | { kind: 'ignored'; reason: string };
+
+export interface VerifiedNotification {
+  /** Dedupe key: Heleket `uuid:status`, Duitku `reference:resultCode`, Stripe `event.id`. */
+  eventKey: string;
+  event: NotificationEvent;
+}
+
+export interface IncomingNotification {
+  /** The exact bytes received (signatures are over them). */
+  rawBody: Buffer;
+  /** Lower-cased header names. */
+  headers: Record<string, string | undefined>;
+  receivedAt: Date;
+}
+
+/** A notification that must not be acted on; `status` is what to answer the gateway. */
+export class NotificationRejected extends Error {
+  readonly reason: 'bad_signature' | 'wrong_merchant' | 'malformed' | 'stale';
+  readonly status: 400 | 404;
+  constructor(reason: NotificationRejected['reason'], message: string, status: 400 | 404 = 400) {
+    super(message);
+    this.name = 'NotificationRejected';
+    this.reason = reason;
+    this.status = status;
+  }
+}
+
+/** A gateway that refused a call or could not be reached; `retryable` for transport errors and 5xx. */
+export class GatewayError extends Error {
+  readonly retryable: boolean;
+  readonly gatewayMessage: string | undefined;
+  constructor(message: string, options: { retryable: boolean; gatewayMessage?: string | undefined }) {
+    super(message);
+    this.name = 'GatewayError';
+    this.retryable = options.retryable;
+    this.gatewayMessage = options.gatewayMessage;
+  }
+}
+
+/** The answer the gateway expects once a notification is stored (or refused). */
+export interface NotificationAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface PaymentGateway {
+  readonly code: GatewayCode;
+  createPayment(input: CreatePaymentInput): Promise<CreatedPayment>;
+  /** The re-check: the gateway's own status call for one payment. */
+  fetchStatus(payment: { gatewayPaymentId: string; topupId: string }): Promise<PaymentStatus>;
+  /** Verifies signature and merchant; throws NotificationRejected. No network. */
+  verifyNotification(notification: IncomingNotification): VerifiedNotification;
+  /** The 2xx body this gateway expects for an accepted notification, and the refusal for a rejected one. */
+  answer(outcome: 'accepted' | NotificationRejected): NotificationAnswer;
+}
