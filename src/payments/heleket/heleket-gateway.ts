@@ -1,0 +1,98 @@
+/**
+ * The Heleket adapter (specs/payments.md §1): USD invoices, the info call as the re-check, signed
+ * webhooks. Stateless; the only I/O is HTTP to `config.baseUrl`.
+ */
+import {
+  type CreatedPayment,
+  type CreatePaymentInput,
+  type GatewayConfig,
+  GatewayError,
+  type NotificationAnswer,
+  type NotificationRejected,
+  type PaymentGateway,
+} from '../gateway-port.ts';
+import { paymentStatusOf, readHeleketInvoice, usdTwoDecimals } from './heleket-invoice.ts';
+import { verifyHeleketNotification } from './heleket-notification.ts';
+import { callHeleket, heleketCredentials } from './heleket-request.ts';
+
+const MIN_LIFETIME_S = 300;
+const MAX_LIFETIME_S = 43_200;
+
+function usdAmountOf(amount: string): string {
+  try {
+    return usdTwoDecimals(amount);
+  } catch (error) {
+    throw new GatewayError((error as Error).message, { retryable: false });
+  }
+}
+
+export function createHeleketGateway(config: GatewayConfig): PaymentGateway {
+  const { paymentKey } = heleketCredentials(config);
+  return {
+    code: 'heleket',
+
+    async createPayment(input: CreatePaymentInput): Promise<CreatedPayment> {
+      if (input.currency !== 'USD') {
+        throw new GatewayError(`Heleket invoices are in USD, not ${input.currency}`, { retryable: false });
+      }
+      const lifetime = Math.min(MAX_LIFETIME_S, Math.max(MIN_LIFETIME_S, Math.round(input.expiresInSeconds)));
+      const result = await callHeleket({
+        config,
+        path: '/v1/payment',
+        params: {
+          amount: usdAmountOf(input.amount),
+          currency: 'USD',
+          order_id: input.topupId,
+          url_callback: input.callbackUrl,
+          url_return: input.returnUrl,
+          url_success: input.returnUrl,
+          lifetime,
+          additional_data: `acct:${input.accountId}`,
+        },
+      });
+      const invoice = readHeleketInvoice(result, '/v1/payment');
+      if (invoice.orderId !== input.topupId) {
+        throw new GatewayError('Heleket answered with another order_id', { retryable: false });
+      }
+      return {
+        gatewayPaymentId: invoice.uuid,
+        paymentUrl: invoice.url,
+        qrString: null,
+        vaNumber: null,
+        expiresAt: invoice.expiredAt === null ? null : new Date(invoice.expiredAt * 1000),
+      };
+    },
+
+    async fetchStatus(payment) {
+      const params = payment.gatewayPaymentId
+        ? { uuid: payment.gatewayPaymentId }
+        : { order_id: payment.topupId };
+      const invoice = readHeleketInvoice(
+        await callHeleket({ config, path: '/v1/payment/info', params }),
+        '/v1/payment/info',
+      );
+      // The re-check must be about the same top-up, or it proves nothing.
+      if (
+        invoice.orderId !== payment.topupId ||
+        (payment.gatewayPaymentId && invoice.uuid !== payment.gatewayPaymentId)
+      ) {
+        throw new GatewayError('Heleket info names another payment', { retryable: false });
+      }
+      return paymentStatusOf(invoice);
+    },
+
+    verifyNotification(notification) {
+      return verifyHeleketNotification(notification, paymentKey);
+    },
+
+    answer(outcome: 'accepted' | NotificationRejected): NotificationAnswer {
+      if (outcome === 'accepted')
+        return { status: 200, contentType: 'application/json', body: '{"ok":true}' };
+      return {
+        status: outcome.status,
+        contentType: 'application/json',
+        body: JSON.stringify({ ok: false, error: outcome.reason }),
+      };
+    },
+  };
+}

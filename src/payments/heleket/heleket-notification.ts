@@ -1,0 +1,69 @@
+/**
+ * Verifying a Heleket webhook (specs/payments.md §1.6): bounded size, one JSON object, a string `sign`
+ * that matches by raw strip or PHP re-encode; then only `type=payment` is acted on. Every refusal is a
+ * NotificationRejected — nothing else is thrown, whatever the bytes.
+ */
+import {
+  type IncomingNotification,
+  NotificationRejected,
+  type VerifiedNotification,
+} from '../gateway-port.ts';
+import { isDecimalString } from './heleket-invoice.ts';
+import { isRecord } from './heleket-request.ts';
+import { topLevelMembers, verifyHeleketWebhookSign } from './heleket-signature.ts';
+
+/** Real webhooks are about 600 bytes; anything this large is not one. */
+export const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+export function verifyHeleketNotification(
+  notification: IncomingNotification,
+  paymentKey: string,
+): VerifiedNotification {
+  if (notification.rawBody.length > MAX_WEBHOOK_BYTES) {
+    throw new NotificationRejected('malformed', 'webhook body too large');
+  }
+  const rawBody = notification.rawBody.toString('utf8');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(rawBody);
+  } catch {
+    throw new NotificationRejected('malformed', 'webhook body is not JSON');
+  }
+  if (!isRecord(payload)) throw new NotificationRejected('malformed', 'webhook body is not a JSON object');
+  if (!('sign' in payload)) throw new NotificationRejected('bad_signature', 'webhook has no sign');
+  const { sign } = payload;
+  if (typeof sign !== 'string') throw new NotificationRejected('malformed', 'webhook sign is not a string');
+  const signMembers = topLevelMembers(rawBody)?.filter((m) => m.key === 'sign').length ?? 0;
+  if (signMembers !== 1) throw new NotificationRejected('malformed', 'webhook must carry exactly one sign');
+  if (!verifyHeleketWebhookSign({ rawBody, payload, sign, paymentKey })) {
+    throw new NotificationRejected('bad_signature', 'webhook sign does not match');
+  }
+
+  const { type, uuid, status } = payload;
+  const orderId = payload.order_id;
+  if (typeof uuid !== 'string' || uuid === '' || typeof status !== 'string' || status === '') {
+    throw new NotificationRejected('malformed', 'webhook has no uuid or status');
+  }
+  if (type !== 'payment') {
+    // Signed by Heleket but about a static wallet: acknowledged so it is not redelivered, never acted on.
+    return {
+      eventKey: `${String(type)}:${uuid}:${status}`,
+      event: { kind: 'ignored', reason: `type ${String(type)}` },
+    };
+  }
+  if (orderId !== null && orderId !== undefined && typeof orderId !== 'string') {
+    throw new NotificationRejected('malformed', 'webhook order_id is not a string');
+  }
+  const topupId = typeof orderId === 'string' ? orderId : null;
+  const eventKey = `${uuid}:${status}`;
+  if (status === 'refund_paid') {
+    const amount = isDecimalString(payload.payment_amount_usd)
+      ? payload.payment_amount_usd
+      : isDecimalString(payload.amount)
+        ? payload.amount
+        : undefined;
+    if (amount === undefined) throw new NotificationRejected('malformed', 'refund webhook has no USD amount');
+    return { eventKey, event: { kind: 'refund', gatewayPaymentId: uuid, topupId, amount, currency: 'USD' } };
+  }
+  return { eventKey, event: { kind: 'payment', gatewayPaymentId: uuid, topupId, gatewayStatus: status } };
+}
