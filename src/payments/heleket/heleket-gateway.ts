@@ -8,7 +8,7 @@ import {
   type GatewayConfig,
   GatewayError,
   type NotificationAnswer,
-  type NotificationRejected,
+  NotificationRejected,
   type PaymentGateway,
 } from '../gateway-port.ts';
 import { paymentStatusOf, readHeleketInvoice, usdTwoDecimals } from './heleket-invoice.ts';
@@ -82,7 +82,13 @@ export function createHeleketGateway(config: GatewayConfig): PaymentGateway {
     },
 
     verifyNotification(notification) {
-      return verifyHeleketNotification(notification, paymentKey);
+      try {
+        return verifyHeleketNotification(notification, paymentKey);
+      } catch (error) {
+        // Whatever the bytes, the caller gets a refusal it can answer, never an internal error.
+        if (error instanceof NotificationRejected) throw error;
+        throw new NotificationRejected('malformed', 'webhook could not be read');
+      }
     },
 
     answer(outcome: 'accepted' | NotificationRejected): NotificationAnswer {

@@ -14,6 +14,25 @@ import { topLevelMembers, verifyHeleketWebhookSign } from './heleket-signature.t
 
 /** Real webhooks are about 600 bytes; anything this large is not one. */
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
+/** Real webhooks nest two deep (`convert`); re-encoding deeper text could exhaust the stack. */
+const MAX_NESTING = 16;
+
+/** Deepest `{`/`[` nesting outside strings. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') deepest = Math.max(deepest, ++depth);
+    else if (c === '}' || c === ']') depth--;
+  }
+  return deepest;
+}
 
 export function verifyHeleketNotification(
   notification: IncomingNotification,
@@ -23,6 +42,8 @@ export function verifyHeleketNotification(
     throw new NotificationRejected('malformed', 'webhook body too large');
   }
   const rawBody = notification.rawBody.toString('utf8');
+  if (nestingDepth(rawBody) > MAX_NESTING)
+    throw new NotificationRejected('malformed', 'webhook nests too deep');
   let payload: unknown;
   try {
     payload = JSON.parse(rawBody);
