@@ -74,7 +74,7 @@ export function duitkuSim(options: DuitkuKeys & { now?: () => number }): Gateway
   };
 
   /** The shared checks of every wire call: a JSON object, the fields, a known merchant. */
-  const parse = (request: GatewaySimRequest, required: string[], merchantField = 'merchantCode') => {
+  const parse = (request: GatewaySimRequest, required: string[], merchantFields = ['merchantCode']) => {
     let body: unknown;
     try {
       body = JSON.parse(request.body);
@@ -84,6 +84,7 @@ export function duitkuSim(options: DuitkuKeys & { now?: () => number }): Gateway
     if (body === null || typeof body !== 'object' || Array.isArray(body))
       return { error: message('Invalid JSON body', 400) };
     const fields = body as Record<string, unknown>;
+    const merchantField = merchantFields.find((name) => fields[name] !== undefined) ?? merchantFields[0]!;
     for (const name of [merchantField, ...required]) {
       const value = fields[name];
       if (value === undefined || value === null || value === '')
@@ -184,8 +185,11 @@ export function duitkuSim(options: DuitkuKeys & { now?: () => number }): Gateway
 
   const paymentMethods = (request: GatewaySimRequest): Reply => {
     // Official samples spell the key both ways; Duitku takes either.
-    const spelling = /"merchantcode"\s*:/.test(request.body) ? 'merchantcode' : 'merchantCode';
-    const { fields, error } = parse(request, ['amount', 'datetime', 'signature'], spelling);
+    const { fields, error } = parse(
+      request,
+      ['amount', 'datetime', 'signature'],
+      ['merchantcode', 'merchantCode'],
+    );
     if (error) return error;
     const amount = amountOf(fields.amount);
     if (amount === null) return message('amount must be a whole number of rupiah', 400);
