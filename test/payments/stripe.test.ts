@@ -38,13 +38,17 @@ beforeEach(async () => {
   await control('POST', '/faults', { down: false, statusDisagrees: false });
 });
 
-function gatewayAt(baseUrl: string, secretKey = SECRET_KEY): PaymentGateway {
-  return createStripeGateway({
-    code: 'stripe',
-    baseUrl,
-    credentials: { secretKey, webhookSecret: WEBHOOK_SECRET },
-    timeoutMs: 5000,
-  });
+function gatewayAt(baseUrl: string, secretKey = SECRET_KEY, now?: () => Date): PaymentGateway {
+  return createStripeGateway(
+    { code: 'stripe', baseUrl, credentials: { secretKey, webhookSecret: WEBHOOK_SECRET }, timeoutMs: 5000 },
+    now ? { now } : {},
+  );
+}
+
+/** A gateway whose clock stands still, so a retried create sends byte-identical parameters. */
+function stoppedClockGateway(): PaymentGateway {
+  const at = new Date();
+  return gatewayAt(simulator.url, SECRET_KEY, () => at);
 }
 
 /** What the control API answers, loosely: the fields these tests read. */
@@ -127,7 +131,9 @@ describe('creating a checkout session', () => {
     const created = await stripe.createPayment(asked);
     expect(created.gatewayPaymentId).toMatch(/^cs_test_/);
     expect(created.paymentUrl).toBe(`${simulator.url}/stripe/checkout/${created.gatewayPaymentId}`);
-    expect(created.expiresAt?.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 3600_000);
+    // Rounded down to the minute, so retries send the same parameters.
+    expect(created.expiresAt?.getTime()).toBeGreaterThan(before + 3600_000 - 60_000);
+    expect((created.expiresAt?.getTime() ?? 1) % 60_000).toBe(0);
     const session = (await sessionView(created.gatewayPaymentId))?.session;
     expect(session).toMatchObject({
       object: 'checkout.session',
@@ -151,11 +157,21 @@ describe('creating a checkout session', () => {
 
   it('the same top-up id creates the same session; another creates another', async () => {
     const asked = input();
-    const first = await stripe.createPayment(asked);
-    const again = await stripe.createPayment(asked);
+    const retrying = stoppedClockGateway();
+    const first = await retrying.createPayment(asked);
+    const again = await retrying.createPayment(asked);
     expect(again.gatewayPaymentId).toBe(first.gatewayPaymentId);
     const other = await stripe.createPayment(input());
     expect(other.gatewayPaymentId).not.toBe(first.gatewayPaymentId);
+  });
+
+  it('the same top-up id with another amount is refused for good, as Stripe does', async () => {
+    const asked = input();
+    const retrying = stoppedClockGateway();
+    await retrying.createPayment(asked);
+    const error = await gatewayError(() => retrying.createPayment({ ...asked, amount: '11.00' }));
+    expect(error.retryable).toBe(false);
+    expect(error.gatewayMessage).toContain('same parameters');
   });
 
   it('an amount below Stripe minimum is refused for good, with the gateway message', async () => {

@@ -24,8 +24,11 @@ import {
 import { mapStripeEvent } from './map-stripe-event.ts';
 import { centsToDollars, dollarsToCents } from './stripe-money.ts';
 
-/** Stripe accepts `expires_at` 30 minutes to 24 hours ahead; a minute of margin covers clock skew. */
-const MIN_EXPIRY_SECONDS = 31 * 60;
+/**
+ * Stripe accepts `expires_at` 30 minutes to 24 hours ahead. It is rounded down to the minute (see
+ * createPayment), so the floor keeps two minutes of margin for that and for clock skew.
+ */
+const MIN_EXPIRY_SECONDS = 32 * 60;
 const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
 
 /** Currencies whose Stripe amounts are not in hundredths; numpool's decimal amounts do not fit them. */
@@ -59,6 +62,9 @@ export function createStripeGateway(
           retryable: false,
         });
       const expiresIn = Math.min(Math.max(input.expiresInSeconds, MIN_EXPIRY_SECONDS), MAX_EXPIRY_SECONDS);
+      // Stripe refuses an idempotency key reused with other parameters, so a retry must send the same
+      // `expires_at`: whole minutes make a prompt retry (after a timeout) match the first request.
+      const expiresAt = Math.floor((Math.floor(now().getTime() / 1000) + expiresIn) / 60) * 60;
       const session = await call(() =>
         stripe.checkout.sessions.create(
           {
@@ -79,7 +85,7 @@ export function createStripeGateway(
             payment_intent_data: { metadata: { topup_id: input.topupId } },
             success_url: withSessionPlaceholder(input.returnUrl),
             cancel_url: input.returnUrl,
-            expires_at: Math.floor(now().getTime() / 1000) + expiresIn,
+            expires_at: expiresAt,
           },
           { idempotencyKey: input.topupId },
         ),

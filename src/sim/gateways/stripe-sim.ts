@@ -75,8 +75,8 @@ class StripeSim implements GatewaySim {
   readonly #secretKey: string;
   readonly #now: () => Date;
   readonly #sessions = new Map<string, SimSession>();
-  /** Idempotency-Key → the first answer, replayed as Stripe does. */
-  readonly #idempotent = new Map<string, Reply>();
+  /** Idempotency-Key → the first request's body and answer, replayed as Stripe does. */
+  readonly #idempotent = new Map<string, { body: string; reply: Reply }>();
   readonly #abort = new AbortController();
   #endpoint: { url: string; secret: string } | null = null;
   #faults = { down: false, statusDisagrees: false };
@@ -172,11 +172,20 @@ class StripeSim implements GatewaySim {
   #create(request: GatewaySimRequest): Reply {
     const rawKey = request.headers['idempotency-key'];
     const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
-    const replay = key ? this.#idempotent.get(key) : undefined;
-    if (replay) return { ...replay, headers: { ...replay.headers, 'idempotent-replayed': 'true' } };
+    const first = key ? this.#idempotent.get(key) : undefined;
+    if (first) {
+      // Stripe compares the parameters: a key reused for another request is an error, not a replay.
+      if (first.body !== request.body)
+        return stripeError(
+          400,
+          'idempotency_error',
+          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+        );
+      return { ...first.reply, headers: { ...first.reply.headers, 'idempotent-replayed': 'true' } };
+    }
     const reply = this.#createSession(request);
     // Stripe keeps the first answer for a key, errors included, unless the error was its own fault.
-    if (key && reply.status < 500) this.#idempotent.set(key, reply);
+    if (key && reply.status < 500) this.#idempotent.set(key, { body: request.body, reply });
     return reply;
   }
 
