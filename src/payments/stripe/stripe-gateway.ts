@@ -1,0 +1,212 @@
+/**
+ * Stripe Checkout through the official `stripe` library (specs/payments.md §3). One client per adapter,
+ * pointed at `baseUrl` (the simulator in sandbox mode and tests) and never retrying on its own: the
+ * top-up job decides when to try again, and `idempotencyKey: topupId` makes a second create return the
+ * first session.
+ *
+ * Stripe has no per-payment notification URL: events go to the endpoint configured at Stripe (or with
+ * the simulator's control API), so `callbackUrl` is not sent.
+ */
+import Stripe from 'stripe';
+import {
+  type CreatedPayment,
+  type CreatePaymentInput,
+  type GatewayConfig,
+  GatewayError,
+  type IncomingNotification,
+  type NotificationAnswer,
+  NotificationRejected,
+  type PaymentGateway,
+  type PaymentState,
+  type PaymentStatus,
+  type VerifiedNotification,
+} from '../gateway-port.ts';
+import { mapStripeEvent } from './map-stripe-event.ts';
+import { centsToDollars, dollarsToCents } from './stripe-money.ts';
+
+/**
+ * Stripe accepts `expires_at` 30 minutes to 24 hours ahead. It is rounded down to the minute (see
+ * createPayment), so the floor keeps two minutes of margin for that and for clock skew.
+ */
+const MIN_EXPIRY_SECONDS = 32 * 60;
+const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
+
+/** Currencies whose Stripe amounts are not in hundredths; numpool's decimal amounts do not fit them. */
+const ZERO_DECIMAL = new Set('BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF'.split(' '));
+
+const PRODUCT_NAME = 'numpool balance top-up';
+
+export function createStripeGateway(
+  config: GatewayConfig,
+  options: { now?: () => Date } = {},
+): PaymentGateway {
+  const secretKey = config.credentials.secretKey;
+  const webhookSecret = config.credentials.webhookSecret;
+  if (!secretKey || !webhookSecret) throw new Error('stripe gateway needs secretKey and webhookSecret');
+  const now = options.now ?? (() => new Date());
+  const keyIsLive = /^(sk|rk)_live_/.test(secretKey);
+  const stripe = new Stripe(secretKey, {
+    ...clientLocation(config.baseUrl),
+    timeout: config.timeoutMs,
+    maxNetworkRetries: 0,
+  });
+
+  return {
+    code: 'stripe',
+
+    async createPayment(input: CreatePaymentInput): Promise<CreatedPayment> {
+      const currency = input.currency.toUpperCase();
+      const cents = dollarsToCents(input.amount);
+      if (cents === undefined || cents === 0 || ZERO_DECIMAL.has(currency))
+        throw new GatewayError(`cannot charge ${input.amount} ${input.currency} with Stripe`, {
+          retryable: false,
+        });
+      const expiresIn = Math.min(Math.max(input.expiresInSeconds, MIN_EXPIRY_SECONDS), MAX_EXPIRY_SECONDS);
+      // Stripe refuses an idempotency key reused with other parameters, so a retry must send the same
+      // `expires_at`: whole minutes make a prompt retry (after a timeout) match the first request.
+      const expiresAt = Math.floor((Math.floor(now().getTime() / 1000) + expiresIn) / 60) * 60;
+      const session = await call(() =>
+        stripe.checkout.sessions.create(
+          {
+            mode: 'payment',
+            line_items: [
+              {
+                price_data: {
+                  currency: currency.toLowerCase(),
+                  unit_amount: cents,
+                  product_data: { name: PRODUCT_NAME },
+                },
+                quantity: 1,
+              },
+            ],
+            client_reference_id: input.topupId,
+            customer_email: input.customerEmail,
+            metadata: { topup_id: input.topupId, account_id: String(input.accountId) },
+            payment_intent_data: { metadata: { topup_id: input.topupId } },
+            success_url: withSessionPlaceholder(input.returnUrl),
+            cancel_url: input.returnUrl,
+            expires_at: expiresAt,
+          },
+          { idempotencyKey: input.topupId },
+        ),
+      );
+      return {
+        gatewayPaymentId: session.id,
+        paymentUrl: session.url,
+        qrString: null,
+        vaNumber: null,
+        expiresAt: new Date(session.expires_at * 1000),
+      };
+    },
+
+    async fetchStatus(payment): Promise<PaymentStatus> {
+      const session = await call(() => stripe.checkout.sessions.retrieve(payment.gatewayPaymentId));
+      const paid = session.status === 'complete' && session.payment_status === 'paid';
+      let state: PaymentState = paid ? 'paid' : session.status === 'expired' ? 'expired' : 'pending';
+      // A session that names another top-up is never credited automatically.
+      if (session.client_reference_id !== payment.topupId) state = 'review';
+      return {
+        gatewayPaymentId: session.id,
+        topupId: payment.topupId,
+        state,
+        paidAmount: paid && session.amount_total !== null ? centsToDollars(session.amount_total) : null,
+        paidCurrency: paid && session.currency ? session.currency.toUpperCase() : null,
+        gatewayStatus: `${session.status ?? 'unknown'}/${session.payment_status}`,
+      };
+    },
+
+    verifyNotification(notification: IncomingNotification): VerifiedNotification {
+      const header = notification.headers['stripe-signature'];
+      if (!header) throw new NotificationRejected('bad_signature', 'no Stripe-Signature header');
+      let event: unknown;
+      try {
+        // The library's default tolerance (300 s), measured from when the notification arrived.
+        event = stripe.webhooks.constructEvent(
+          notification.rawBody,
+          header,
+          webhookSecret,
+          Stripe.webhooks.DEFAULT_TOLERANCE,
+          undefined,
+          notification.receivedAt.getTime(),
+        );
+      } catch (error) {
+        if (error instanceof Stripe.errors.StripeSignatureVerificationError)
+          throw new NotificationRejected('bad_signature', error.message);
+        throw new NotificationRejected('malformed', 'the signed body is not a JSON event');
+      }
+      const { id, type, livemode, object } = eventParts(event);
+      if (livemode !== keyIsLive)
+        throw new NotificationRejected(
+          'wrong_merchant',
+          `a ${livemode ? 'live' : 'test'} mode event for a ${keyIsLive ? 'live' : 'test'} key`,
+        );
+      return { eventKey: id, event: mapStripeEvent(type, object) };
+    },
+
+    answer(outcome): NotificationAnswer {
+      if (outcome === 'accepted')
+        return { status: 200, contentType: 'application/json', body: JSON.stringify({ received: true }) };
+      return {
+        status: outcome.status,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: outcome.reason }),
+      };
+    },
+  };
+}
+
+/** The library takes a host, port and protocol, not a URL; any path in `baseUrl` is ignored. */
+function clientLocation(baseUrl: string): { host: string; port: number; protocol: 'http' | 'https' } {
+  const url = new URL(baseUrl);
+  const protocol = url.protocol === 'http:' ? 'http' : 'https';
+  const port = url.port ? Number(url.port) : protocol === 'http' ? 80 : 443;
+  return { host: url.hostname, port, protocol };
+}
+
+/** Stripe substitutes the literal `{CHECKOUT_SESSION_ID}`, so it must not be percent-encoded. */
+function withSessionPlaceholder(returnUrl: string): string {
+  return `${returnUrl}${returnUrl.includes('?') ? '&' : '?'}session_id={CHECKOUT_SESSION_ID}`;
+}
+
+function eventParts(event: unknown): {
+  id: string;
+  type: string;
+  livemode: boolean;
+  object: Record<string, unknown>;
+} {
+  if (event !== null && typeof event === 'object') {
+    const { id, type, livemode, data } = event as Record<string, unknown>;
+    const object =
+      data !== null && typeof data === 'object' ? (data as Record<string, unknown>).object : undefined;
+    if (
+      typeof id === 'string' &&
+      id !== '' &&
+      typeof type === 'string' &&
+      typeof livemode === 'boolean' &&
+      object !== null &&
+      typeof object === 'object' &&
+      !Array.isArray(object)
+    )
+      return { id, type, livemode, object: object as Record<string, unknown> };
+  }
+  throw new NotificationRejected('malformed', 'not a Stripe event');
+}
+
+/** Library errors → GatewayError: transport failures, 429 and 5xx may be retried; other 4xx may not. */
+async function call<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeConnectionError)
+      throw new GatewayError(`stripe unreachable: ${error.message}`, { retryable: true });
+    if (error instanceof Stripe.errors.StripeError) {
+      const status = error.statusCode;
+      const retryable = status === undefined || status >= 500 || status === 429;
+      throw new GatewayError(`stripe answered ${status ?? 'an error'}: ${error.message}`, {
+        retryable,
+        gatewayMessage: error.message,
+      });
+    }
+    throw new GatewayError(`stripe call failed: ${String(error)}`, { retryable: true });
+  }
+}
