@@ -1,0 +1,63 @@
+import type { Logger } from '../platform/logger.ts';
+import type { DbContext } from '../platform/db.ts';
+import { creditTopup } from './credit-topup.ts';
+import type { PaymentStatus } from './gateway-port.ts';
+import { markTopupExpired, markTopupFailed, markTopupReview } from './mark-topup-status.ts';
+import type { TopupRecord } from './topup.ts';
+
+/**
+ * What a re-checked status means for a top-up — the gateway's status call, never a notification's word:
+ * paid → credit what was paid (once); failed, expired → so marked; review → an operator decides;
+ * pending and refunded → nothing here (refunds arrive as their own events). Returns what was done.
+ */
+export async function applyPaymentStatus({
+  ctx,
+  input,
+}: {
+  ctx: DbContext & { log: Logger };
+  input: { topup: TopupRecord; status: PaymentStatus };
+}): Promise<string> {
+  const { topup, status } = input;
+  const payment = { gateway: topup.gateway, gatewayPaymentId: status.gatewayPaymentId };
+  if (status.topupId !== topup.publicId || (topup.gatewayPaymentId && topup.gatewayPaymentId !== status.gatewayPaymentId)) {
+    await markTopupReview({ ctx, input: { ...payment, gatewayPaymentId: topup.gatewayPaymentId ?? status.gatewayPaymentId, reason: 'the gateway reports another payment' } });
+    return 'review';
+  }
+  switch (status.state) {
+    case 'paid': {
+      if (topup.status === 'review') return 'review';
+      if (!status.paidAmount || !status.paidCurrency) {
+        await markTopupReview({ ctx, input: { ...payment, reason: 'paid without an amount' } });
+        return 'review';
+      }
+      const credited = await creditTopup({
+        ctx,
+        input: { ...payment, paidAmount: status.paidAmount, paidCurrency: status.paidCurrency },
+      });
+      return credited.replayed ? 'already_credited' : 'credited';
+    }
+    case 'failed':
+      if (topup.status === 'credited') return reportMismatch(ctx, topup, status);
+      if (topup.status !== 'failed') await markTopupFailed({ ctx, input: { ...payment, reason: status.gatewayStatus } });
+      return 'failed';
+    case 'expired':
+      if (topup.status === 'credited') return reportMismatch(ctx, topup, status);
+      if (topup.status !== 'expired') await markTopupExpired({ ctx, input: { ...payment, reason: status.gatewayStatus } });
+      return 'expired';
+    case 'review':
+      if (topup.status !== 'review' && topup.status !== 'credited')
+        await markTopupReview({ ctx, input: { ...payment, reason: status.gatewayStatus } });
+      return 'review';
+    default:
+      return status.state;
+  }
+}
+
+/** A credited top-up the gateway no longer reports as paid: for an operator, never an automatic debit. */
+function reportMismatch(ctx: { log: Logger }, topup: TopupRecord, status: PaymentStatus): string {
+  ctx.log.error(
+    { topup: topup.publicId, gateway: topup.gateway, gatewayStatus: status.gatewayStatus },
+    'payment mismatch: a credited top-up is not paid at the gateway',
+  );
+  return 'mismatch';
+}

@@ -1,0 +1,74 @@
+import type { JobQueue } from '../platform/job-queue.ts';
+import type { Clock } from '../platform/clock.ts';
+import { type DbContext, withTransaction } from '../platform/db.ts';
+import type { Logger } from '../platform/logger.ts';
+import { findNotifiedTopup } from './find-notified-topup.ts';
+import { type GatewayCode, type NotificationAnswer, NotificationRejected } from './gateway-port.ts';
+import { gatewayFor } from './gateway-registry.ts';
+import { loadGatewayConfig } from './load-gateway-config.ts';
+import { PAYMENT_EVENT_QUEUE, type PaymentEventJob } from './payment-event-queue.ts';
+import { recordPaymentEvent } from './record-payment-event.ts';
+import { recordRejectedNotification } from './record-rejected-notification.ts';
+
+/**
+ * A gateway's notification: verified (signature, merchant) with no network call, matched to a top-up of
+ * that gateway, stored once per event key, and queued for the re-check that decides what happens. The
+ * answer is quick and in the gateway's own form; a duplicate gets the same 2xx. A refused notification is
+ * logged with where it came from and credits nothing.
+ */
+export async function receivePaymentNotification({
+  ctx,
+  input,
+}: {
+  ctx: DbContext & { secret: string; clock: Clock; queue: JobQueue; log: Logger };
+  input: { gateway: GatewayCode; rawBody: Buffer; headers: Record<string, string | undefined>; ip: string };
+}): Promise<NotificationAnswer> {
+  const config = await loadGatewayConfig({ ctx, input: { code: input.gateway } }).catch(() => undefined);
+  if (!config?.enabled) return { status: 404, contentType: 'text/plain; charset=utf-8', body: 'unknown gateway' };
+  const gateway = gatewayFor(config);
+  const refuse = async (rejection: NotificationRejected) => {
+    await recordRejectedNotification({
+      ctx,
+      input: {
+        gateway: input.gateway,
+        reason: rejection.reason === 'malformed' && rejection.status === 404 ? 'unknown_topup' : rejection.reason,
+        sourceIp: input.ip,
+        headers: input.headers,
+        body: input.rawBody,
+        receivedAt: ctx.clock.now(),
+      },
+    });
+    ctx.log.warn({ gateway: input.gateway, reason: rejection.reason, ip: input.ip }, 'payment notification refused');
+    return gateway.answer(rejection);
+  };
+
+  let verified: ReturnType<typeof gateway.verifyNotification>;
+  try {
+    verified = gateway.verifyNotification({
+      rawBody: input.rawBody,
+      headers: input.headers,
+      receivedAt: ctx.clock.now(),
+    });
+  } catch (error) {
+    if (error instanceof NotificationRejected) return refuse(error);
+    return refuse(new NotificationRejected('malformed', 'the notification could not be read'));
+  }
+  const { event } = verified;
+  if (event.kind === 'ignored') return gateway.answer('accepted');
+  const topup = await findNotifiedTopup({
+    ctx,
+    input: { gateway: input.gateway, gatewayPaymentId: event.gatewayPaymentId, topupId: event.topupId },
+  });
+  if (!topup) return refuse(new NotificationRejected('malformed', 'no such top-up', 404));
+  // The event and its job are stored together: a crash between them must not leave an event no one runs.
+  await withTransaction(ctx, async (tx) => {
+    const stored = await recordPaymentEvent({
+      ctx: tx,
+      input: { gateway: input.gateway, eventKey: verified.eventKey, payload: event, receivedAt: tx.clock.now() },
+    });
+    if (stored.id === null) return;
+    const job: PaymentEventJob = { eventId: stored.id, gateway: input.gateway, topupId: topup.id, event };
+    await tx.queue.send(tx, PAYMENT_EVENT_QUEUE, job);
+  });
+  return gateway.answer('accepted');
+}
