@@ -51,7 +51,7 @@ export async function configureGateway({
   }
   const min = input.minAmount == null ? null : parseAmount(input.minAmount, 'min_amount');
   const max = input.maxAmount == null ? null : parseAmount(input.maxAmount, 'max_amount');
-  if ((min && min.lte(0)) || (max && max.lte(0)) || (min && max && min.gt(max))) {
+  if (min?.lte(0) || max?.lte(0) || (min && max && min.gt(max))) {
     throw new DomainError('VALIDATION_ERROR', 'min_amount and max_amount must be positive, min at most max');
   }
   const fee = input.feePercent ?? '0';
