@@ -15,7 +15,8 @@ import { creditTopup } from '../../src/payments/credit-topup.ts';
 import { debitTopupDispute, debitTopupRefund } from '../../src/payments/debit-topup.ts';
 import { getTopup, listTopups } from '../../src/payments/list-topups.ts';
 import { loadGatewayConfig } from '../../src/payments/load-gateway-config.ts';
-import { markTopupExpired, markTopupReview } from '../../src/payments/mark-topup-status.ts';
+import { markTopupPending } from '../../src/payments/mark-topup-pending.ts';
+import { markTopupExpired, markTopupFailed, markTopupReview } from '../../src/payments/mark-topup-status.ts';
 import { markPaymentEventProcessed, recordPaymentEvent } from '../../src/payments/record-payment-event.ts';
 import { recordRejectedNotification } from '../../src/payments/record-rejected-notification.ts';
 import { reverseDispute } from '../../src/payments/reverse-dispute.ts';
@@ -112,6 +113,42 @@ describe('a top-up record', () => {
     }
   });
 
+  it('goes pending once, with what the gateway answered; a payment id belongs to one top-up', async () => {
+    const accountId = await newAccount();
+    const created = await createTopupRecord({
+      ctx,
+      input: { accountId, gateway: 'duitku', amount: '50000', currency: 'IDR', method: 'BC' },
+    });
+    const answer = {
+      topupId: created.id,
+      gatewayPaymentId: 'DS0001VA',
+      paymentUrl: null,
+      qrString: null,
+      vaNumber: '8808001234567890',
+      expiresAt: new Date('2030-01-01T00:00:00Z'),
+    };
+    const pending = await markTopupPending({ ctx, input: answer });
+    expect(pending).toMatchObject({
+      status: 'pending',
+      gatewayPaymentId: 'DS0001VA',
+      vaNumber: '8808001234567890',
+    });
+    expect((await markTopupPending({ ctx, input: answer })).status).toBe('pending');
+    await expect(
+      markTopupPending({ ctx, input: { ...answer, gatewayPaymentId: 'DS0002' } }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    const other = await createTopupRecord({
+      ctx,
+      input: { accountId, gateway: 'duitku', amount: '50000', currency: 'IDR' },
+    });
+    await expect(markTopupPending({ ctx, input: { ...answer, topupId: other.id } })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await expect(markTopupPending({ ctx, input: { ...answer, topupId: 987654321 } })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
   it('belongs to its account: another account reads NOT_FOUND', async () => {
     const mine = await newAccount();
     const theirs = await newAccount();
@@ -176,6 +213,15 @@ describe('crediting a top-up', () => {
     expect(await moneyOf(ctx, accountId)).toEqual({ available: 80_000, owed: 0 });
     // Money arrived: the top-up does not go back to expired.
     await expect(markTopupExpired({ ctx, input: p })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('credits a payment that succeeds after its top-up failed', async () => {
+    const accountId = await newAccount();
+    const p = await pendingTopup(ctx, { accountId, gateway: 'heleket', amount: '2.00' });
+    expect((await markTopupFailed({ ctx, input: p })).status).toBe('failed');
+    expect((await markTopupFailed({ ctx, input: p })).status).toBe('failed');
+    expect((await credit(p, '2.00')).topup.status).toBe('credited');
+    expect(await moneyOf(ctx, accountId)).toEqual({ available: 32_000, owed: 0 });
   });
 
   it('converts at the rate snapshotted at creation, rounding half up, after the rate changed', async () => {
