@@ -56,19 +56,37 @@ export async function claimIdempotencyKey<T>({
   // an operator suspended, read from the database (no cache), so a suspension or its end applies to the
   // next request at no extra round trip. A refused claim stores nothing: after the suspension ends, the
   // same key runs as new.
-  const inserted = await ctx.db.query<{ id: number | null; suspended: boolean }>({
+  //
+  // The same statement reads what the account owes (payments/: a refund or dispute its wallet could not
+  // cover, its receivable): an account that owes anything buys nothing until a top-up settles it. It is
+  // INSUFFICIENT_BALANCE — the account's money is below zero, and topping up is exactly the remedy (the
+  // handler API's NO_BALANCE, which clients already answer by asking for funds) — not FORBIDDEN, which
+  // says the credentials are wrong (the handler API's BAD_KEY makes clients drop the key).
+  const inserted = await ctx.db.query<{ id: number | null; suspended: boolean; owed: number }>({
     name: 'idempotency.claim',
-    text: `WITH account AS (SELECT suspended_at IS NOT NULL AS suspended FROM accounts WHERE id = $1),
+    text: `WITH account AS (
+             SELECT a.suspended_at IS NOT NULL AS suspended,
+               coalesce((SELECT r.debits_posted - r.credits_posted FROM ledger_accounts r WHERE r.receivable_of = a.id), 0) AS owed
+             FROM accounts a WHERE a.id = $1),
            claimed AS (
              INSERT INTO idempotency_keys (account_id, scope, key, request_hash, locked_at)
-             SELECT $1, $2, $3, $4, now() WHERE NOT coalesce((SELECT suspended FROM account), false)
+             SELECT $1, $2, $3, $4, now()
+             WHERE NOT coalesce((SELECT suspended OR owed > 0 FROM account), false)
              ON CONFLICT (account_id, scope, key) DO NOTHING RETURNING id)
-           SELECT (SELECT id FROM claimed) AS id, coalesce((SELECT suspended FROM account), false) AS suspended`,
+           SELECT (SELECT id FROM claimed) AS id, coalesce((SELECT suspended FROM account), false) AS suspended,
+             coalesce((SELECT owed FROM account), 0) AS owed`,
     values: [input.accountId, input.scope, input.key, input.requestHash],
   });
   const claimed = inserted.rows[0]!;
   if (claimed.suspended)
     throw new DomainError('ACCOUNT_SUSPENDED', 'account suspended: it cannot buy numbers');
+  if (claimed.owed > 0) {
+    throw new DomainError(
+      'INSUFFICIENT_BALANCE',
+      `the account owes ${claimed.owed} IDR from a refunded or disputed top-up: top up to settle it before buying`,
+      { owed_idr: claimed.owed },
+    );
+  }
   if (claimed.id !== null) return { kind: 'new', keyId: claimed.id };
 
   // Someone holds the key: take it over only if its run is over or dead, atomically.

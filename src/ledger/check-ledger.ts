@@ -2,7 +2,7 @@
  * The ledger's invariants (numpool admin ledger-check, the ledger-check sweep every 10 minutes, and the
  * tests). Each compares records that are written independently, so each can fail:
  *
- * - wallet_totals: a wallet's stored totals equal its transfers.
+ * - wallet_totals: a wallet's (or a receivable's) stored totals equal its transfers.
  * - resolved_twice, resolution_mismatch: a pending transfer is resolved at most once, by a post or void of
  *   its own amount between its own accounts.
  * - transfer_route: every transfer is a movement the ledger makes (deposit, hold, charge, release, refund,
@@ -12,7 +12,10 @@
  *   that amount and books its provider cost once; a finished order holds nothing; replaced holds are
  *   voided; a refund returns a charged order's amount.
  * - platform_balance: revenue, funding and provider payable, derived from transfers, equal the sums over the
- *   orders and wallets they stand for.
+ *   orders and wallets they stand for; each gateway's clearing account, what its top-ups put in and took back.
+ * - topup_credit, topup_debit, receivable_balance: a credited top-up has exactly one deposit of what it
+ *   credited and every gateway deposit is a credited top-up's; refunds, disputes and their reversals move
+ *   what the top-up records; what an account owes is never negative and is its shortfalls less settlements.
  *
  * (Σ debits = Σ credits is not checked: every transfer row has both sides, so it cannot fail.)
  *
@@ -28,6 +31,7 @@
 import { allowStatementsUpTo, type DbContext, withTransaction } from '../platform/db.ts';
 import { ORDER_INVARIANTS } from './invariants/order-invariants.ts';
 import { PLATFORM_INVARIANTS } from './invariants/platform-invariants.ts';
+import { TOPUP_INVARIANTS } from './invariants/topup-invariants.ts';
 import { TRANSFER_INVARIANTS } from './invariants/transfer-invariants.ts';
 
 export type LedgerCheck =
@@ -43,16 +47,22 @@ export type LedgerCheck =
   | 'superseded_hold'
   | 'order_refund'
   | 'order_cost'
-  | 'platform_balance';
+  | 'platform_balance'
+  | 'topup_credit'
+  | 'topup_debit'
+  | 'receivable_balance';
 
 export interface LedgerViolation {
   check: LedgerCheck;
-  /** The record at fault: an account code (wallet:7, platform:revenue), order:<id> or transfer:<id>. */
+  /**
+   * The record at fault: an account code (wallet:7, receivable:7, platform:revenue), order:<id>,
+   * topup:<id> or transfer:<id>.
+   */
   record: string;
   detail: string;
 }
 
-const INVARIANTS = [...TRANSFER_INVARIANTS, ...ORDER_INVARIANTS, ...PLATFORM_INVARIANTS];
+const INVARIANTS = [...TRANSFER_INVARIANTS, ...ORDER_INVARIANTS, ...PLATFORM_INVARIANTS, ...TOPUP_INVARIANTS];
 
 export async function checkLedger({ ctx }: { ctx: DbContext }): Promise<LedgerViolation[]> {
   const joined = ctx.inTransaction;

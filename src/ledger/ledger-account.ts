@@ -21,3 +21,13 @@ export interface WalletBalance {
 
 export const BALANCE_COLUMNS = `credits_posted - debits_posted - debits_pending AS available,
   credits_posted - debits_posted AS posted, debits_pending AS pending`;
+
+/** A gateway's clearing account: what it collected for numpool, less what it took back (payments/). */
+export function gatewayAccountCode(gateway: string): string {
+  return `platform:gateway:${gateway}`;
+}
+
+/** What a customer owes (refunds and disputes the wallet could not cover); owed = debits - credits. */
+export function receivableCode(accountId: number): string {
+  return `receivable:${accountId}`;
+}

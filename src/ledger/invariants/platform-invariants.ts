@@ -11,11 +11,15 @@
  *   summed from their transfers: the wallets' stored debits cannot tell them from charges without
  *   coupling this check to every order fault; wallet_totals holds the wallets' side of each of them.
  * - platform:provider_payable, posted: the provider cost (orders.cost_idr) of every charged order.
+ * - platform:gateway:<code>, posted: minus what its top-ups put into wallets (credited, and re-credited
+ *   after a won dispute), plus what refunds and disputes took back — summed from the topups rows. The
+ *   wallets' credits from top-ups are not funding's, so funding leaves them out (from the same rows).
  *
  * A balance is credits minus debits. One row per account that disagrees: ("check", record, detail).
  */
 import {
   FUNDING,
+  GATEWAY_PREFIX,
   isCharged,
   isHeld,
   PROVIDER_PAYABLE,
@@ -37,11 +41,17 @@ const PLATFORM_BALANCE = `
     SELECT coalesce(sum(credits_posted), 0)::bigint AS credited,
       (SELECT coalesce(sum(amount), 0) FROM transfers WHERE code = 'manual_debit')::bigint AS debited_by_hand
     FROM ledger_accounts WHERE kind = 'wallet'),
+  from_topups AS (
+    SELECT gateway, sum(coalesce(credited_idr, 0) + dispute_reversed_idr)::bigint AS paid_in,
+      sum(refunded_idr + disputed_idr)::bigint AS taken_back
+    FROM topups GROUP BY gateway),
+  topups_paid_in AS (SELECT coalesce(sum(paid_in), 0)::bigint AS paid_in FROM from_topups),
   expected (code, posted, pending) AS (
     SELECT '${REVENUE}', o.charged - o.cost - o.refunded, o.held FROM from_orders o
-    UNION ALL SELECT '${FUNDING}', -(w.credited - o.refunded) + w.debited_by_hand, 0
-      FROM from_wallets w, from_orders o
-    UNION ALL SELECT '${PROVIDER_PAYABLE}', o.cost, 0 FROM from_orders o),
+    UNION ALL SELECT '${FUNDING}', -(w.credited - o.refunded - g.paid_in) + w.debited_by_hand, 0
+      FROM from_wallets w, from_orders o, topups_paid_in g
+    UNION ALL SELECT '${PROVIDER_PAYABLE}', o.cost, 0 FROM from_orders o
+    UNION ALL SELECT '${GATEWAY_PREFIX}' || t.gateway, t.taken_back - t.paid_in, 0 FROM from_topups t),
   derived AS (
     SELECT la.code, coalesce(t.credits_posted - t.debits_posted, 0) AS posted,
       coalesce(t.credits_pending - t.debits_pending, 0) AS pending

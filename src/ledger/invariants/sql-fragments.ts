@@ -3,6 +3,9 @@ import { PLATFORM_ACCOUNTS } from '../ledger-account.ts';
 
 export const { funding: FUNDING, revenue: REVENUE, providerPayable: PROVIDER_PAYABLE } = PLATFORM_ACCOUNTS;
 
+/** Every gateway's clearing account is this prefix and the gateway's code. */
+export const GATEWAY_PREFIX = 'platform:gateway:';
+
 /**
  * The order a refund or replaced hold names: 'order:12', or 'order:12:3' for a hold re-priced on failover.
  * NULL for anything else, so a malformed reference is reported, never a cast error. A regular expression
@@ -59,3 +62,17 @@ export const TOTALS_FROM_TRANSFERS = `
     AS m(account_id, debit, credit)
   WHERE t.kind <> 'void_pending'
   GROUP BY m.account_id`;
+
+/**
+ * What a ledger account is in a route: 'wallet', 'receivable', 'gateway' (any platform:gateway:* clearing
+ * account; which gateway is the top-up checks' business), or its own code.
+ */
+export function accountRole(account: string): string {
+  return `CASE WHEN ${account}.kind IN ('wallet', 'receivable') THEN ${account}.kind
+    WHEN ${account}.code LIKE 'platform:gateway:%' THEN 'gateway' ELSE ${account}.code END`;
+}
+
+/** The top-up a refund, dispute or reversal names: 'topup:<id>:<kind>:<n>'. */
+export function referencedTopup(column: string): string {
+  return `substring(${column} from '^topup:([0-9]{1,15}):')::bigint`;
+}

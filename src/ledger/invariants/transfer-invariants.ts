@@ -2,9 +2,12 @@
  * Invariants of the transfers themselves and of the wallets' running totals. Each query yields one row
  * per violation: ("check", record, detail).
  */
-import { FUNDING, PROVIDER_PAYABLE, REVENUE, TOTALS_FROM_TRANSFERS } from './sql-fragments.ts';
+import { accountRole, FUNDING, PROVIDER_PAYABLE, REVENUE, TOTALS_FROM_TRANSFERS } from './sql-fragments.ts';
 
-/** A wallet's stored totals (kept by every write, for the overdraft CHECK) equal what its transfers say. */
+/**
+ * A wallet's stored totals (kept by every write, for the overdraft CHECK) equal what its transfers say;
+ * so do a receivable's (kept for the order-create guard and its non-negative CHECK).
+ */
 const WALLET_TOTALS = `
   SELECT 'wallet_totals' AS "check", la.code AS record,
     format('stored debits/credits posted %s/%s, pending %s/%s; its transfers say %s/%s, %s/%s',
@@ -12,7 +15,7 @@ const WALLET_TOTALS = `
       coalesce(t.debits_posted, 0), coalesce(t.credits_posted, 0),
       coalesce(t.debits_pending, 0), coalesce(t.credits_pending, 0)) AS detail
   FROM ledger_accounts la LEFT JOIN (${TOTALS_FROM_TRANSFERS}) t ON t.account_id = la.id
-  WHERE la.kind = 'wallet'
+  WHERE la.kind IN ('wallet', 'receivable')
     AND (la.debits_posted, la.credits_posted, la.debits_pending, la.credits_pending) IS DISTINCT FROM
         (coalesce(t.debits_posted, 0), coalesce(t.credits_posted, 0),
          coalesce(t.debits_pending, 0), coalesce(t.credits_pending, 0))`;
@@ -46,7 +49,8 @@ const RESOLUTION_MISMATCH = `
 
 /**
  * Every transfer is one of the movements the platform makes (an operator's credit or debit moves money
- * between a wallet and funding, like a deposit or its reverse). The platform balances below add up only
+ * between a wallet and funding, like a deposit or its reverse; a top-up's money moves between a gateway's
+ * clearing account, the wallet and the account's receivable). The platform balances below add up only
  * these, so any other transfer (a deposit into revenue, a charge from funding) is named here by its id.
  */
 const TRANSFER_ROUTE = `
@@ -58,7 +62,12 @@ const TRANSFER_ROUTE = `
     ('posted', 'order_refund', '${REVENUE}', 'wallet'),
     ('posted', 'order_cost', '${REVENUE}', '${PROVIDER_PAYABLE}'),
     ('posted', 'manual_credit', '${FUNDING}', 'wallet'),
-    ('posted', 'manual_debit', 'wallet', '${FUNDING}'))
+    ('posted', 'manual_debit', 'wallet', '${FUNDING}'),
+    ('posted', 'gateway_deposit', 'gateway', 'wallet'),
+    ('posted', 'dispute_reversal', 'gateway', 'wallet'),
+    ('posted', 'topup_debit', 'wallet', 'gateway'),
+    ('posted', 'topup_shortfall', 'receivable', 'gateway'),
+    ('posted', 'receivable_settle', 'wallet', 'receivable'))
   SELECT 'transfer_route' AS "check", 'transfer:' || t.id AS record,
     format('%s %s from %s to %s is not a movement the ledger makes', t.kind, t.code, d.code, c.code) AS detail
   FROM transfers t
@@ -67,7 +76,7 @@ const TRANSFER_ROUTE = `
   WHERE NOT EXISTS (
     SELECT 1 FROM routes r
     WHERE r.kind = t.kind AND r.code = t.code
-      AND r.debit = CASE WHEN d.kind = 'wallet' THEN 'wallet' ELSE d.code END
-      AND r.credit = CASE WHEN c.kind = 'wallet' THEN 'wallet' ELSE c.code END)`;
+      AND r.debit = ${accountRole('d')}
+      AND r.credit = ${accountRole('c')})`;
 
 export const TRANSFER_INVARIANTS = [WALLET_TOTALS, RESOLVED_TWICE, RESOLUTION_MISMATCH, TRANSFER_ROUTE];

@@ -1,0 +1,126 @@
+/**
+ * Crediting a paid top-up, at most once (specs/payments.md §4.2, §4.4): one gateway_deposit transfer
+ * from the gateway's clearing account to the wallet, its external id `<gateway>:<gateway payment id>`, so
+ * a second credit of the same payment meets the unique (code, external id) and answers what the first
+ * did. Concurrent credits also queue on the top-up's row lock, and only the first moves money.
+ *
+ * What was actually paid is credited (more or less than asked), converted at the rate snapshotted when
+ * the top-up was created, rounded half up. A payment that succeeds after the top-up expired or failed is
+ * still credited: the money arrived. A top-up in review is not (an operator decides). What the account
+ * owes (its receivable) is settled from the credit first; the top-up becomes `credited` in the same
+ * transaction.
+ */
+import { BALANCE_COLUMNS, MAX_AMOUNT, type WalletBalance } from '../ledger/ledger-account.ts';
+import { type DbContext, withTransaction } from '../platform/db.ts';
+import { DomainError } from '../platform/errors.ts';
+import type { GatewayCode } from './gateway-port.ts';
+import { assertGatewayCode } from './gateway-settings.ts';
+import { lockTopupByPayment, parseAmount, TOPUP_COLUMNS, type TopupRecord, toIdr } from './topup.ts';
+import { creditFromGateway, lockAccounts } from './topup-ledger.ts';
+
+export interface CreditTopupInput {
+  gateway: GatewayCode;
+  gatewayPaymentId: string;
+  /** What the gateway's re-check says was paid: decimal string in paidCurrency. */
+  paidAmount: string;
+  paidCurrency: string;
+}
+
+export interface CreditTopupResult {
+  topup: TopupRecord;
+  transferId: number;
+  creditedIdr: number;
+  /** The part of the credit that paid what the account owed. */
+  settledIdr: number;
+  /** True when the payment had been credited already (nothing moved this time). */
+  replayed: boolean;
+  balance: WalletBalance;
+}
+
+/** The deposit's external id: one per gateway payment, ever. */
+export function depositExternalId(gateway: GatewayCode, gatewayPaymentId: string): string {
+  return `${gateway}:${gatewayPaymentId}`;
+}
+
+export async function creditTopup({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: CreditTopupInput;
+}): Promise<CreditTopupResult> {
+  const gateway = assertGatewayCode(input.gateway);
+  const paid = parseAmount(input.paidAmount, 'paid amount');
+  return withTransaction(ctx, async (tx) => {
+    const topup = await lockTopupByPayment(tx.db, gateway, input.gatewayPaymentId);
+    const externalId = depositExternalId(gateway, input.gatewayPaymentId);
+    if (topup.status === 'credited') return replay(tx, topup, externalId);
+    if (topup.status === 'review') {
+      throw new DomainError('CONFLICT', `top-up ${topup.publicId} is in review: an operator decides`);
+    }
+    if (input.paidCurrency.toUpperCase() !== topup.requestedCurrency) {
+      throw new DomainError(
+        'VALIDATION_ERROR',
+        `top-up ${topup.publicId} is in ${topup.requestedCurrency}, not ${input.paidCurrency}`,
+      );
+    }
+    const creditedIdr = toIdr(paid.toFixed(2), topup.fxIdrPerUnit);
+    if (creditedIdr <= 0 || creditedIdr > MAX_AMOUNT) {
+      throw new DomainError('VALIDATION_ERROR', `a paid amount of ${input.paidAmount} cannot be credited`);
+    }
+
+    const accounts = await lockAccounts(tx.db, topup.accountId, gateway);
+    const credited = await creditFromGateway(tx.db, accounts, {
+      code: 'gateway_deposit',
+      amount: creditedIdr,
+      externalId,
+      memo: topup.publicId,
+    });
+    // The deposit exists though the top-up did not say so: only a hand-made transfer gets here.
+    if (!credited) throw new Error(`deposit ${externalId} exists for top-up ${topup.publicId} not credited`);
+
+    const updated = await tx.db.query<TopupRecord>(
+      `WITH t AS (
+         UPDATE topups SET status = 'credited', paid_amount = $2, credited_idr = $3, credited_at = now(),
+           updated_at = now()
+         WHERE id = $1 RETURNING *)
+       SELECT ${TOPUP_COLUMNS} FROM t`,
+      [topup.id, paid.toFixed(2), creditedIdr],
+    );
+    return {
+      topup: updated.rows[0]!,
+      transferId: credited.transferId,
+      creditedIdr,
+      settledIdr: credited.settledIdr,
+      replayed: false,
+      balance: await walletBalance(tx, topup.accountId),
+    };
+  });
+}
+
+async function replay(tx: DbContext, topup: TopupRecord, externalId: string): Promise<CreditTopupResult> {
+  const original = await tx.db.query<{ id: number; settled: number | null }>(
+    `SELECT d.id, s.amount AS settled FROM transfers d
+     LEFT JOIN transfers s ON s.code = 'receivable_settle' AND s.external_id = 'transfer:' || d.id
+     WHERE d.code = 'gateway_deposit' AND d.external_id = $1`,
+    [externalId],
+  );
+  const row = original.rows[0];
+  if (!row) throw new Error(`credited top-up ${topup.publicId} has no deposit ${externalId}`);
+  return {
+    topup,
+    transferId: row.id,
+    creditedIdr: topup.creditedIdr!,
+    settledIdr: row.settled ?? 0,
+    replayed: true,
+    balance: await walletBalance(tx, topup.accountId),
+  };
+}
+
+async function walletBalance(tx: DbContext, accountId: number): Promise<WalletBalance> {
+  const row = await tx.db.query<WalletBalance>(
+    `SELECT ${BALANCE_COLUMNS} FROM ledger_accounts WHERE account_id = $1`,
+    [accountId],
+  );
+  return row.rows[0]!;
+}

@@ -1,0 +1,80 @@
+/** Gateways configured as an operator would, and top-ups created and sent to a gateway as the flow does. */
+import { randomUUID } from 'node:crypto';
+import { CLI_ACTOR } from '../../src/audit/audit-actor.ts';
+import { getBalance } from '../../src/ledger/get-balance.ts';
+import { accountReceivable } from '../../src/payments/account-receivable.ts';
+import { configureGateway } from '../../src/payments/configure-gateway.ts';
+import { createTopupRecord } from '../../src/payments/create-topup-record.ts';
+import type { GatewayCode } from '../../src/payments/gateway-port.ts';
+import { markTopupPending } from '../../src/payments/mark-topup-pending.ts';
+import type { DbContext } from '../../src/platform/db.ts';
+
+type Ctx = DbContext & { secret: string };
+
+export async function configureGateways(ctx: Ctx): Promise<void> {
+  const base = { enabled: true, baseUrl: 'http://127.0.0.1:9', actor: CLI_ACTOR };
+  await configureGateway({
+    ctx,
+    input: {
+      ...base,
+      code: 'heleket',
+      credentials: { merchant: 'm-1', paymentKey: 'pk-secret' },
+      minAmount: '1.00',
+      maxAmount: '5000.00',
+      currencies: ['USD'],
+    },
+  });
+  await configureGateway({
+    ctx,
+    input: {
+      ...base,
+      code: 'duitku',
+      credentials: { merchantCode: 'D0001', apiKey: 'duitku-secret' },
+      minAmount: '10000',
+      maxAmount: '50000000',
+      currencies: ['IDR'],
+      methods: ['NQ', 'BC'],
+      feePercent: '0.7',
+    },
+  });
+  await configureGateway({
+    ctx,
+    input: {
+      ...base,
+      code: 'stripe',
+      credentials: { secretKey: 'sk_test_x', webhookSecret: 'whsec_x' },
+      minAmount: '1.00',
+      maxAmount: '2000.00',
+      currencies: ['USD'],
+      feePercent: '2.9',
+    },
+  });
+}
+
+/** A top-up the gateway accepted: created, then pending with a fresh gateway payment id. */
+export async function pendingTopup(
+  ctx: DbContext,
+  input: { accountId: number; gateway: GatewayCode; amount: string; currency?: string; method?: string },
+) {
+  const currency = input.currency ?? (input.gateway === 'duitku' ? 'IDR' : 'USD');
+  const created = await createTopupRecord({ ctx, input: { ...input, currency } });
+  const gatewayPaymentId = `${input.gateway}-${randomUUID()}`;
+  const topup = await markTopupPending({
+    ctx,
+    input: {
+      topupId: created.id,
+      gatewayPaymentId,
+      paymentUrl: `https://pay.example/${gatewayPaymentId}`,
+      qrString: null,
+      vaNumber: null,
+      expiresAt: new Date(Date.now() + 3_600_000),
+    },
+  });
+  return { topup, gateway: input.gateway, gatewayPaymentId, currency };
+}
+
+export async function moneyOf(ctx: DbContext, accountId: number) {
+  const balance = await getBalance({ ctx, input: { accountId } });
+  const { owedIdr } = await accountReceivable({ ctx, input: { accountId } });
+  return { available: balance.available, owed: owedIdr };
+}
