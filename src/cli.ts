@@ -14,6 +14,9 @@ import { checkLedger } from './ledger/check-ledger.ts';
 import { deposit } from './ledger/deposit.ts';
 import { getBalance } from './ledger/get-balance.ts';
 import { refundOrder } from './orders/refund-order.ts';
+import { configureGateway } from './payments/configure-gateway.ts';
+import { assertGatewayCode } from './payments/gateway-settings.ts';
+import { reconcileTopups } from './payments/reconcile-topups.ts';
 import { withTransaction } from './platform/db.ts';
 import { isDomainError } from './platform/errors.ts';
 import { createLogger } from './platform/logger.ts';
@@ -321,6 +324,68 @@ admin
     );
     console.log(JSON.stringify(refund));
   });
+admin
+  .command('gateway-set <gateway>')
+  .description('configure a payment gateway (heleket, duitku, stripe); credentials are stored sealed')
+  .requiredOption('--base-url <url>', "the gateway's API origin")
+  .requiredOption('--currencies <list>', 'comma-separated currencies accepted, e.g. USD or IDR')
+  .option(
+    '--credential <name=value...>',
+    'heleket: merchant, paymentKey; duitku: merchantCode, apiKey; stripe: secretKey, webhookSecret',
+  )
+  .option('--methods <list>', 'comma-separated payment methods (Duitku codes)')
+  .option('--min <amount>', 'smallest top-up, in the currency')
+  .option('--max <amount>', 'largest top-up, in the currency')
+  .option('--disable', 'stop offering it')
+  .action(async (gateway: string, flags: GatewayFlags) => {
+    const view = await withRuntime((ctx) =>
+      configureGateway({
+        ctx,
+        input: {
+          code: assertGatewayCode(gateway),
+          enabled: !flags.disable,
+          baseUrl: flags.baseUrl,
+          credentials: flags.credential ? credentialPairs(flags.credential) : undefined,
+          currencies: flags.currencies.split(',').map((c) => c.trim().toUpperCase()),
+          methods: flags.methods?.split(',').map((m) => m.trim().toUpperCase()),
+          minAmount: flags.min,
+          maxAmount: flags.max,
+          actor: CLI_ACTOR,
+        },
+      }),
+    );
+    console.log(JSON.stringify(view));
+  });
+
+admin
+  .command('payments-reconcile')
+  .description('re-check recent top-ups with their gateways now: credit missed payments, report mismatches')
+  .action(async () => {
+    const summary = await withRuntime((ctx) => reconcileTopups({ ctx }));
+    console.log(JSON.stringify(summary));
+    if (summary.mismatches.length > 0) process.exitCode = 1;
+  });
+
+interface GatewayFlags {
+  baseUrl: string;
+  currencies: string;
+  credential?: string[];
+  methods?: string;
+  min?: string;
+  max?: string;
+  disable?: boolean;
+}
+
+function credentialPairs(pairs: string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new InvalidArgumentError(`--credential ${pair}: expected name=value`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
 admin
   .command('ledger-check')
   .description('verify the ledger invariants; exits 1 and lists violations if any')

@@ -27,6 +27,7 @@ import { sharedSerializers } from './plugins/shared-serializers.ts';
 import { handleSmscodeError, handleSmscodeNotFound } from './plugins/smscode-errors.ts';
 import { accountRoutes } from './routes/account/index.ts';
 import { adminRoutes } from './routes/admin/index.ts';
+import { paymentNotificationRoutes } from './routes/hooks/payment-notifications.ts';
 import { providerPushRoutes } from './routes/hooks/provider-push.ts';
 import { deliveryRoutes } from './routes/native/deliveries.ts';
 import { smscodeRoutes } from './routes/smscode/index.ts';
@@ -85,6 +86,7 @@ export async function buildApp(
   await app.register(deliveryRoutes, { prefix: '/api', ctx, limits });
   await app.register(accountRoutes, { prefix: '/api', ctx, limits });
   await app.register(providerPushRoutes, { ctx });
+  await app.register(paymentNotificationRoutes, { ctx });
   await app.register(handlerApiRoutes, { ctx, limits });
   return app;
 }

@@ -11,6 +11,8 @@ import type { AppContext } from '../app-context.ts';
 import { deliverWebhook } from '../delivery/webhooks/deliver-webhook.ts';
 import { startWebhookDispatcher } from '../delivery/webhooks/webhook-dispatcher.ts';
 import type { WebhookJob } from '../delivery/webhooks/webhook-queue.ts';
+import { PAYMENT_EVENT_QUEUE, type PaymentEventJob } from '../payments/payment-event-queue.ts';
+import { processPaymentEvent } from '../payments/process-payment-event.ts';
 import { enqueueProviderSyncs, runProviderSync } from './provider-sync-job.ts';
 import { PROVIDER_SYNC_QUEUE, WEBHOOK_QUEUE } from './queues.ts';
 import { startSweeps } from './sweeps.ts';
@@ -26,6 +28,10 @@ export async function startJobs(ctx: AppContext): Promise<JobRunner> {
   const { boss } = ctx.queue;
   await boss.work<{ providerId: number }>(PROVIDER_SYNC_QUEUE, { batchSize: 1 }, async ([job]) => {
     if (job) await runProviderSync(ctx, job.data);
+  });
+  // A failed re-check (the gateway is down) throws: pg-boss retries with backoff, the reconciler after.
+  await boss.work<PaymentEventJob>(PAYMENT_EVENT_QUEUE, { batchSize: 1 }, async ([job]) => {
+    if (job) await processPaymentEvent({ ctx, input: job.data });
   });
   // Deliveries are sent by the dispatcher as their transactions commit; these jobs are the safety net (and
   // carry the retries). They go out in parallel batches: a slow endpoint must not hold up everyone else's

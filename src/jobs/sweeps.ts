@@ -13,6 +13,7 @@ import { expireOrders } from '../orders/expire-orders.ts';
 import { pollProviderSms } from '../orders/poll-provider-sms.ts';
 import { reconcileProvisioning } from '../orders/reconcile-provisioning.ts';
 import { reconcileUpstream } from '../orders/reconcile-upstream.ts';
+import { reconcileTopups } from '../payments/reconcile-topups.ts';
 import { withLease } from '../platform/lease.ts';
 import { purgeExpiredData } from '../retention/purge-expired-data.ts';
 
@@ -35,6 +36,7 @@ export const SWEEPS: Sweep[] = [
   { name: 'upstream-orphans', everyMs: 60_000, run: (ctx) => reconcileUpstream({ ctx }) },
   { name: 'idempotency-reaper', everyMs: 3_600_000, run: (ctx) => reapIdempotencyKeys({ ctx }) },
   { name: 'retention', everyMs: 3_600_000, run: (ctx) => purgeExpiredData({ ctx }) },
+  { name: 'topup-reconcile', everyMs: 60_000, run: (ctx) => reconcileTopups({ ctx }) },
   {
     name: 'ledger-check',
     everyMs: 600_000,

@@ -1,5 +1,5 @@
-import type { Logger } from '../platform/logger.ts';
 import type { DbContext } from '../platform/db.ts';
+import type { Logger } from '../platform/logger.ts';
 import { creditTopup } from './credit-topup.ts';
 import type { PaymentStatus } from './gateway-port.ts';
 import { markTopupExpired, markTopupFailed, markTopupReview } from './mark-topup-status.ts';
@@ -19,8 +19,18 @@ export async function applyPaymentStatus({
 }): Promise<string> {
   const { topup, status } = input;
   const payment = { gateway: topup.gateway, gatewayPaymentId: status.gatewayPaymentId };
-  if (status.topupId !== topup.publicId || (topup.gatewayPaymentId && topup.gatewayPaymentId !== status.gatewayPaymentId)) {
-    await markTopupReview({ ctx, input: { ...payment, gatewayPaymentId: topup.gatewayPaymentId ?? status.gatewayPaymentId, reason: 'the gateway reports another payment' } });
+  if (
+    status.topupId !== topup.publicId ||
+    (topup.gatewayPaymentId && topup.gatewayPaymentId !== status.gatewayPaymentId)
+  ) {
+    await markTopupReview({
+      ctx,
+      input: {
+        ...payment,
+        gatewayPaymentId: topup.gatewayPaymentId ?? status.gatewayPaymentId,
+        reason: 'the gateway reports another payment',
+      },
+    });
     return 'review';
   }
   switch (status.state) {
@@ -38,11 +48,13 @@ export async function applyPaymentStatus({
     }
     case 'failed':
       if (topup.status === 'credited') return reportMismatch(ctx, topup, status);
-      if (topup.status !== 'failed') await markTopupFailed({ ctx, input: { ...payment, reason: status.gatewayStatus } });
+      if (topup.status !== 'failed')
+        await markTopupFailed({ ctx, input: { ...payment, reason: status.gatewayStatus } });
       return 'failed';
     case 'expired':
       if (topup.status === 'credited') return reportMismatch(ctx, topup, status);
-      if (topup.status !== 'expired') await markTopupExpired({ ctx, input: { ...payment, reason: status.gatewayStatus } });
+      if (topup.status !== 'expired')
+        await markTopupExpired({ ctx, input: { ...payment, reason: status.gatewayStatus } });
       return 'expired';
     case 'review':
       if (topup.status !== 'review' && topup.status !== 'credited')

@@ -54,6 +54,12 @@ export async function createTopupRecord({
         { min_amount: settings.minAmount, max_amount: settings.maxAmount, currency },
       );
     }
+    // A gateway configured with methods (Duitku) needs the customer to pick one.
+    if (settings.methods.length > 0 && input.method === undefined) {
+      throw new DomainError('VALIDATION_ERROR', `choose a ${gateway} payment method`, {
+        methods: settings.methods,
+      });
+    }
     if (
       input.method !== undefined &&
       settings.methods.length > 0 &&

@@ -1,6 +1,6 @@
-import type { JobQueue } from '../platform/job-queue.ts';
 import type { Clock } from '../platform/clock.ts';
 import { type DbContext, withTransaction } from '../platform/db.ts';
+import type { JobQueue } from '../platform/job-queue.ts';
 import type { Logger } from '../platform/logger.ts';
 import { findNotifiedTopup } from './find-notified-topup.ts';
 import { type GatewayCode, type NotificationAnswer, NotificationRejected } from './gateway-port.ts';
@@ -24,21 +24,26 @@ export async function receivePaymentNotification({
   input: { gateway: GatewayCode; rawBody: Buffer; headers: Record<string, string | undefined>; ip: string };
 }): Promise<NotificationAnswer> {
   const config = await loadGatewayConfig({ ctx, input: { code: input.gateway } }).catch(() => undefined);
-  if (!config?.enabled) return { status: 404, contentType: 'text/plain; charset=utf-8', body: 'unknown gateway' };
+  if (!config?.enabled)
+    return { status: 404, contentType: 'text/plain; charset=utf-8', body: 'unknown gateway' };
   const gateway = gatewayFor(config);
   const refuse = async (rejection: NotificationRejected) => {
     await recordRejectedNotification({
       ctx,
       input: {
         gateway: input.gateway,
-        reason: rejection.reason === 'malformed' && rejection.status === 404 ? 'unknown_topup' : rejection.reason,
+        reason:
+          rejection.reason === 'malformed' && rejection.status === 404 ? 'unknown_topup' : rejection.reason,
         sourceIp: input.ip,
         headers: input.headers,
         body: input.rawBody,
         receivedAt: ctx.clock.now(),
       },
     });
-    ctx.log.warn({ gateway: input.gateway, reason: rejection.reason, ip: input.ip }, 'payment notification refused');
+    ctx.log.warn(
+      { gateway: input.gateway, reason: rejection.reason, ip: input.ip },
+      'payment notification refused',
+    );
     return gateway.answer(rejection);
   };
 
@@ -64,7 +69,12 @@ export async function receivePaymentNotification({
   await withTransaction(ctx, async (tx) => {
     const stored = await recordPaymentEvent({
       ctx: tx,
-      input: { gateway: input.gateway, eventKey: verified.eventKey, payload: event, receivedAt: tx.clock.now() },
+      input: {
+        gateway: input.gateway,
+        eventKey: verified.eventKey,
+        payload: event,
+        receivedAt: tx.clock.now(),
+      },
     });
     if (stored.id === null) return;
     const job: PaymentEventJob = { eventId: stored.id, gateway: input.gateway, topupId: topup.id, event };

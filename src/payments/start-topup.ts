@@ -1,3 +1,4 @@
+import Big from 'big.js';
 import { findAccount } from '../accounts/find-account.ts';
 import type { Config } from '../config.ts';
 import type { DbContext } from '../platform/db.ts';
@@ -43,7 +44,8 @@ export async function startTopup({
     .createPayment({
       topupId: record.publicId,
       accountId: input.accountId,
-      amount: record.requestedAmount,
+      // The port's money: whole rupiah for IDR, two decimals otherwise.
+      amount: new Big(record.requestedAmount).toFixed(record.requestedCurrency === 'IDR' ? 0 : 2),
       currency: record.requestedCurrency,
       method: record.method ?? undefined,
       customerEmail: account.email,

@@ -93,3 +93,9 @@ export async function lockTopupByPayment(
   if (!topup) throw new DomainError('NOT_FOUND', `no ${gateway} top-up with payment ${gatewayPaymentId}`);
   return topup;
 }
+
+/** A top-up by its numeric id, whoever it belongs to (background work; customers use getTopup). */
+export async function loadTopup(db: Queryable, id: number): Promise<TopupRecord | undefined> {
+  const found = await db.query<TopupRecord>(`SELECT ${TOPUP_COLUMNS} FROM topups t WHERE t.id = $1`, [id]);
+  return found.rows[0];
+}

@@ -21,11 +21,13 @@ import { createLogger } from '../platform/logger.ts';
 import { countEnabledProviders } from '../providers/count-enabled-providers.ts';
 import { type DemoCredentials, demoFilePath, ensureDemoAccounts } from '../sandbox/ensure-demo-accounts.ts';
 import { sandboxBanWarning } from '../sandbox/sandbox-ban-odds.ts';
+import { startSandboxGateways } from '../sandbox/start-sandbox-gateways.ts';
 import {
   connectSandboxPush,
   type SandboxSupply,
   startSandboxProviders,
 } from '../sandbox/start-sandbox-providers.ts';
+import type { GatewaySimulator } from '../sim/gateways/gateway-sim-server.ts';
 import { openRuntime } from './open-runtime.ts';
 import { VERSION } from './version.ts';
 
@@ -40,6 +42,7 @@ function printSandboxBanner(
   url: string | undefined,
   demo: DemoCredentials,
   supply?: SandboxSupply,
+  gateways?: GatewaySimulator,
 ): void {
   const lines = [
     '',
@@ -55,6 +58,7 @@ function printSandboxBanner(
           ...[sandboxBanWarning(config)].filter((line) => line !== undefined),
         ]
       : []),
+    ...(gateways ? [`  payments:  heleket, duitku, stripe (simulated at ${gateways.url}/control)`] : []),
     ...(url
       ? [`  try:       curl -H "Authorization: Bearer ${demo.api_key}" ${url}/v1/catalog/countries`]
       : []),
@@ -93,6 +97,7 @@ export async function start(config: Config): Promise<void> {
   let app: FastifyInstance | undefined;
   let jobs: JobRunner | undefined;
   let supply: SandboxSupply | undefined;
+  let gateways: GatewaySimulator | undefined;
 
   // In-flight requests and jobs get DRAIN_MS; stopping the database comes after and is not cut short by
   // it (on a loaded machine an embedded PostgreSQL can take seconds to stop), within STOP_MS in all.
@@ -108,6 +113,7 @@ export async function start(config: Config): Promise<void> {
     );
     if (!drained) log.warn({ afterMs: DRAIN_MS }, 'stopping with requests or jobs still running');
     await supply?.simulator.close();
+    await gateways?.close();
     await runtime.close();
   });
 
@@ -138,6 +144,7 @@ export async function start(config: Config): Promise<void> {
     url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     log.info({ url, role: config.role, version: VERSION }, 'numpool listening');
     if (supply) await connectSandboxPush({ ctx, input: { supply, apiUrl: url } });
+    if (sandbox) gateways = await startSandboxGateways({ ctx, input: {} });
   }
-  if (demo) printSandboxBanner(config, url, demo.credentials, supply);
+  if (demo) printSandboxBanner(config, url, demo.credentials, supply, gateways);
 }

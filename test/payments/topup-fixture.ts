@@ -57,7 +57,9 @@ export async function pendingTopup(
   input: { accountId: number; gateway: GatewayCode; amount: string; currency?: string; method?: string },
 ) {
   const currency = input.currency ?? (input.gateway === 'duitku' ? 'IDR' : 'USD');
-  const created = await createTopupRecord({ ctx, input: { ...input, currency } });
+  // Duitku is configured with payment methods: one must be chosen.
+  const method = input.method ?? (input.gateway === 'duitku' ? 'NQ' : undefined);
+  const created = await createTopupRecord({ ctx, input: { ...input, currency, method } });
   const gatewayPaymentId = `${input.gateway}-${randomUUID()}`;
   const topup = await markTopupPending({
     ctx,

@@ -83,6 +83,7 @@ describe('a top-up record', () => {
     [{ gateway: 'heleket', amount: '10.001', currency: 'USD' }, 'VALIDATION_ERROR'],
     [{ gateway: 'heleket', amount: '-5', currency: 'USD' }, 'VALIDATION_ERROR'],
     [{ gateway: 'duitku', amount: '150000.50', currency: 'IDR' }, 'VALIDATION_ERROR'],
+    [{ gateway: 'duitku', amount: '150000', currency: 'IDR' }, 'VALIDATION_ERROR'],
     [{ gateway: 'duitku', amount: '150000', currency: 'IDR', method: 'XX' }, 'VALIDATION_ERROR'],
     [{ gateway: 'paypal', amount: '10', currency: 'USD' }, 'VALIDATION_ERROR'],
   ] as const)('refuses %o', async (input, code) => {
@@ -139,7 +140,7 @@ describe('a top-up record', () => {
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     const other = await createTopupRecord({
       ctx,
-      input: { accountId, gateway: 'duitku', amount: '50000', currency: 'IDR' },
+      input: { accountId, gateway: 'duitku', amount: '50000', currency: 'IDR', method: 'NQ' },
     });
     await expect(markTopupPending({ ctx, input: { ...answer, topupId: other.id } })).rejects.toMatchObject({
       code: 'CONFLICT',

@@ -88,6 +88,9 @@ async function newProvider(as: Headers) {
   return created as { id: number; code: string };
 }
 
+const gatewayKey = `gateway-key-${randomBytes(8).toString('hex')}`;
+remember(gatewayKey);
+
 const me = await customer(world);
 const anOrder = await order(me);
 const sandboxProvider = world.supply.providers.find((p) => p.enabled)!;
@@ -372,6 +375,62 @@ const routes: Record<string, RouteCase> = {
       );
     },
   },
+  'GET /admin/api/payment-gateways': {
+    probe: { url: '/payment-gateways' },
+    happy: async (as) => {
+      const config = { enabled: false, base_url: 'https://gateway.example', currencies: ['IDR'] };
+      ok(
+        await send('PUT', '/payment-gateways/duitku', as, { ...config, credentials: { apiKey: gatewayKey } }),
+      );
+      const listed = ok(await send('GET', '/payment-gateways', as));
+      expect(listed.map((g: { code: string }) => g.code)).toContain('duitku');
+      expect(JSON.stringify(listed)).not.toContain(gatewayKey);
+    },
+    error: async (as) => void expectRefusal(await send('DELETE', '/payment-gateways', as), 404, 'NOT_FOUND'),
+  },
+  'PUT /admin/api/payment-gateways/{code}': {
+    probe: {
+      url: '/payment-gateways/duitku',
+      payload: { enabled: true, base_url: 'https://gateway.example', currencies: ['IDR'] },
+    },
+    happy: async (as) => {
+      const configured = ok(
+        await send('PUT', '/payment-gateways/duitku', as, {
+          enabled: true,
+          base_url: 'https://gateway.example',
+          credentials: { merchantCode: 'DS0001', apiKey: gatewayKey },
+          currencies: ['IDR'],
+          min_amount: '10000',
+        }),
+      );
+      expect(configured).toMatchObject({ code: 'duitku', enabled: true, min_amount: '10000.00' });
+      expect(JSON.stringify(configured)).not.toContain(gatewayKey);
+    },
+    error: async (as) => {
+      const body = { enabled: true, base_url: 'https://gateway.example', currencies: ['IDR'] };
+      expectRefusal(await send('PUT', '/payment-gateways/paypal', as, body), 422, 'VALIDATION_ERROR');
+      expectRefusal(
+        await send('PUT', '/payment-gateways/duitku', as, { ...body, base_url: 'ftp://x' }),
+        422,
+        'VALIDATION_ERROR',
+      );
+      expectRefusal(
+        await send('PUT', '/payment-gateways/duitku', as, { ...body, currencies: [] }),
+        422,
+        'VALIDATION_ERROR',
+      );
+    },
+  },
+  'POST /admin/api/payments/reconcile': {
+    probe: { url: '/payments/reconcile', payload: {} },
+    happy: async (as) => {
+      expect(ok(await send('POST', '/payments/reconcile', as, {}))).toMatchObject({
+        checked: expect.any(Number),
+        mismatches: [],
+      });
+    },
+    error: async (as) => void expectRefusal(await send('GET', '/payments/reconcile', as), 404, 'NOT_FOUND'),
+  },
   'GET /admin/api/audit': {
     probe: { url: '/audit' },
     happy: async (as) => {
@@ -460,7 +519,7 @@ describe.each(table)('$route', (r) => {
 describe('who may call it', () => {
   /** Every route of the surface with every method it answers (HEAD with each GET). */
   const everyRequest = async () => {
-    const values = { ref: sandboxProvider.id, id: someone.account.id, currency: 'USD' };
+    const values = { ref: sandboxProvider.id, id: someone.account.id, currency: 'USD', code: 'duitku' };
     const routes = await routesUnder(app, '/admin/api');
     const heads = routes.filter((r) => r.startsWith('GET ')).map((r) => r.replace(/^GET/, 'HEAD'));
     return [...routes, ...heads].map((route) => fill(route, values));

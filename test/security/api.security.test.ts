@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/api/plugins/session-cookie.ts';
 import { enqueueWebhook } from '../../src/delivery/webhooks/enqueue-webhook.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { startSandboxGateways } from '../../src/sandbox/start-sandbox-gateways.ts';
 import { anotherNode } from '../support/another-node.ts';
 import { expectClientError, expectRefusal } from '../support/envelope.ts';
 import { createCustomer, uniqueEmail } from '../support/factories.ts';
@@ -24,7 +25,7 @@ import { waitForSandboxToken } from '../support/sandbox-mail.ts';
 import { type Browser, cookiesSet, signIn } from '../support/sign-in.ts';
 import { bearer, createTestApp } from '../support/test-app.ts';
 import { TestClock } from '../support/test-clock.ts';
-import { contextOn, createTestContext } from '../support/test-database.ts';
+import { cleanupAfterFile, contextOn, createTestContext } from '../support/test-database.ts';
 
 const lines: string[] = [];
 const log = createLogger('debug', 'numpool', { write: (line: string) => lines.push(line) });
@@ -160,11 +161,32 @@ const narrow = await send('POST', '/api/keys', a.browser.headers, {
 expect(narrow.statusCode, narrow.body).toBe(201);
 remember(narrow.json().data.key);
 const narrowKey = bearer(narrow.json().data.key);
+// And one that may read and order, but not bill.
+const noBilling = await send('POST', '/api/keys', a.browser.headers, {
+  name: 'no billing',
+  scopes: ['read', 'orders'],
+});
+expect(noBilling.statusCode, noBilling.body).toBe(201);
+remember(noBilling.json().data.key);
+const noBillingKey = bearer(noBilling.json().data.key);
+
+// Top-ups go to the simulated gateways (no notification comes back: this app does not listen).
+const gateways = await startSandboxGateways({ ctx, input: {} });
+cleanupAfterFile(() => gateways.close());
+const aTopup = await send('POST', '/api/topups', a.key, {
+  gateway: 'heleket',
+  amount: '1.00',
+  currency: 'USD',
+});
+expect(aTopup.statusCode, aTopup.body).toBe(201);
+const aTopupId: string = aTopup.json().data.id;
 
 type Auth = 'public' | 'key-or-session' | 'session';
 interface RouteCase {
   /** Who may call it: anyone; a key with the route's scope or a session; a session only. */
   auth: Auth;
+  /** A billing route: the key lacking its scope is the one without `billing`. */
+  billing?: true;
   /** A well-formed request (A's objects in the path) for the checks that refuse it before it runs. */
   probe: { url: string; payload?: unknown };
   happy: () => Promise<void>;
@@ -341,6 +363,93 @@ const routes: Record<string, RouteCase> = {
     },
     error: async () =>
       void expectRefusal(await send('GET', '/api/abuse-guard', bearer('0'.repeat(32))), 401, 'UNAUTHORIZED'),
+  },
+  'GET /api/payment-gateways': {
+    auth: 'key-or-session',
+    billing: true,
+    probe: { url: '/api/payment-gateways' },
+    happy: async () => {
+      const listed = (await send('GET', '/api/payment-gateways', a.key)).json().data;
+      expect(listed.map((g: { code: string }) => g.code)).toEqual(['duitku', 'heleket', 'stripe']);
+      expect(JSON.stringify(listed)).not.toContain('sandbox-heleket-payment-key');
+    },
+    error: async () =>
+      void expectRefusal(
+        await send('GET', '/api/payment-gateways', bearer('0'.repeat(32))),
+        401,
+        'UNAUTHORIZED',
+      ),
+  },
+  'POST /api/topups': {
+    auth: 'key-or-session',
+    billing: true,
+    probe: { url: '/api/topups', payload: { gateway: 'heleket', amount: '1.00', currency: 'USD' } },
+    happy: async () => {
+      for (const headers of [a.key, a.browser.headers]) {
+        const made = await send('POST', '/api/topups', headers, {
+          gateway: 'stripe',
+          amount: '2.00',
+          currency: 'USD',
+        });
+        expect(made.statusCode, made.body).toBe(201);
+        expect(made.json().data).toMatchObject({
+          status: 'pending',
+          gateway: 'stripe',
+          expected_idr: 32_000,
+        });
+      }
+    },
+    error: async () => {
+      for (const body of [
+        { gateway: 'heleket', amount: 'ten', currency: 'USD' },
+        { gateway: 'heleket', amount: '1.00', currency: 'IDR' },
+        { gateway: 'duitku', amount: '150000', currency: 'IDR' },
+        { gateway: 'heleket', amount: '1.00', currency: 'USD', extra: true },
+      ])
+        expectRefusal(await send('POST', '/api/topups', a.key, body), 422, 'VALIDATION_ERROR');
+    },
+  },
+  'GET /api/topups': {
+    auth: 'key-or-session',
+    billing: true,
+    probe: { url: '/api/topups' },
+    happy: async () => {
+      const mine = (await send('GET', '/api/topups', a.key)).json().data;
+      expect(mine.map((t: { id: string }) => t.id)).toContain(aTopupId);
+      const theirs = (await send('GET', '/api/topups', b.key)).json().data;
+      expect(theirs.map((t: { id: string }) => t.id)).not.toContain(aTopupId);
+    },
+    error: async () =>
+      void expectRefusal(await send('GET', '/api/topups?limit=many', a.key), 422, 'VALIDATION_ERROR'),
+  },
+  'GET /api/topups/{id}': {
+    auth: 'key-or-session',
+    billing: true,
+    probe: { url: `/api/topups/${aTopupId}` },
+    happy: async () => {
+      const mine = await send('GET', `/api/topups/${aTopupId}`, a.browser.cookies);
+      expect(mine.json().data).toMatchObject({ id: aTopupId, gateway: 'heleket', amount: '1.00' });
+      expectRefusal(await send('GET', `/api/topups/${aTopupId}`, b.key), 404, 'NOT_FOUND');
+    },
+    error: async () => {
+      expectRefusal(await send('GET', '/api/topups/np-topup-x', a.key), 422, 'VALIDATION_ERROR');
+      expectRefusal(await send('GET', '/api/topups/np-topup-999999999', a.key), 404, 'NOT_FOUND');
+    },
+  },
+  'GET /api/ledger': {
+    auth: 'key-or-session',
+    billing: true,
+    probe: { url: '/api/ledger' },
+    happy: async () => {
+      const rich = await createCustomer(ctx, { balance: 25_000 });
+      const entries = (await send('GET', '/api/ledger', bearer(rich.apiKey))).json().data;
+      expect(entries).toEqual([
+        expect.objectContaining({ code: 'deposit', amount: 25_000, balance_after: 25_000 }),
+      ]);
+      expect((await send('GET', '/api/ledger', b.key)).json().data).toEqual([]);
+    },
+    error: async () =>
+      void expectRefusal(await send('GET', '/api/ledger?before_id=-1', a.key), 422, 'VALIDATION_ERROR'),
   },
   'GET /api/webhook-deliveries': {
     auth: 'key-or-session',
@@ -684,7 +793,7 @@ describe('credentials', () => {
 
   it('routes for a key with a scope refuse a key lacking it with 403', async () => {
     for (const r of table.filter((t) => t.auth === 'key-or-session'))
-      expectRefusal(await probe(r, narrowKey), 403, 'FORBIDDEN');
+      expectRefusal(await probe(r, r.billing ? noBillingKey : narrowKey), 403, 'FORBIDDEN');
   });
 });
 

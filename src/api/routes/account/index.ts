@@ -13,6 +13,7 @@ import { passwordRoutes } from './password.ts';
 import { sessionRoutes } from './session.ts';
 import { sessionsRoutes } from './sessions.ts';
 import { signUpRoutes } from './sign-up.ts';
+import { topupRoutes } from './topups.ts';
 import { twoFactorRoutes } from './two-factor.ts';
 
 /**
@@ -36,6 +37,7 @@ export const accountRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: Reques
     enforceRouteScopes(scope);
     await scope.register(sessionRoutes, { ctx });
     await scope.register(abuseGuardRoutes, { ctx });
+    await scope.register(topupRoutes, { ctx });
   });
   // Managing sign-in and keys needs the person, not a key: a leaked key must not mint keys or lock out.
   await app.register(async function browserOnly(scope) {

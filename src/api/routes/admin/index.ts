@@ -9,6 +9,7 @@ import { accountAdminRoutes } from './accounts.ts';
 import { auditAdminRoutes } from './audit.ts';
 import { metricsRoutes } from './metrics.ts';
 import { orderAdminRoutes } from './orders.ts';
+import { paymentAdminRoutes } from './payments.ts';
 import { pricingAdminRoutes } from './pricing.ts';
 import { providerAdminRoutes } from './providers.ts';
 
@@ -26,5 +27,6 @@ export const adminRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: RequestL
   await app.register(accountAdminRoutes, { ctx });
   await app.register(orderAdminRoutes, { ctx });
   await app.register(auditAdminRoutes, { ctx });
+  await app.register(paymentAdminRoutes, { ctx });
   await app.register(abuseGuardAdminRoutes, { ctx });
 };

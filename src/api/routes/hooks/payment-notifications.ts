@@ -4,7 +4,8 @@ import type { AppContext } from '../../../app-context.ts';
 import { GATEWAY_CODES, type GatewayCode } from '../../../payments/gateway-port.ts';
 import { receivePaymentNotification } from '../../../payments/receive-payment-notification.ts';
 
-const isGateway = (value: string): value is GatewayCode => (GATEWAY_CODES as readonly string[]).includes(value);
+const isGateway = (value: string): value is GatewayCode =>
+  (GATEWAY_CODES as readonly string[]).includes(value);
 
 /**
  * POST /hooks/payments/:gateway — a gateway's signed notification. The body is kept as the exact bytes
@@ -24,7 +25,8 @@ export const paymentNotificationRoutes: FastifyPluginAsync<{ ctx: AppContext }> 
     },
     async (request: FastifyRequest<{ Params: { gateway: string } }>, reply) => {
       const gateway = request.params.gateway;
-      if (!isGateway(gateway)) return reply.code(404).type('text/plain; charset=utf-8').send('unknown gateway');
+      if (!isGateway(gateway))
+        return reply.code(404).type('text/plain; charset=utf-8').send('unknown gateway');
       const answer = await receivePaymentNotification({
         ctx,
         input: {

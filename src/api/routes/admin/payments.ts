@@ -1,0 +1,134 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import type { AppContext } from '../../../app-context.ts';
+import { configureGateway, type GatewayView } from '../../../payments/configure-gateway.ts';
+import { GATEWAY_CODES } from '../../../payments/gateway-port.ts';
+import { listGateways } from '../../../payments/list-gateways.ts';
+import { reconcileTopups } from '../../../payments/reconcile-topups.ts';
+import { actorOf } from '../../plugins/account-auth.ts';
+import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
+
+const Gateway = Type.Object(
+  {
+    code: Type.String(),
+    enabled: Type.Boolean(),
+    base_url: Type.String(),
+    min_amount: Nullable(Type.String()),
+    max_amount: Nullable(Type.String()),
+    fee_percent: Type.String(),
+    currencies: Type.Array(Type.String()),
+    methods: Type.Array(Type.String()),
+    timeout_ms: Type.Integer(),
+    updated_at: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+
+const view = (g: GatewayView) => ({
+  code: g.code,
+  enabled: g.enabled,
+  base_url: g.baseUrl,
+  min_amount: g.minAmount,
+  max_amount: g.maxAmount,
+  fee_percent: g.feePercent,
+  currencies: g.currencies,
+  methods: g.methods,
+  timeout_ms: g.timeoutMs,
+  updated_at: g.updatedAt.toISOString(),
+});
+
+const Amount = Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,2})?$' });
+
+/** Payment gateways (credentials are written, never read back) and reconciliation on demand. */
+export const paymentAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const tags = ['admin'];
+  const errors = errorResponses(401, 403, 404, 422, 500);
+
+  app.get(
+    '/payment-gateways',
+    {
+      schema: {
+        tags,
+        summary: 'Payment gateways',
+        response: { 200: success(Type.Array(Gateway)), ...errors },
+      },
+    },
+    async () => ({
+      success: true as const,
+      data: (await listGateways({ ctx, input: { enabledOnly: false } })).map(view),
+    }),
+  );
+
+  app.put(
+    '/payment-gateways/:code',
+    {
+      schema: {
+        tags,
+        summary: 'Configure a payment gateway (credentials kept sealed; omit them to keep the stored ones)',
+        params: Type.Object({ code: Type.Union(GATEWAY_CODES.map((c) => Type.Literal(c))) }),
+        body: Type.Object(
+          {
+            enabled: Type.Boolean(),
+            base_url: Type.String({ pattern: '^https?://', maxLength: 500 }),
+            credentials: Type.Optional(
+              Type.Record(Type.String({ maxLength: 40 }), Type.String({ minLength: 1, maxLength: 500 })),
+            ),
+            currencies: Type.Array(Type.String({ pattern: '^[A-Z]{3}$' }), { minItems: 1, maxItems: 10 }),
+            methods: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z0-9]{1,4}$' }), { maxItems: 50 })),
+            min_amount: Type.Optional(Nullable(Amount)),
+            max_amount: Type.Optional(Nullable(Amount)),
+            fee_percent: Type.Optional(Type.String({ pattern: '^[0-9]{1,2}(\\.[0-9]{1,2})?$' })),
+            timeout_ms: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: success(Gateway), ...errors },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const gateway = await configureGateway({
+        ctx,
+        input: {
+          code: request.params.code,
+          enabled: body.enabled,
+          baseUrl: body.base_url,
+          credentials: body.credentials,
+          currencies: body.currencies,
+          methods: body.methods,
+          minAmount: body.min_amount,
+          maxAmount: body.max_amount,
+          feePercent: body.fee_percent,
+          timeoutMs: body.timeout_ms,
+          actor: actorOf(request),
+        },
+      });
+      return { success: true as const, data: view(gateway) };
+    },
+  );
+
+  app.post(
+    '/payments/reconcile',
+    {
+      schema: {
+        tags,
+        summary: 'Re-check recent top-ups with their gateways now',
+        response: {
+          200: success(
+            Type.Object(
+              {
+                checked: Type.Integer(),
+                credited: Type.Integer(),
+                mismatches: Type.Array(Type.String()),
+                unreachable: Type.Array(Type.String()),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          ...errors,
+        },
+      },
+    },
+    async () => ({ success: true as const, data: await reconcileTopups({ ctx }) }),
+  );
+};

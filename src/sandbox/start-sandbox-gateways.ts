@@ -1,0 +1,100 @@
+/**
+ * Sandbox payments: the simulated Heleket, Duitku and Stripe gateways in one local server, configured as
+ * numpool's gateways, so a demo customer tops up end to end with no outside network. Each payment page
+ * (or the simulator's control API) "pays", and the gateway persona then sends its signed notification to
+ * numpool like the real one would. The credentials are the sandbox's own, not secrets.
+ */
+import { SYSTEM_ACTOR } from '../audit/audit-actor.ts';
+import type { Config } from '../config.ts';
+import { configureGateway } from '../payments/configure-gateway.ts';
+import { readGatewaySettings } from '../payments/gateway-settings.ts';
+import type { DbContext } from '../platform/db.ts';
+import { duitkuSim } from '../sim/gateways/duitku-sim.ts';
+import { type GatewaySimulator, startGatewaySimulator } from '../sim/gateways/gateway-sim-server.ts';
+import { heleketSim } from '../sim/gateways/heleket-sim.ts';
+import { stripeSim } from '../sim/gateways/stripe-sim.ts';
+
+export const SANDBOX_GATEWAYS = {
+  heleket: { merchant: 'sandbox-heleket-merchant', paymentKey: 'sandbox-heleket-payment-key' },
+  duitku: { merchantCode: 'DS0001', apiKey: 'sandbox-duitku-api-key' },
+  stripe: { secretKey: 'sk_test_numpool_sandbox', webhookSecret: 'whsec_numpool_sandbox' },
+} as const;
+
+function isLoopback(url: string): boolean {
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+export async function startSandboxGateways({
+  ctx,
+  input,
+}: {
+  ctx: DbContext & { config: Config; secret: string };
+  input: { port?: number | undefined };
+}): Promise<GatewaySimulator> {
+  const simulator = await startGatewaySimulator({
+    port: input.port ?? 0,
+    sims: [
+      heleketSim(SANDBOX_GATEWAYS.heleket),
+      duitkuSim(SANDBOX_GATEWAYS.duitku),
+      stripeSim({ secretKey: SANDBOX_GATEWAYS.stripe.secretKey }),
+    ],
+  });
+  try {
+    const gateways = [
+      {
+        code: 'heleket',
+        baseUrl: `${simulator.url}/heleket`,
+        currencies: ['USD'],
+        min: '1.00',
+        max: '1000.00',
+      },
+      {
+        code: 'duitku',
+        baseUrl: `${simulator.url}/duitku`,
+        currencies: ['IDR'],
+        min: '10000',
+        max: '20000000',
+        methods: ['NQ', 'SP', 'OV', 'DA', 'BC', 'M2', 'I1', 'BR'],
+      },
+      { code: 'stripe', baseUrl: simulator.url, currencies: ['USD'], min: '1.00', max: '1000.00' },
+    ] as const;
+    for (const g of gateways) {
+      // A gateway an operator pointed at a real service is left alone; earlier sandbox runs are replaced.
+      const current = await readGatewaySettings(ctx.db, g.code).catch(() => undefined);
+      if (current && !isLoopback(current.baseUrl)) continue;
+      await configureGateway({
+        ctx,
+        input: {
+          code: g.code,
+          enabled: true,
+          baseUrl: g.baseUrl,
+          credentials: { ...SANDBOX_GATEWAYS[g.code] },
+          currencies: [...g.currencies],
+          methods: 'methods' in g ? [...g.methods] : [],
+          minAmount: g.min,
+          maxAmount: g.max,
+          actor: SYSTEM_ACTOR,
+        },
+      });
+    }
+    // Stripe sends every event to one endpoint configured at the gateway, not per payment.
+    const endpoint = await fetch(`${simulator.url}/control/stripe/webhook-endpoint`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        url: `${ctx.config.publicUrl}/hooks/payments/stripe`,
+        secret: SANDBOX_GATEWAYS.stripe.webhookSecret,
+      }),
+    });
+    if (!endpoint.ok)
+      throw new Error(`the Stripe simulator refused its webhook endpoint (${endpoint.status})`);
+    return simulator;
+  } catch (error) {
+    await simulator.close();
+    throw error;
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * Top-ups end to end, over real HTTP: a customer starts a top-up through /api, "pays" at the simulated
+ * gateway, the gateway's signed notification reaches numpool's hook, the worker re-checks with the
+ * gateway and credits the wallet — exactly once, whatever the simulator throws at it.
+ */
+import { describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/accounts/create-api-key.ts';
+import { SYSTEM_ACTOR } from '../../src/audit/audit-actor.ts';
+import { startJobs } from '../../src/jobs/job-runner.ts';
+import { getBalance } from '../../src/ledger/get-balance.ts';
+import { reconcileTopups } from '../../src/payments/reconcile-topups.ts';
+import { freePort } from '../../src/platform/free-port.ts';
+import { setFxRate } from '../../src/pricing/fx-rates.ts';
+import { startSandboxGateways } from '../../src/sandbox/start-sandbox-gateways.ts';
+import { createCustomer } from '../support/factories.ts';
+import { bearer, createTestApp } from '../support/test-app.ts';
+import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
+import { waitUntil } from '../support/wait.ts';
+
+const port = await freePort();
+const ctx = await createTestContext({ NUMPOOL_PUBLIC_URL: `http://127.0.0.1:${port}` });
+await setFxRate({ ctx, input: { currency: 'USD', idrPerUnit: 16_000 } });
+const gateways = await startSandboxGateways({ ctx, input: {} });
+cleanupAfterFile(() => gateways.close());
+const app = await createTestApp(ctx);
+await app.listen({ port, host: '127.0.0.1' });
+const jobs = await startJobs(ctx);
+cleanupAfterFile(() => jobs.stop());
+
+const control = async (path: string, body: unknown = {}) => {
+  const response = await fetch(`${gateways.url}/control/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status, await response.clone().text()).toBeLessThan(300);
+  return response.json();
+};
+const available = async (accountId: number) => (await getBalance({ ctx, input: { accountId } })).available;
+const gatewayDeposits = async (accountId: number) =>
+  (
+    await ctx.pool.query(
+      `SELECT count(*)::int AS n FROM transfers t JOIN ledger_accounts w ON w.id = t.credit_account_id
+       WHERE w.account_id = $1 AND t.code = 'gateway_deposit'`,
+      [accountId],
+    )
+  ).rows[0].n as number;
+
+async function topUp(apiKey: string, body: Record<string, string>) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/topups',
+    headers: { ...bearer(apiKey), 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json().data as {
+    id: string;
+    status: string;
+    payment_url: string;
+    qr_string: string | null;
+  };
+}
+const topupStatus = async (apiKey: string, id: string) =>
+  (await app.inject({ method: 'GET', url: `/api/topups/${id}`, headers: bearer(apiKey) })).json().data;
+const gatewayId = async (id: string) =>
+  (await ctx.pool.query('SELECT gateway_payment_id FROM topups WHERE id = $1', [Number(id.split('-').pop())]))
+    .rows[0].gateway_payment_id as string;
+const credited = (apiKey: string, id: string) =>
+  waitUntil(async () => ((await topupStatus(apiKey, id)).status === 'credited' ? true : undefined), 15_000);
+
+describe('a top-up through each gateway', () => {
+  it('Heleket: 10.00 USD paid, notified three times at once and out of order, credits 160,000 IDR once', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const topup = await topUp(apiKey, { gateway: 'heleket', amount: '10.00', currency: 'USD' });
+    expect(topup).toMatchObject({ status: 'pending', payment_url: expect.stringContaining('/heleket/pay/') });
+    await control(`heleket/payments/${await gatewayId(topup.id)}/pay`, {
+      notify: { times: 3, outOfOrder: true },
+    });
+    await credited(apiKey, topup.id);
+    expect(await available(account.id)).toBe(160_000);
+    expect(await gatewayDeposits(account.id)).toBe(1);
+  });
+
+  it('Duitku: 150,000 IDR by QRIS credits exactly 150,000 once, despite duplicates', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const topup = await topUp(apiKey, { gateway: 'duitku', amount: '150000', currency: 'IDR', method: 'NQ' });
+    expect(topup.qr_string).toBeTruthy();
+    await control(`duitku/payments/${await gatewayId(topup.id)}/pay`, {
+      notify: { times: 3, outOfOrder: true },
+    });
+    await credited(apiKey, topup.id);
+    expect(await available(account.id)).toBe(150_000);
+    expect(await gatewayDeposits(account.id)).toBe(1);
+  });
+
+  it('Stripe: 5.00 USD by card credits 80,000 IDR once, despite duplicates and an out-of-order event', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const topup = await topUp(apiKey, { gateway: 'stripe', amount: '5.00', currency: 'USD' });
+    await control(`stripe/sessions/${await gatewayId(topup.id)}/pay`, {
+      notify: { times: 3, outOfOrder: true },
+    });
+    await credited(apiKey, topup.id);
+    expect(await available(account.id)).toBe(80_000);
+    expect(await gatewayDeposits(account.id)).toBe(1);
+    const ledger = await app.inject({ method: 'GET', url: '/api/ledger', headers: bearer(apiKey) });
+    expect(ledger.json().data[0]).toMatchObject({
+      code: 'gateway_deposit',
+      amount: 80_000,
+      balance_after: 80_000,
+    });
+  });
+});
+
+describe('what is never credited', () => {
+  it('a forged notification is refused (400) and logged; the payment is still credited once when really paid', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const topup = await topUp(apiKey, { gateway: 'heleket', amount: '2.00', currency: 'USD' });
+    const uuid = await gatewayId(topup.id);
+    await control(`heleket/payments/${uuid}/pay`, { notify: { badSignature: true } });
+    await waitUntil(async () => {
+      const rejected = await ctx.pool.query(
+        `SELECT count(*)::int AS n FROM rejected_payment_notifications WHERE gateway = 'heleket' AND reason = 'bad_signature'`,
+      );
+      return rejected.rows[0].n > 0 ? true : undefined;
+    });
+    expect(await available(account.id)).toBe(0);
+    // The money did arrive: reconciliation finds it, once.
+    await reconcileTopups({ ctx });
+    await reconcileTopups({ ctx });
+    expect(await available(account.id)).toBe(32_000);
+    expect(await gatewayDeposits(account.id)).toBe(1);
+  });
+
+  it('a notification for an unknown top-up is refused (404) and credits nothing', async () => {
+    const forged = await fetch(`http://127.0.0.1:${port}/hooks/payments/duitku`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'merchantCode=DS0001&amount=150000&merchantOrderId=np-topup-999999&productDetail=x&additionalParam=&paymentCode=NQ&resultCode=00&merchantUserId=&reference=DS0001FFFFFFFFFFFFFFFF&spUserHash=&signature=0',
+    });
+    expect([400, 404]).toContain(forged.status);
+    const unknown = await fetch(`http://127.0.0.1:${port}/hooks/payments/paypal`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('a notification the status call contradicts credits nothing until the gateway agrees', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const topup = await topUp(apiKey, { gateway: 'stripe', amount: '3.00', currency: 'USD' });
+    await control('stripe/faults', { statusDisagrees: true });
+    try {
+      await control(`stripe/sessions/${await gatewayId(topup.id)}/pay`, {});
+      await waitUntil(async () => {
+        const events = await ctx.pool.query(
+          `SELECT count(*)::int AS n FROM payment_events WHERE gateway = 'stripe' AND processed_at IS NOT NULL AND outcome = 'pending'`,
+        );
+        return events.rows[0].n > 0 ? true : undefined;
+      });
+      expect(await available(account.id)).toBe(0);
+      expect((await topupStatus(apiKey, topup.id)).status).toBe('pending');
+    } finally {
+      await control('stripe/faults', { statusDisagrees: false });
+    }
+    await reconcileTopups({ ctx });
+    expect(await available(account.id)).toBe(48_000);
+  });
+
+  it('a dropped notification is credited by reconciliation, exactly once', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const topup = await topUp(apiKey, { gateway: 'duitku', amount: '50000', currency: 'IDR', method: 'BC' });
+    await control(`duitku/payments/${await gatewayId(topup.id)}/pay`, { notify: { times: 0 } });
+    expect(await available(account.id)).toBe(0);
+    const first = await reconcileTopups({ ctx });
+    expect(first.credited).toBeGreaterThanOrEqual(1);
+    await reconcileTopups({ ctx });
+    expect(await available(account.id)).toBe(50_000);
+    expect(await gatewayDeposits(account.id)).toBe(1);
+  });
+});
+
+describe('refunds', () => {
+  it('a refund at the gateway debits the wallet', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const topup = await topUp(apiKey, { gateway: 'stripe', amount: '4.00', currency: 'USD' });
+    const session = await gatewayId(topup.id);
+    await control(`stripe/sessions/${session}/pay`, {});
+    await credited(apiKey, topup.id);
+    expect(await available(account.id)).toBe(64_000);
+    await control(`stripe/sessions/${session}/refund`, { amount_cents: 100 });
+    await waitUntil(async () => ((await available(account.id)) === 48_000 ? true : undefined), 15_000);
+  });
+});
+
+describe('errors reach the customer clearly', () => {
+  it('a gateway that is down at creation is a 503 with Retry-After, never a 500', async () => {
+    const { apiKey } = await createCustomer(ctx);
+    await control('heleket/faults', { down: true });
+    try {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/topups',
+        headers: { ...bearer(apiKey), 'content-type': 'application/json' },
+        payload: JSON.stringify({ gateway: 'heleket', amount: '10.00', currency: 'USD' }),
+      });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBeDefined();
+    } finally {
+      await control('heleket/faults', { down: false });
+    }
+  });
+
+  it('bad requests are 422 in the envelope; another account’s top-up is 404; a key without billing is 403', async () => {
+    const { apiKey } = await createCustomer(ctx);
+    const { apiKey: other } = await createCustomer(ctx);
+    for (const body of [
+      { gateway: 'paypal', amount: '1.00', currency: 'USD' },
+      { gateway: 'heleket', amount: '-1', currency: 'USD' },
+      { gateway: 'heleket', amount: '0.10', currency: 'USD' },
+      { gateway: 'heleket', amount: '10.00', currency: 'IDR' },
+      { gateway: 'duitku', amount: '150000', currency: 'IDR', method: 'ZZ' },
+    ]) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/topups',
+        headers: { ...bearer(apiKey), 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+      expect(response.statusCode, JSON.stringify(body)).toBe(422);
+      expect(response.json().success).toBe(false);
+    }
+    const mine = await topUp(apiKey, { gateway: 'heleket', amount: '1.00', currency: 'USD' });
+    const theirs = await app.inject({ method: 'GET', url: `/api/topups/${mine.id}`, headers: bearer(other) });
+    expect(theirs.statusCode).toBe(404);
+    const { account } = await createCustomer(ctx);
+    const narrow = await createApiKey({
+      ctx,
+      input: {
+        actor: SYSTEM_ACTOR,
+        accountId: account.id,
+        settings: { name: 'reader', scopes: ['read', 'orders'] },
+      },
+    });
+    for (const url of ['/api/topups', '/api/ledger', '/api/payment-gateways'])
+      expect((await app.inject({ method: 'GET', url, headers: bearer(narrow.key) })).statusCode).toBe(403);
+  });
+});
