@@ -6,6 +6,7 @@ import { GATEWAY_CODES } from '../../../payments/gateway-port.ts';
 import { listGateways } from '../../../payments/list-gateways.ts';
 import { reconcileTopups } from '../../../payments/reconcile-topups.ts';
 import { actorOf } from '../../plugins/account-auth.ts';
+import { Int32In } from '../../schemas/numbers.ts';
 import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
 
 const Gateway = Type.Object(
@@ -78,7 +79,7 @@ export const paymentAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
             min_amount: Type.Optional(Nullable(Amount)),
             max_amount: Type.Optional(Nullable(Amount)),
             fee_percent: Type.Optional(Type.String({ pattern: '^[0-9]{1,2}(\\.[0-9]{1,2})?$' })),
-            timeout_ms: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000 })),
+            timeout_ms: Type.Optional(Int32In(100, 60_000)),
           },
           { additionalProperties: false },
         ),
