@@ -3,6 +3,7 @@
  * control API, the signed form callback reaching a local receiver and verifying, the status re-check,
  * duplicates and out-of-order callbacks, faults, and callbacks that must be refused.
  */
+
 import type { IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,7 @@ import {
 import { duitkuSim } from '../../src/sim/gateways/duitku-sim.ts';
 import { type GatewaySimulator, startGatewaySimulator } from '../../src/sim/gateways/gateway-sim-server.ts';
 import { type Receiver, startReceiver } from '../support/webhook-receiver.ts';
+import { gatewayErrorOf as gatewayError, rejectionOf as rejection } from './gateway-errors.ts';
 
 const MERCHANT = 'DS0001';
 const API_KEY = 'dk_test_key_456';
@@ -99,25 +101,6 @@ async function payAndCollect(reference: string, payBody: Record<string, unknown>
   const count = paid.body.deliveries.length;
   await receiver.waitFor(before + count);
   return { paid, callbacks: receiver.received.slice(before, before + count) };
-}
-
-function rejection(run: () => unknown): NotificationRejected {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(NotificationRejected);
-    return error as NotificationRejected;
-  }
-  throw new Error('expected a NotificationRejected');
-}
-
-async function gatewayError(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
 }
 
 describe('createPayment', () => {

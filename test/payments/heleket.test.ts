@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type GatewayConfig,
-  GatewayError,
-  NotificationRejected,
-  type PaymentGateway,
-} from '../../src/payments/gateway-port.ts';
+import type { GatewayConfig, PaymentGateway } from '../../src/payments/gateway-port.ts';
 import { createHeleketGateway } from '../../src/payments/heleket/heleket-gateway.ts';
 import { signHeleketBody } from '../../src/payments/heleket/heleket-signature.ts';
 import { type GatewaySimulator, startGatewaySimulator } from '../../src/sim/gateways/gateway-sim-server.ts';
 import { heleketSim } from '../../src/sim/gateways/heleket-sim.ts';
 import { type Receiver, startReceiver } from '../support/webhook-receiver.ts';
+import { gatewayErrorOf as gatewayError, rejectionOf } from './gateway-errors.ts';
 
 const MERCHANT = '8b03432e-385b-4670-8d06-064591096795';
 const KEY = 'hk_sim_payment_key';
@@ -79,24 +75,7 @@ const incoming = (body: string | Buffer) => ({
   receivedAt: new Date(),
 });
 
-function rejection(body: string | Buffer): NotificationRejected {
-  try {
-    gateway.verifyNotification(incoming(body));
-  } catch (error) {
-    expect(error).toBeInstanceOf(NotificationRejected);
-    return error as NotificationRejected;
-  }
-  throw new Error('notification was accepted');
-}
-
-async function gatewayError(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
-}
+const rejection = (body: string | Buffer) => rejectionOf(() => gateway.verifyNotification(incoming(body)));
 
 describe('Heleket adapter against the simulator', () => {
   it('creates an invoice with the USD amount, order id, callback and account note', async () => {

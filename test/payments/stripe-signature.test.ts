@@ -2,6 +2,7 @@
  * Stripe webhook signatures and event mapping, without the network: the spec's test vector, headers made
  * by the library's own helper, and hostile bodies and headers (always NotificationRejected).
  */
+
 import fc from 'fast-check';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { type IncomingNotification, NotificationRejected } from '../../src/payme
 import { createStripeGateway } from '../../src/payments/stripe/stripe-gateway.ts';
 import { centsToDollars, dollarsToCents } from '../../src/payments/stripe/stripe-money.ts';
 import { signStripePayload } from '../../src/sim/gateways/stripe-sim.ts';
+import { rejectionOf as rejection } from './gateway-errors.ts';
 
 const SECRET = 'whsec_test_secret_789';
 const VECTOR_T = 1768447800;
@@ -40,16 +42,6 @@ function signed(event: object, options: { timestamp?: number; secret?: string } 
     ...(options.timestamp === undefined ? {} : { timestamp: options.timestamp }),
   });
   return notification(payload, header);
-}
-
-function rejection(run: () => unknown): NotificationRejected {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof NotificationRejected) return error;
-    throw new Error(`expected NotificationRejected, got ${String(error)}`);
-  }
-  throw new Error('expected NotificationRejected, got an accepted notification');
 }
 
 function event(type: string, object: object, livemode = false) {
