@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import { configureGateway } from '../payments/configure-gateway.ts';
 import { readGatewaySettings } from '../payments/gateway-settings.ts';
 import type { DbContext } from '../platform/db.ts';
+import { isLoopbackUrl } from '../platform/loopback.ts';
 import { duitkuSim } from '../sim/gateways/duitku-sim.ts';
 import { type GatewaySimulator, startGatewaySimulator } from '../sim/gateways/gateway-sim-server.ts';
 import { heleketSim } from '../sim/gateways/heleket-sim.ts';
@@ -19,14 +20,6 @@ export const SANDBOX_GATEWAYS = {
   duitku: { merchantCode: 'DS0001', apiKey: 'sandbox-duitku-api-key' },
   stripe: { secretKey: 'sk_test_numpool_sandbox', webhookSecret: 'whsec_numpool_sandbox' },
 } as const;
-
-function isLoopback(url: string): boolean {
-  try {
-    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
-  } catch {
-    return false;
-  }
-}
 
 export async function startSandboxGateways({
   ctx,
@@ -65,7 +58,7 @@ export async function startSandboxGateways({
     for (const g of gateways) {
       // A gateway an operator pointed at a real service is left alone; earlier sandbox runs are replaced.
       const current = await readGatewaySettings(ctx.db, g.code).catch(() => undefined);
-      if (current && !isLoopback(current.baseUrl)) continue;
+      if (current && !isLoopbackUrl(current.baseUrl)) continue;
       await configureGateway({
         ctx,
         input: {

@@ -5,14 +5,11 @@
  */
 import * as client from 'openid-client';
 import type { Config } from '../../config.ts';
+import { isLoopbackUrl } from '../../platform/loopback.ts';
 
 export type OidcSettings = NonNullable<Config['oidc']>;
 
 const configurations = new Map<string, Promise<client.Configuration>>();
-
-function isLoopbackHttp(url: URL): boolean {
-  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-}
 
 export function oidcConfiguration(settings: OidcSettings): Promise<client.Configuration> {
   const cacheKey = `${settings.issuer}\n${settings.clientId}`;
@@ -24,7 +21,10 @@ export function oidcConfiguration(settings: OidcSettings): Promise<client.Config
       settings.clientId,
       undefined,
       client.ClientSecretBasic(settings.clientSecret),
-      { execute: isLoopbackHttp(issuer) ? [client.allowInsecureRequests] : [], timeout: 10 },
+      {
+        execute: issuer.protocol === 'http:' && isLoopbackUrl(issuer) ? [client.allowInsecureRequests] : [],
+        timeout: 10,
+      },
     );
     configuration.catch(() => configurations.delete(cacheKey));
     configurations.set(cacheKey, configuration);
