@@ -18,18 +18,18 @@ export async function applyPaymentStatus({
   input: { topup: TopupRecord; status: PaymentStatus };
 }): Promise<string> {
   const { topup, status } = input;
-  const payment = { gateway: topup.gateway, gatewayPaymentId: status.gatewayPaymentId };
+  // The top-up's own payment id; the gateway's answer only fills it in when none is stored yet.
+  const payment = {
+    gateway: topup.gateway,
+    gatewayPaymentId: topup.gatewayPaymentId ?? status.gatewayPaymentId,
+  };
   if (
     status.topupId !== topup.publicId ||
     (topup.gatewayPaymentId && topup.gatewayPaymentId !== status.gatewayPaymentId)
   ) {
     await markTopupReview({
       ctx,
-      input: {
-        ...payment,
-        gatewayPaymentId: topup.gatewayPaymentId ?? status.gatewayPaymentId,
-        reason: 'the gateway reports another payment',
-      },
+      input: { ...payment, reason: 'the gateway reports another payment' },
     });
     return 'review';
   }
