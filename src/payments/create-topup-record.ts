@@ -6,11 +6,12 @@
  */
 import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
+import { toIdr } from '../platform/money.ts';
 import type { ProviderCurrency } from '../pricing/currency.ts';
 import { getFxRate } from '../pricing/fx-rates.ts';
 import type { GatewayCode } from './gateway-port.ts';
 import { assertGatewayCode, readGatewaySettings } from './gateway-settings.ts';
-import { parseAmount, TOPUP_COLUMNS, type TopupRecord, toIdr } from './topup.ts';
+import { parseAmount, TOPUP_COLUMNS, type TopupRecord } from './topup.ts';
 
 export interface CreateTopupRecordInput {
   accountId: number;

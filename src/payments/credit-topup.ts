@@ -13,9 +13,10 @@
 import { BALANCE_COLUMNS, MAX_AMOUNT, type WalletBalance } from '../ledger/ledger-account.ts';
 import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
+import { toIdr } from '../platform/money.ts';
 import type { GatewayCode } from './gateway-port.ts';
 import { assertGatewayCode } from './gateway-settings.ts';
-import { lockTopupByPayment, parseAmount, TOPUP_COLUMNS, type TopupRecord, toIdr } from './topup.ts';
+import { lockTopupByPayment, parseAmount, TOPUP_COLUMNS, type TopupRecord } from './topup.ts';
 import { creditFromGateway, lockAccounts } from './topup-ledger.ts';
 
 export interface CreditTopupInput {

@@ -74,11 +74,6 @@ export function parseAmount(value: string, what = 'amount'): Big {
   return new Big(value);
 }
 
-/** round_half_up(amount × rate) in whole IDR (specs/payments.md §4.4): decimal arithmetic, never floats. */
-export function toIdr(amount: string, idrPerUnit: string): number {
-  return Number(new Big(amount).times(new Big(idrPerUnit)).round(0, Big.roundHalfUp).toFixed(0));
-}
-
 /** The top-up paid through (gateway, gateway payment id), locked for the caller's transaction. */
 export async function lockTopupByPayment(
   db: Queryable,
