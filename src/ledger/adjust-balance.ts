@@ -14,7 +14,7 @@ import { auditReason } from '../audit/audit-reason.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { type DbContext, pgConstraint, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
-import { BALANCE_COLUMNS, MAX_AMOUNT, PLATFORM_ACCOUNTS, type WalletBalance } from './ledger-account.ts';
+import { BALANCE_COLUMNS, checkIdrAmount, PLATFORM_ACCOUNTS, type WalletBalance } from './ledger-account.ts';
 
 export type AdjustmentDirection = 'credit' | 'debit';
 
@@ -45,9 +45,7 @@ export async function adjustBalance({
   ctx: DbContext;
   input: AdjustBalanceInput;
 }): Promise<AdjustBalanceResult> {
-  if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > MAX_AMOUNT) {
-    throw new DomainError('VALIDATION_ERROR', `amount must be a whole number of IDR from 1 to ${MAX_AMOUNT}`);
-  }
+  checkIdrAmount(input.amount);
   const reason = auditReason(input.reason);
   if (input.idempotencyKey !== undefined && !KEY_SHAPE.test(input.idempotencyKey)) {
     throw new DomainError('VALIDATION_ERROR', 'idempotency-key must be 1-128 printable characters');

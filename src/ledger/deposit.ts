@@ -7,7 +7,7 @@
  */
 import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
-import { BALANCE_COLUMNS, MAX_AMOUNT, PLATFORM_ACCOUNTS, type WalletBalance } from './ledger-account.ts';
+import { BALANCE_COLUMNS, checkIdrAmount, PLATFORM_ACCOUNTS, type WalletBalance } from './ledger-account.ts';
 
 export interface DepositInput {
   accountId: number;
@@ -32,9 +32,7 @@ export async function deposit({
   ctx: DbContext;
   input: DepositInput;
 }): Promise<DepositResult> {
-  if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > MAX_AMOUNT) {
-    throw new DomainError('VALIDATION_ERROR', `amount must be a whole number of IDR from 1 to ${MAX_AMOUNT}`);
-  }
+  checkIdrAmount(input.amount);
   if (input.externalId !== undefined && !/^[\x21-\x7e]{1,128}$/.test(input.externalId)) {
     throw new DomainError('VALIDATION_ERROR', 'reference must be 1-128 printable characters without spaces');
   }

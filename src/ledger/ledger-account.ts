@@ -1,3 +1,5 @@
+import { DomainError } from '../platform/errors.ts';
+
 /** Platform ledger accounts created by the first migration. */
 export const PLATFORM_ACCOUNTS = {
   funding: 'platform:funding',
@@ -7,6 +9,13 @@ export const PLATFORM_ACCOUNTS = {
 
 /** Largest single amount accepted (IDR): far above any real top-up, far below 2^53. */
 export const MAX_AMOUNT = 1_000_000_000_000;
+
+/** One movement's amount: whole rupiah, from 1 to MAX_AMOUNT. */
+export function checkIdrAmount(amount: number): void {
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_AMOUNT) {
+    throw new DomainError('VALIDATION_ERROR', `amount must be a whole number of IDR from 1 to ${MAX_AMOUNT}`);
+  }
+}
 
 export function walletCode(accountId: number): string {
   return `wallet:${accountId}`;
