@@ -38,7 +38,7 @@ export const orderAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
           provider: Type.Optional(Type.String({ maxLength: 40, description: 'provider id or code' })),
           status: Type.Optional(Type.String({ maxLength: 20 })),
           limit: Type.Optional(Clamped({ description: '1-100, default 50' })),
-          before_id: Type.Optional(SafeId),
+          before_id: Type.Optional(Id32),
         }),
         response: { 200: success(Type.Array(OrderAdminView)), ...errors },
       },
