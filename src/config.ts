@@ -34,6 +34,7 @@ const EnvSchema = Type.Object({
   NUMPOOL_DB_QUEUE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 1_000 }),
   NUMPOOL_DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 3_600_000 }),
   NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 3_600_000 }),
+  NUMPOOL_DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000 }),
   NUMPOOL_RATE_LIMIT: Type.Union([Type.Literal('0'), Type.Literal('1')]),
   NUMPOOL_RATE_LIMIT_KEY_MAX: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
   NUMPOOL_RATE_LIMIT_IP_MAX: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
@@ -86,6 +87,7 @@ const DEFAULTS = {
   NUMPOOL_DB_QUEUE_POOL_MAX: '5',
   NUMPOOL_DB_STATEMENT_TIMEOUT_MS: '5000',
   NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS: '60000',
+  NUMPOOL_DB_CONNECT_TIMEOUT_MS: '3000',
   NUMPOOL_RATE_LIMIT: '1',
   // Points per window (see api/plugins/request-weights.ts): a bot polling 100 activations every second
   // spends 6000 a minute, half the key budget.
@@ -136,6 +138,7 @@ const HINTS: Record<keyof Static<typeof EnvSchema>, string> = {
   NUMPOOL_DB_QUEUE_POOL_MAX: 'an integer from 1 to 1000 (connections)',
   NUMPOOL_DB_STATEMENT_TIMEOUT_MS: 'an integer from 1 to 3600000 (milliseconds)',
   NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS: 'an integer from 1 to 3600000 (milliseconds)',
+  NUMPOOL_DB_CONNECT_TIMEOUT_MS: 'an integer from 100 to 600000 (milliseconds)',
   NUMPOOL_RATE_LIMIT: '1 to limit request rates, or 0 to switch the limits off',
   NUMPOOL_RATE_LIMIT_KEY_MAX: 'an integer from 1 to 100000000 (points per API key per window)',
   NUMPOOL_RATE_LIMIT_IP_MAX: 'an integer from 1 to 100000000 (points per address per window)',
@@ -181,6 +184,7 @@ const NUMERIC = new Set<string>([
   'NUMPOOL_DB_QUEUE_POOL_MAX',
   'NUMPOOL_DB_STATEMENT_TIMEOUT_MS',
   'NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS',
+  'NUMPOOL_DB_CONNECT_TIMEOUT_MS',
   'NUMPOOL_RATE_LIMIT_KEY_MAX',
   'NUMPOOL_RATE_LIMIT_IP_MAX',
   'NUMPOOL_RATE_LIMIT_WINDOW_SECONDS',
@@ -229,7 +233,9 @@ export interface Config {
   /**
    * Connection pools per process: `poolMax` serves HTTP requests, `workerPoolMax` background work (jobs,
    * sweeps, boot, admin commands), `queuePoolMax` the job queue's own bookkeeping. Request-path statements
-   * are cut off after `statementTimeoutMs`; background ones after `workerStatementTimeoutMs`.
+   * are cut off after `statementTimeoutMs`; background ones after `workerStatementTimeoutMs`. A
+   * connection not had within `connectTimeoutMs` (a database down or gone silent) fails the request
+   * with a 503 instead of leaving it hanging.
    */
   db: {
     poolMax: number;
@@ -237,6 +243,7 @@ export interface Config {
     queuePoolMax: number;
     statementTimeoutMs: number;
     workerStatementTimeoutMs: number;
+    connectTimeoutMs: number;
   };
   /**
    * Request budgets in points per window (a request costs its weight): per API key for authenticated
@@ -346,6 +353,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       queuePoolMax: parsed.NUMPOOL_DB_QUEUE_POOL_MAX,
       statementTimeoutMs: parsed.NUMPOOL_DB_STATEMENT_TIMEOUT_MS,
       workerStatementTimeoutMs: parsed.NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS,
+      connectTimeoutMs: parsed.NUMPOOL_DB_CONNECT_TIMEOUT_MS,
     },
     rateLimit: {
       enabled: parsed.NUMPOOL_RATE_LIMIT === '1',

@@ -55,6 +55,7 @@ describe('loadConfig', () => {
       NUMPOOL_DB_QUEUE_POOL_MAX: '3',
       NUMPOOL_DB_STATEMENT_TIMEOUT_MS: '2500',
       NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS: '120000',
+      NUMPOOL_DB_CONNECT_TIMEOUT_MS: '1500',
       NUMPOOL_RATE_LIMIT: '0',
       NUMPOOL_RATE_LIMIT_KEY_MAX: '500',
       NUMPOOL_RATE_LIMIT_IP_MAX: '50',
@@ -102,6 +103,7 @@ describe('loadConfig', () => {
         queuePoolMax: 3,
         statementTimeoutMs: 2500,
         workerStatementTimeoutMs: 120_000,
+        connectTimeoutMs: 1_500,
       },
       rateLimit: { enabled: false, keyMax: 500, ipMax: 50, windowSeconds: 10 },
       shed: { eventLoopDelayMs: 0, poolWaiting: 25 },
@@ -163,6 +165,7 @@ describe('loadConfig', () => {
       queuePoolMax: 5,
       statementTimeoutMs: 5000,
       workerStatementTimeoutMs: 60_000,
+      connectTimeoutMs: 3_000,
     });
   });
 
@@ -173,6 +176,7 @@ describe('loadConfig', () => {
     ['NUMPOOL_DB_QUEUE_POOL_MAX', '2.5', 'an integer from 1 to 1000 (connections)'],
     ['NUMPOOL_DB_STATEMENT_TIMEOUT_MS', '0', 'an integer from 1 to 3600000 (milliseconds)'],
     ['NUMPOOL_DB_WORKER_STATEMENT_TIMEOUT_MS', '-5', 'an integer from 1 to 3600000 (milliseconds)'],
+    ['NUMPOOL_DB_CONNECT_TIMEOUT_MS', '50', 'an integer from 100 to 600000 (milliseconds)'],
   ])('rejects %s=%s', (name, value, hint) => {
     expect(problemsOf({ [name]: value })).toEqual([`${name}=${JSON.stringify(value)}: expected ${hint}`]);
   });

@@ -45,6 +45,8 @@ export interface PoolOptions {
   applicationName?: string;
   /** Any statement running longer is cancelled by the server (SQLSTATE 57014). */
   statementTimeoutMs?: number;
+  /** How long to wait for a connection (a new one, or a free one in the pool) before failing. */
+  connectTimeoutMs?: number;
   log?: Logger;
 }
 
@@ -53,7 +55,7 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
     connectionString: url,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'numpool',
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     idle_in_transaction_session_timeout: 60_000,

@@ -47,6 +47,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     applicationName: `numpool-${config.role}-http`,
     max: config.db.poolMax,
     statementTimeoutMs: config.db.statementTimeoutMs,
+    connectTimeoutMs: config.db.connectTimeoutMs,
   });
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   let ctx: AppContext | undefined;

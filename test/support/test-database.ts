@@ -95,7 +95,9 @@ export async function contextOn(
     NUMPOOL_ABUSE_GUARD: '0',
     ...env,
   });
-  const pool = createPool(url, { max: 20 });
+  // Tests wait longer for a connection than production does (a busy 2-core machine), unless one asks.
+  const connectTimeoutMs = env.NUMPOOL_DB_CONNECT_TIMEOUT_MS ? config.db.connectTimeoutMs : 10_000;
+  const pool = createPool(url, { max: 20, connectTimeoutMs });
   const log = createLogger(config.logLevel);
   // A queue that enqueues and supervises; tests that need workers start them (startJobs).
   const queue = parts.queue ?? (await startJobQueue({ url, log, supervise: true, queues: QUEUES }));

@@ -3,6 +3,7 @@
  * errors they always leave with their HTTP status (429, 503) and a Retry-After, on the handler API too,
  * whose other errors are HTTP 200; each surface still words them through its one error mapper.
  */
+import { isDependencyOutage } from '../../platform/dependency-outage.ts';
 import { DomainError } from '../../platform/errors.ts';
 
 export type RefusalCode = 'RATE_LIMIT_EXCEEDED' | 'SERVICE_UNAVAILABLE';
@@ -21,4 +22,17 @@ export class ServiceRefusal extends DomainError {
     this.name = 'ServiceRefusal';
     this.retryAfterSeconds = retryAfterSeconds;
   }
+}
+
+/** Seconds a client is told to wait when a dependency is down: long enough for a restart to finish. */
+const OUTAGE_RETRY_AFTER_SECONDS = 2;
+
+/** A dependency outage in any error, as the refusal every surface answers it with; else undefined. */
+export function outageRefusal(error: unknown): ServiceRefusal | undefined {
+  if (error instanceof ServiceRefusal || !isDependencyOutage(error)) return undefined;
+  return new ServiceRefusal(
+    'SERVICE_UNAVAILABLE',
+    'the service is briefly unavailable; retry shortly',
+    OUTAGE_RETRY_AFTER_SECONDS,
+  );
 }

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type DomainErrorCode, isDomainError } from '../../platform/errors.ts';
+import { outageRefusal } from './service-refusal.ts';
 
 export const SMSCODE_ERROR_CODES = [
   'UNAUTHORIZED',
@@ -140,7 +141,10 @@ function formatValidation(error: FastifyError): string {
   return field ? `${field}: ${first.message ?? 'is invalid'}` : (first.message ?? 'is invalid');
 }
 
-export function handleSmscodeError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+export function handleSmscodeError(thrown: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const outage = outageRefusal(thrown);
+  if (outage) request.log.warn({ err: thrown }, 'a dependency is unavailable');
+  const error = outage ?? thrown;
   if (isDomainError(error)) {
     return smscodeError(reply, fromDomain(error.code), error.message, error.details);
   }

@@ -1,5 +1,5 @@
 import { type DomainErrorCode, isDomainError } from '../../../platform/errors.ts';
-import { REFUSAL_STATUS, ServiceRefusal } from '../../plugins/service-refusal.ts';
+import { outageRefusal, REFUSAL_STATUS, ServiceRefusal } from '../../plugins/service-refusal.ts';
 import { HandlerError, type HandlerToken } from './handler-reply.ts';
 import { handlerBanTime } from './handler-values.ts';
 
@@ -46,7 +46,8 @@ function tokenFor(code: DomainErrorCode): HandlerToken {
   }
 }
 
-export function toHandlerError(error: unknown): HandlerError | undefined {
+export function toHandlerError(thrown: unknown): HandlerError | undefined {
+  const error = outageRefusal(thrown) ?? thrown;
   if (error instanceof HandlerError) return error;
   if (error instanceof ServiceRefusal)
     return new HandlerError(tokenFor(error.code), error.message, undefined, {
