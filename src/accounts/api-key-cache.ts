@@ -8,7 +8,7 @@
  * at most one write per key and minute rather than one per request.
  */
 import { LRUCache } from 'lru-cache';
-import type { EventBus } from '../platform/bus.ts';
+import { BUS_RESYNC, type EventBus } from '../platform/bus.ts';
 import { type DbContext, onCommit } from '../platform/db.ts';
 import type { Principal } from './authenticate-api-key.ts';
 
@@ -41,6 +41,7 @@ export class ApiKeyCache {
   constructor(bus?: EventBus) {
     this.unsubscribe = bus
       ? bus.subscribe(API_KEY_CHANGES, (message) => {
+          if (message === BUS_RESYNC) return this.clear();
           const change = parseChange(message);
           if (change) this.forget(change);
         })

@@ -6,7 +6,7 @@
  * only after a round trip, and the client that changed an order must not read it unchanged.
  */
 import { LRUCache } from 'lru-cache';
-import type { EventBus } from '../platform/bus.ts';
+import { BUS_RESYNC, type EventBus } from '../platform/bus.ts';
 import type { DbContext } from '../platform/db.ts';
 import { onCommit } from '../platform/db.ts';
 import { loadOrder } from './load-order.ts';
@@ -22,13 +22,21 @@ export class OrderCache {
   private readonly unsubscribe: () => void;
 
   constructor(bus: EventBus) {
-    this.unsubscribe = bus.subscribe(ORDER_CHANGES, (message) => this.forget(Number(message)));
+    this.unsubscribe = bus.subscribe(ORDER_CHANGES, (message) =>
+      message === BUS_RESYNC ? this.forgetAll() : this.forget(Number(message)),
+    );
   }
 
   /** The order changed: drop it, and keep no read that may have raced the change. */
   forget(orderId: number): void {
     this.generation++;
     this.entries.delete(orderId);
+  }
+
+  /** Changes may have been missed (the bus was down): nothing cached can be trusted. */
+  forgetAll(): void {
+    this.generation++;
+    this.entries.clear();
   }
 
   /** The account's visible order, from cache when it has not changed. */

@@ -2,9 +2,18 @@
  * Wake-ups across processes: "something changed for account X / order Y". Redis pub/sub when REDIS_URL is
  * set (every node hears every message), an in-process emitter otherwise (one node). Messages are hints:
  * listeners re-read the database, so a lost message only delays them until their next read.
+ *
+ * While Redis is unreachable, messages from other nodes cannot arrive: every subscribed channel then
+ * hears BUS_RESYNC every `resyncEveryMs` (listeners re-read — wake-ups become database polling), and once
+ * more when the subscription is back (ioredis resubscribes by itself), for what was missed in between.
+ * Caches drop everything on BUS_RESYNC.
  */
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
+
+/** "Messages may have been missed": re-read everything this channel is about. */
+export const BUS_RESYNC = '*';
+const RESYNC_EVERY_MS = 1_000;
 
 export interface EventBus {
   publish(channel: string, message: string): Promise<void>;
@@ -34,7 +43,11 @@ export function createInProcessBus(): EventBus {
  * `namespace` prefixes every channel, so deployments (or test databases) sharing one Redis never hear each
  * other: ids such as an account's or a key's mean something only within one database.
  */
-export function createRedisBus(redis: Redis, namespace = ''): EventBus {
+export function createRedisBus(
+  redis: Redis,
+  namespace = '',
+  options: { resyncEveryMs?: number } = {},
+): EventBus {
   const subscriber = redis.duplicate();
   const prefix = namespace ? `${namespace}:` : '';
   const local = new EventEmitter();
@@ -44,6 +57,26 @@ export function createRedisBus(redis: Redis, namespace = ''): EventBus {
     local.emit(channel.slice(prefix.length), message),
   );
   subscriber.on('error', () => undefined);
+
+  const resync = () => {
+    for (const channel of counts.keys()) local.emit(channel, BUS_RESYNC);
+  };
+  let everyMs = options.resyncEveryMs ?? RESYNC_EVERY_MS;
+  let polling: NodeJS.Timeout | undefined;
+  let wasReady = false;
+  // 'close' follows every lost connection; 'ready' comes after the channels are subscribed again.
+  subscriber.on('close', () => {
+    if (polling || everyMs === 0 || !wasReady) return;
+    polling = setInterval(resync, everyMs);
+    polling.unref();
+  });
+  subscriber.on('ready', () => {
+    const recovering = polling !== undefined;
+    clearInterval(polling);
+    polling = undefined;
+    wasReady = true;
+    if (recovering) resync();
+  });
   return {
     publish: async (channel, message) => {
       await redis.publish(prefix + channel, message);
@@ -64,6 +97,8 @@ export function createRedisBus(redis: Redis, namespace = ''): EventBus {
       };
     },
     close: async () => {
+      everyMs = 0;
+      clearInterval(polling);
       local.removeAllListeners();
       subscriber.disconnect();
     },

@@ -12,14 +12,17 @@ import { createRedis } from '../../src/platform/redis.ts';
 import { cleanupAfterFile } from './test-database.ts';
 import { waitUntil } from './wait.ts';
 
-const url = process.env.NUMPOOL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = process.env.NUMPOOL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const FILE_NAMESPACE = `numpool-test-${randomBytes(6).toString('hex')}`;
 
-/** A node's bus on connections of its own, disconnected when the file ends (after the contexts close). */
-export function redisBus(): EventBus {
-  const redis = createRedis(url, createLogger('silent'));
+/**
+ * A node's bus on connections of its own, disconnected when the file ends (after the contexts close);
+ * `url` reaches Redis another way (through a proxy that can fail).
+ */
+export function redisBus(options: { url?: string; resyncEveryMs?: number } = {}): EventBus {
+  const redis = createRedis(options.url ?? REDIS_URL, createLogger('silent'));
   cleanupAfterFile(() => redis.disconnect());
-  return createRedisBus(redis, FILE_NAMESPACE);
+  return createRedisBus(redis, FILE_NAMESPACE, { resyncEveryMs: options.resyncEveryMs });
 }
 
 /** Two nodes' buses. */
