@@ -323,36 +323,27 @@ class StripeSim implements GatewaySim {
         'You may only specify one of these parameters: ending_before, starting_after.',
         'ending_before',
       );
-    // Insertion order is creation order: newest first is its reverse.
-    const all = [...this.#sessions.values()]
-      .map((sim) => sim.session)
-      .reverse()
-      .filter((session) => created(session.created as number));
+    // Insertion order is creation order: newest first is its reverse. A cursor is a position in that
+    // order (whether or not it matches the filter); the page is what matches on the cursor's side.
+    const ordered = [...this.#sessions.values()].map((sim) => sim.session).reverse();
     const cursor = after ?? before;
-    let page: SessionObject[];
-    let hasMore: boolean;
+    let candidates = ordered;
     if (cursor !== undefined) {
-      const name = after !== undefined ? 'starting_after' : 'ending_before';
-      const index = typeof cursor === 'string' ? all.findIndex((session) => session.id === cursor) : -1;
+      const index = typeof cursor === 'string' ? ordered.findIndex((session) => session.id === cursor) : -1;
       if (index < 0)
         return stripeError(
           400,
           'invalid_request_error',
           `No such checkout.session: '${String(cursor)}'`,
           'resource_missing',
-          name,
+          after !== undefined ? 'starting_after' : 'ending_before',
         );
-      if (after !== undefined) {
-        page = all.slice(index + 1, index + 1 + limit);
-        hasMore = index + 1 + limit < all.length;
-      } else {
-        page = all.slice(Math.max(0, index - limit), index);
-        hasMore = index - limit > 0;
-      }
-    } else {
-      page = all.slice(0, limit);
-      hasMore = limit < all.length;
+      candidates = after !== undefined ? ordered.slice(index + 1) : ordered.slice(0, index);
     }
+    const matching = candidates.filter((session) => created(session.created as number));
+    // Going backwards (ending_before), the page is the part nearest the cursor.
+    const page = before !== undefined ? matching.slice(-limit) : matching.slice(0, limit);
+    const hasMore = matching.length > limit;
     const data = this.#faults.statusDisagrees
       ? page.map((session) => ({
           ...session,
