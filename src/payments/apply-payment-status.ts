@@ -3,12 +3,15 @@ import type { Logger } from '../platform/logger.ts';
 import { creditTopup } from './credit-topup.ts';
 import type { PaymentStatus } from './gateway-port.ts';
 import { markTopupExpired, markTopupFailed, markTopupReview } from './mark-topup-status.ts';
+import { creditedNotPaidDetail, recordPaymentMismatch } from './payment-mismatch.ts';
 import type { TopupRecord } from './topup.ts';
 
 /**
  * What a re-checked status means for a top-up — the gateway's status call, never a notification's word:
  * paid → credit what was paid (once); failed, expired → so marked; review → an operator decides;
- * pending and refunded → nothing here (refunds arrive as their own events). Returns what was done.
+ * pending and refunded → nothing here (refunds arrive as their own events). A credited top-up the
+ * gateway now reports failed or expired is a payment mismatch, recorded for operators. Returns what was
+ * done.
  */
 export async function applyPaymentStatus({
   ctx,
@@ -18,6 +21,15 @@ export async function applyPaymentStatus({
   input: { topup: TopupRecord; status: PaymentStatus };
 }): Promise<string> {
   const { topup, status } = input;
+  // An operator rejected it after review: what the gateway says later is theirs to settle, not ours.
+  if (topup.reviewDecision === 'reject') {
+    if (status.state === 'paid')
+      ctx.log.warn(
+        { topup: topup.publicId, gatewayStatus: status.gatewayStatus },
+        'a rejected top-up is paid',
+      );
+    return 'rejected';
+  }
   // The top-up's own payment id; the gateway's answer only fills it in when none is stored yet.
   const payment = {
     gateway: topup.gateway,
@@ -66,10 +78,24 @@ export async function applyPaymentStatus({
 }
 
 /** A credited top-up the gateway no longer reports as paid: for an operator, never an automatic debit. */
-function reportMismatch(ctx: { log: Logger }, topup: TopupRecord, status: PaymentStatus): string {
+async function reportMismatch(
+  ctx: DbContext & { log: Logger },
+  topup: TopupRecord,
+  status: PaymentStatus,
+): Promise<string> {
   ctx.log.error(
     { topup: topup.publicId, gateway: topup.gateway, gatewayStatus: status.gatewayStatus },
     'payment mismatch: a credited top-up is not paid at the gateway',
   );
+  await recordPaymentMismatch({
+    ctx,
+    input: {
+      gateway: topup.gateway,
+      gatewayPaymentId: topup.gatewayPaymentId ?? status.gatewayPaymentId,
+      topupId: topup.id,
+      kind: 'credited_not_paid',
+      detail: creditedNotPaidDetail(topup.publicId, status),
+    },
+  });
   return 'mismatch';
 }

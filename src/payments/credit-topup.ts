@@ -6,10 +6,11 @@
  *
  * What was actually paid is credited (more or less than asked), converted at the rate snapshotted when
  * the top-up was created, rounded half up. A payment that succeeds after the top-up expired or failed is
- * still credited: the money arrived. A top-up in review is not (an operator decides). What the account
- * owes (its receivable) is settled from the credit first; the top-up becomes `credited` in the same
- * transaction.
+ * still credited: the money arrived. A top-up in review is not: an operator decides, and crediting it is
+ * their own verb (creditReviewedTopup), never this one. What the account owes (its receivable) is
+ * settled from the credit first; the top-up becomes `credited` in the same transaction.
  */
+import type Big from 'big.js';
 import { BALANCE_COLUMNS, MAX_AMOUNT, type WalletBalance } from '../ledger/ledger-account.ts';
 import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -59,44 +60,82 @@ export async function creditTopup({
     if (topup.status === 'review') {
       throw new DomainError('CONFLICT', `top-up ${topup.publicId} is in review: an operator decides`);
     }
-    if (input.paidCurrency.toUpperCase() !== topup.requestedCurrency) {
-      throw new DomainError(
-        'VALIDATION_ERROR',
-        `top-up ${topup.publicId} is in ${topup.requestedCurrency}, not ${input.paidCurrency}`,
-      );
+    if (topup.reviewDecision === 'reject') {
+      throw new DomainError('CONFLICT', `an operator rejected top-up ${topup.publicId}`);
     }
-    const creditedIdr = toIdr(paid.toFixed(2), topup.fxIdrPerUnit);
-    if (creditedIdr <= 0 || creditedIdr > MAX_AMOUNT) {
-      throw new DomainError('VALIDATION_ERROR', `a paid amount of ${input.paidAmount} cannot be credited`);
-    }
-
-    const accounts = await lockAccounts(tx.db, topup.accountId, gateway);
-    const credited = await creditFromGateway(tx.db, accounts, {
-      code: 'gateway_deposit',
-      amount: creditedIdr,
-      externalId,
-      memo: topup.publicId,
-    });
-    // The deposit exists though the top-up did not say so: only a hand-made transfer gets here.
-    if (!credited) throw new Error(`deposit ${externalId} exists for top-up ${topup.publicId} not credited`);
-
-    const updated = await tx.db.query<TopupRecord>(
-      `WITH t AS (
-         UPDATE topups SET status = 'credited', paid_amount = $2, credited_idr = $3, credited_at = now(),
-           updated_at = now()
-         WHERE id = $1 RETURNING *)
-       SELECT ${TOPUP_COLUMNS} FROM t`,
-      [topup.id, paid.toFixed(2), creditedIdr],
-    );
-    return {
-      topup: updated.rows[0]!,
-      transferId: credited.transferId,
-      creditedIdr,
-      settledIdr: credited.settledIdr,
-      replayed: false,
-      balance: await walletBalance(tx, topup.accountId),
-    };
+    return deposit(tx, topup, input, paid, externalId);
   });
+}
+
+/**
+ * An operator's decision to credit a top-up in review (resolve-topup-review.ts), with what the gateway's
+ * re-check says was paid. Only a top-up still in review: one that was credited meanwhile is a CONFLICT,
+ * not a replay, so the operator learns the decision was not theirs. The deposit is the same one, under
+ * the same unique external id, so the payment is still credited at most once.
+ */
+export async function creditReviewedTopup({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: CreditTopupInput;
+}): Promise<CreditTopupResult> {
+  const gateway = assertGatewayCode(input.gateway);
+  const paid = parseAmount(input.paidAmount, 'paid amount');
+  return withTransaction(ctx, async (tx) => {
+    const topup = await lockTopupByPayment(tx.db, gateway, input.gatewayPaymentId);
+    if (topup.status !== 'review') {
+      throw new DomainError('CONFLICT', `top-up ${topup.publicId} is ${topup.status}, not in review`);
+    }
+    return deposit(tx, topup, input, paid, depositExternalId(gateway, input.gatewayPaymentId));
+  });
+}
+
+/** The deposit itself, on a top-up locked by the caller's transaction and not yet credited. */
+async function deposit(
+  tx: DbContext,
+  topup: TopupRecord,
+  input: CreditTopupInput,
+  paid: Big,
+  externalId: string,
+): Promise<CreditTopupResult> {
+  if (input.paidCurrency.toUpperCase() !== topup.requestedCurrency) {
+    throw new DomainError(
+      'VALIDATION_ERROR',
+      `top-up ${topup.publicId} is in ${topup.requestedCurrency}, not ${input.paidCurrency}`,
+    );
+  }
+  const creditedIdr = toIdr(paid.toFixed(2), topup.fxIdrPerUnit);
+  if (creditedIdr <= 0 || creditedIdr > MAX_AMOUNT) {
+    throw new DomainError('VALIDATION_ERROR', `a paid amount of ${input.paidAmount} cannot be credited`);
+  }
+
+  const accounts = await lockAccounts(tx.db, topup.accountId, topup.gateway);
+  const credited = await creditFromGateway(tx.db, accounts, {
+    code: 'gateway_deposit',
+    amount: creditedIdr,
+    externalId,
+    memo: topup.publicId,
+  });
+  // The deposit exists though the top-up did not say so: only a hand-made transfer gets here.
+  if (!credited) throw new Error(`deposit ${externalId} exists for top-up ${topup.publicId} not credited`);
+
+  const updated = await tx.db.query<TopupRecord>(
+    `WITH t AS (
+       UPDATE topups SET status = 'credited', paid_amount = $2, credited_idr = $3, credited_at = now(),
+         updated_at = now()
+       WHERE id = $1 RETURNING *)
+     SELECT ${TOPUP_COLUMNS} FROM t`,
+    [topup.id, paid.toFixed(2), creditedIdr],
+  );
+  return {
+    topup: updated.rows[0]!,
+    transferId: credited.transferId,
+    creditedIdr,
+    settledIdr: credited.settledIdr,
+    replayed: false,
+    balance: await walletBalance(tx, topup.accountId),
+  };
 }
 
 async function replay(tx: DbContext, topup: TopupRecord, externalId: string): Promise<CreditTopupResult> {

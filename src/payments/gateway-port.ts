@@ -71,6 +71,14 @@ export interface PaymentStatus {
   gatewayStatus: string;
 }
 
+/**
+ * A payment as a gateway's list call reports it: the same terms as a re-check, but it may name no top-up
+ * (`topupId` is whatever the payment carries as numpool's reference, null when it carries none).
+ */
+export interface ListedPayment extends Omit<PaymentStatus, 'topupId'> {
+  topupId: string | null;
+}
+
 /** What a verified notification says happened; the top-up domain re-checks before acting on it. */
 export type NotificationEvent =
   | { kind: 'payment'; gatewayPaymentId: string | null; topupId: string | null; gatewayStatus: string }
@@ -135,6 +143,13 @@ export interface PaymentGateway {
   createPayment(input: CreatePaymentInput): Promise<CreatedPayment>;
   /** The re-check: the gateway's own status call for one payment. */
   fetchStatus(payment: { gatewayPaymentId: string; topupId: string }): Promise<PaymentStatus>;
+  /**
+   * The gateway's own list of the payments created since `window.since`, newest first, for gateways
+   * that have one (Stripe; Heleket and Duitku do not): the reconciler then learns of a paid payment
+   * without a status call per top-up, and of paid payments numpool has no top-up for. Pages are
+   * fetched as the iteration goes; iterating throws GatewayError like the other calls.
+   */
+  listPayments?(window: { since: Date }): AsyncIterable<ListedPayment>;
   /** Verifies signature and merchant; throws NotificationRejected. No network. */
   verifyNotification(notification: IncomingNotification): VerifiedNotification;
   /** The 2xx body this gateway expects for an accepted notification, and the refusal for a rejected one. */

@@ -38,6 +38,10 @@ export interface TopupRecord {
   /** What refunds and disputes booked to the account's receivable. */
   shortfallIdr: number;
   reviewReason: string | null;
+  /** An operator's decision on the review, with its note. */
+  reviewDecision: 'credit' | 'reject' | null;
+  reviewNote: string | null;
+  reviewedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -62,7 +66,8 @@ export const TOPUP_COLUMNS = `t.id, 'np-topup-' || t.id AS "publicId", t.account
   t.credited_idr AS "creditedIdr", t.credited_at AS "creditedAt", t.refunded_amount::text AS "refundedAmount",
   t.refunded_idr AS "refundedIdr", t.disputed_amount::text AS "disputedAmount", t.disputed_idr AS "disputedIdr",
   t.dispute_reversed_idr AS "disputeReversedIdr", t.shortfall_idr AS "shortfallIdr",
-  t.review_reason AS "reviewReason", t.created_at AS "createdAt", t.updated_at AS "updatedAt"`;
+  t.review_reason AS "reviewReason", t.review_decision AS "reviewDecision", t.review_note AS "reviewNote",
+  t.reviewed_at AS "reviewedAt", t.created_at AS "createdAt", t.updated_at AS "updatedAt"`;
 
 /** Decimal strings with at most two decimals (the gateways' currencies): no exponent, no sign. */
 const DECIMAL = /^(0|[1-9][0-9]{0,15})(\.[0-9]{1,2})?$/;

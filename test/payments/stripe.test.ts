@@ -297,6 +297,98 @@ describe('paying and the re-check', () => {
   });
 });
 
+/** A list answer, or a refusal, of `GET /v1/checkout/sessions`. */
+interface WireList {
+  object?: string;
+  data: Array<{ id: string; created: number }>;
+  has_more?: boolean;
+  url?: string;
+  error: { type: string; code?: string };
+}
+
+describe('listing recent sessions', () => {
+  const listAll = async (gateway: PaymentGateway, since: Date) => {
+    const listed = [];
+    for await (const payment of gateway.listPayments!({ since })) listed.push(payment);
+    return listed;
+  };
+
+  it('lists the sessions created since the window opened, newest first, in numpool terms', async () => {
+    // A simulator of its own whose clock the test moves: one session three days old, two fresh.
+    let now = new Date(Date.now() - 3 * 86_400_000);
+    const own = await startGatewaySimulator({ sims: [stripeSim({ secretKey: SECRET_KEY, now: () => now })] });
+    try {
+      const gateway = gatewayAt(own.url, SECRET_KEY, () => now);
+      const old = await gateway.createPayment(input());
+      now = new Date();
+      const paid = input({ amount: '12.00' });
+      const fresh = await gateway.createPayment(paid);
+      const unpaid = await gateway.createPayment(input());
+      const pay = await fetch(`${own.url}/control/stripe/sessions/${fresh.gatewayPaymentId}/pay`, {
+        method: 'POST',
+        body: JSON.stringify({ notify: { times: 0 } }),
+      });
+      expect(pay.status).toBe(200);
+
+      const listed = await listAll(gateway, new Date(Date.now() - 86_400_000));
+      expect(listed.map((p) => p.gatewayPaymentId)).toEqual([
+        unpaid.gatewayPaymentId,
+        fresh.gatewayPaymentId,
+      ]);
+      expect(listed[1]).toEqual({
+        gatewayPaymentId: fresh.gatewayPaymentId,
+        topupId: paid.topupId,
+        state: 'paid',
+        paidAmount: '12.00',
+        paidCurrency: 'USD',
+        gatewayStatus: 'complete/paid',
+      });
+      expect(listed[0]).toMatchObject({ state: 'pending', paidAmount: null });
+      const everything = await listAll(gateway, new Date(0));
+      expect(everything.map((p) => p.gatewayPaymentId)).toContain(old.gatewayPaymentId);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('the wire list: Stripe envelope, limit and both cursors, refusals in Stripe error shape', async () => {
+    for (let i = 0; i < 3; i++) await stripe.createPayment(input());
+    const get = async (query: string) => {
+      const response = await fetch(`${simulator.url}/v1/checkout/sessions?${query}`, {
+        headers: { authorization: `Bearer ${SECRET_KEY}` },
+      });
+      return { status: response.status, body: (await response.json()) as WireList };
+    };
+    const first = await get('limit=2&created[gte]=0');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ object: 'list', has_more: true, url: '/v1/checkout/sessions' });
+    expect(first.body.data).toHaveLength(2);
+    const ids = (list: WireList) => list.data.map((session) => session.id);
+    const everything = ids((await get('limit=100')).body);
+    const [newest, second] = first.body.data;
+    const next = await get(`limit=2&starting_after=${second!.id}`);
+    expect([...ids(first.body), ...ids(next.body)]).toEqual(everything.slice(0, 4));
+    const back = await get(`limit=1&ending_before=${second!.id}`);
+    expect(ids(back.body)).toEqual([newest!.id]);
+    expect((await get(`created[gt]=${newest!.created + 86_400}`)).body).toMatchObject({
+      data: [],
+      has_more: false,
+    });
+
+    for (const query of ['limit=0', 'limit=101', 'created[since]=1', 'starting_after=cs_test_nope'])
+      expect((await get(query)).body.error.type, query).toBe('invalid_request_error');
+    expect((await get('starting_after=cs_test_nope')).body.error.code).toBe('resource_missing');
+    const anonymous = await fetch(`${simulator.url}/v1/checkout/sessions`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('a simulator that is down makes the listing a retryable GatewayError', async () => {
+    await control('POST', '/faults', { down: true });
+    const error = await gatewayError(() => listAll(stripe, new Date(0)));
+    expect(error.retryable).toBe(true);
+  });
+});
+
 describe('refunds and disputes', () => {
   it('refunds carry the cumulative amount', async () => {
     const asked = input({ amount: '10.50' });

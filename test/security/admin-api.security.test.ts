@@ -11,8 +11,14 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { placeAbuseBan } from '../../src/abuse/place-abuse-ban.ts';
 import { SESSION_COOKIE } from '../../src/api/plugins/session-cookie.ts';
+import { CLI_ACTOR } from '../../src/audit/audit-actor.ts';
+import { configureGateway } from '../../src/payments/configure-gateway.ts';
+import { markTopupReview } from '../../src/payments/mark-topup-status.ts';
+import { recordPaymentMismatch } from '../../src/payments/payment-mismatch.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { setFxRate } from '../../src/pricing/fx-rates.ts';
 import { customer, deliverSms, orderWorld } from '../orders/order-fixture.ts';
+import { pendingTopup } from '../payments/topup-fixture.ts';
 import { expectClientError, expectNo5xx, expectRefusal } from '../support/envelope.ts';
 import { createCustomer } from '../support/factories.ts';
 import { fill, routesUnder } from '../support/route-table.ts';
@@ -90,6 +96,53 @@ async function newProvider(as: Headers) {
 
 const gatewayKey = `gateway-key-${randomBytes(8).toString('hex')}`;
 remember(gatewayKey);
+
+// Heleket on a closed loopback port: top-ups can be made and set aside for review, and nothing they
+// leave due for reconciliation, so no request leaves the machine.
+const heleketKey = `heleket-key-${randomBytes(8).toString('hex')}`;
+remember(heleketKey);
+await setFxRate({ ctx, input: { currency: 'USD', idrPerUnit: 16_000 } });
+await configureGateway({
+  ctx,
+  input: {
+    code: 'heleket',
+    enabled: true,
+    baseUrl: 'http://127.0.0.1:9',
+    credentials: { merchant: 'sec-merchant', paymentKey: heleketKey },
+    currencies: ['USD'],
+    minAmount: '1.00',
+    maxAmount: '5000.00',
+    actor: CLI_ACTOR,
+  },
+});
+async function reviewTopup(): Promise<string> {
+  const { topup, gatewayPaymentId } = await pendingTopup(ctx, {
+    accountId: someone.account.id,
+    gateway: 'heleket',
+    amount: '2.00',
+  });
+  await markTopupReview({
+    ctx,
+    input: { gateway: 'heleket', gatewayPaymentId, reason: 'amounts disagree' },
+  });
+  return topup.publicId;
+}
+let mismatches = 0;
+async function openMismatch(): Promise<number> {
+  const { mismatch } = await recordPaymentMismatch({
+    ctx,
+    input: {
+      gateway: 'stripe',
+      gatewayPaymentId: `cs_test_sec${++mismatches}${randomBytes(4).toString('hex')}`,
+      topupId: null,
+      kind: 'unknown_payment',
+      detail: 'stripe reports it paid; it names no top-up',
+    },
+  });
+  return mismatch.id;
+}
+const probeTopup = await reviewTopup();
+const probeMismatch = await openMismatch();
 
 const me = await customer(world);
 const anOrder = await order(me);
@@ -425,11 +478,102 @@ const routes: Record<string, RouteCase> = {
     probe: { url: '/payments/reconcile', payload: {} },
     happy: async (as) => {
       expect(ok(await send('POST', '/payments/reconcile', as, {}))).toMatchObject({
-        checked: expect.any(Number),
-        mismatches: [],
+        listed: 0,
+        checked: 0,
+        credited: 0,
+        mismatches: { found: 0, new: 0, open: expect.any(Number) },
+        unreachable: [],
       });
     },
     error: async (as) => void expectRefusal(await send('GET', '/payments/reconcile', as), 404, 'NOT_FOUND'),
+  },
+  'GET /admin/api/payments/mismatches': {
+    probe: { url: '/payments/mismatches' },
+    happy: async (as) => {
+      const id = await openMismatch();
+      const open = ok(await send('GET', '/payments/mismatches?status=open', as));
+      expect(open[0]).toMatchObject({ id, kind: 'unknown_payment', resolved_at: null, note: null });
+      const resolved = ok(await send('GET', '/payments/mismatches?status=resolved', as));
+      expect(resolved.map((m: { id: number }) => m.id)).not.toContain(id);
+    },
+    error: async (as) => {
+      expectRefusal(await send('GET', '/payments/mismatches?status=closed', as), 422, 'VALIDATION_ERROR');
+      expectRefusal(await send('GET', '/payments/mismatches?before_id=-1', as), 422, 'VALIDATION_ERROR');
+    },
+  },
+  'POST /admin/api/payments/mismatches/{id}/resolve': {
+    probe: { url: `/payments/mismatches/${probeMismatch}/resolve`, payload: { note: 'probe' } },
+    happy: async (as) => {
+      const id = await openMismatch();
+      const resolved = ok(
+        await send('POST', `/payments/mismatches/${id}/resolve`, as, { note: 'a test payment' }),
+      );
+      expect(resolved).toMatchObject({ id, resolved_by: 'account', note: 'a test payment' });
+      expectRefusal(
+        await send('POST', `/payments/mismatches/${id}/resolve`, as, { note: 'again' }),
+        409,
+        'CONFLICT',
+      );
+    },
+    error: async (as) => {
+      const url = `/payments/mismatches/${probeMismatch}/resolve`;
+      expectRefusal(await send('POST', url, as, {}), 422, 'VALIDATION_ERROR');
+      expectRefusal(await send('POST', url, as, { note: ' ' }), 422, 'VALIDATION_ERROR');
+      expectRefusal(await send('POST', '/payments/mismatches/x/resolve', as, { note: 'x' }), 422);
+      expectRefusal(
+        await send('POST', `/payments/mismatches/${UNKNOWN.account}/resolve`, as, { note: 'x' }),
+        404,
+        'NOT_FOUND',
+      );
+    },
+  },
+  'GET /admin/api/topups': {
+    probe: { url: '/topups' },
+    happy: async (as) => {
+      const review = ok(await send('GET', '/topups?status=review', as));
+      expect(review.map((t: { id: string }) => t.id)).toContain(probeTopup);
+      expect(review.every((t: { status: string }) => t.status === 'review')).toBe(true);
+      const theirs = ok(await send('GET', `/topups?account_id=${someone.account.id}&gateway=heleket`, as));
+      expect(theirs[0]).toMatchObject({ account_id: someone.account.id, gateway: 'heleket' });
+    },
+    error: async (as) => {
+      expectRefusal(await send('GET', '/topups?status=lost', as), 422, 'VALIDATION_ERROR');
+      expectRefusal(await send('GET', '/topups?account_id=-1', as), 422, 'VALIDATION_ERROR');
+    },
+  },
+  'POST /admin/api/topups/{id}/resolve': {
+    probe: { url: `/topups/${probeTopup}/resolve`, payload: { action: 'reject', note: 'probe' } },
+    happy: async (as) => {
+      const id = await reviewTopup();
+      const rejected = ok(
+        await send('POST', `/topups/${id}/resolve`, as, { action: 'reject', note: 'fraud' }),
+      );
+      expect(rejected.topup).toMatchObject({
+        id,
+        status: 'failed',
+        review_decision: 'reject',
+        review_note: 'fraud',
+      });
+      // Decided once: a second decision, either way, is refused.
+      for (const action of ['reject', 'credit'])
+        expectRefusal(
+          await send('POST', `/topups/${id}/resolve`, as, { action, note: 'again' }),
+          409,
+          'CONFLICT',
+        );
+    },
+    error: async (as) => {
+      const url = `/topups/${probeTopup}/resolve`;
+      expectRefusal(await send('POST', url, as, { action: 'refund', note: 'x' }), 422, 'VALIDATION_ERROR');
+      expectRefusal(await send('POST', url, as, { action: 'reject' }), 422, 'VALIDATION_ERROR');
+      for (const id of ['x', '-1', 'np-topup-', '9'.repeat(16)])
+        expectRefusal(await send('POST', `/topups/${id}/resolve`, as, { action: 'reject', note: 'x' }), 422);
+      expectRefusal(
+        await send('POST', '/topups/np-topup-999999999/resolve', as, { action: 'reject', note: 'x' }),
+        404,
+        'NOT_FOUND',
+      );
+    },
   },
   'GET /admin/api/audit': {
     probe: { url: '/audit' },

@@ -5,7 +5,8 @@
  * first session.
  *
  * Stripe has no per-payment notification URL: events go to the endpoint configured at Stripe (or with
- * the simulator's control API), so `callbackUrl` is not sent.
+ * the simulator's control API), so `callbackUrl` is not sent. Stripe can list recent sessions, so the
+ * reconciler reads that list (listPayments) instead of retrieving each session.
  */
 import Stripe from 'stripe';
 import {
@@ -14,6 +15,7 @@ import {
   type GatewayConfig,
   GatewayError,
   type IncomingNotification,
+  type ListedPayment,
   type NotificationAnswer,
   NotificationRejected,
   type PaymentGateway,
@@ -35,6 +37,8 @@ const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
 const ZERO_DECIMAL = new Set('BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF'.split(' '));
 
 const PRODUCT_NAME = 'numpool balance top-up';
+/** Stripe's largest list page. */
+const LIST_PAGE = 100;
 
 export function createStripeGateway(
   config: GatewayConfig,
@@ -101,18 +105,23 @@ export function createStripeGateway(
 
     async fetchStatus(payment): Promise<PaymentStatus> {
       const session = await call(() => stripe.checkout.sessions.retrieve(payment.gatewayPaymentId));
-      const paid = session.status === 'complete' && session.payment_status === 'paid';
-      let state: PaymentState = paid ? 'paid' : session.status === 'expired' ? 'expired' : 'pending';
+      const status = sessionStatus(session);
       // A session that names another top-up is never credited automatically.
-      if (session.client_reference_id !== payment.topupId) state = 'review';
-      return {
-        gatewayPaymentId: session.id,
-        topupId: payment.topupId,
-        state,
-        paidAmount: paid && session.amount_total !== null ? centsToDollars(session.amount_total) : null,
-        paidCurrency: paid && session.currency ? session.currency.toUpperCase() : null,
-        gatewayStatus: `${session.status ?? 'unknown'}/${session.payment_status}`,
-      };
+      const state = status.topupId === payment.topupId ? status.state : 'review';
+      return { ...status, topupId: payment.topupId, state };
+    },
+
+    async *listPayments(window): AsyncIterable<ListedPayment> {
+      // The library's auto-pagination: pages of 100, each asked for `starting_after` the previous one.
+      const sessions = stripe.checkout.sessions.list({
+        created: { gte: Math.floor(window.since.getTime() / 1000) },
+        limit: LIST_PAGE,
+      });
+      try {
+        for await (const session of sessions) yield sessionStatus(session);
+      } catch (error) {
+        throw gatewayError(error);
+      }
     },
 
     verifyNotification(notification: IncomingNotification): VerifiedNotification {
@@ -152,6 +161,20 @@ export function createStripeGateway(
         body: JSON.stringify({ error: outcome.reason }),
       };
     },
+  };
+}
+
+/** A session in numpool's terms: paid once complete and paid, expired, else still pending. */
+function sessionStatus(session: Stripe.Checkout.Session): ListedPayment {
+  const paid = session.status === 'complete' && session.payment_status === 'paid';
+  const state: PaymentState = paid ? 'paid' : session.status === 'expired' ? 'expired' : 'pending';
+  return {
+    gatewayPaymentId: session.id,
+    topupId: session.client_reference_id,
+    state,
+    paidAmount: paid && session.amount_total !== null ? centsToDollars(session.amount_total) : null,
+    paidCurrency: paid && session.currency ? session.currency.toUpperCase() : null,
+    gatewayStatus: `${session.status ?? 'unknown'}/${session.payment_status}`,
   };
 }
 
@@ -197,16 +220,21 @@ async function call<T>(request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeConnectionError)
-      throw new GatewayError(`stripe unreachable: ${error.message}`, { retryable: true });
-    if (error instanceof Stripe.errors.StripeError) {
-      const status = error.statusCode;
-      const retryable = status === undefined || status >= 500 || status === 429;
-      throw new GatewayError(`stripe answered ${status ?? 'an error'}: ${error.message}`, {
-        retryable,
-        gatewayMessage: error.message,
-      });
-    }
-    throw new GatewayError(`stripe call failed: ${String(error)}`, { retryable: true });
+    throw gatewayError(error);
   }
+}
+
+function gatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (error instanceof Stripe.errors.StripeConnectionError)
+    return new GatewayError(`stripe unreachable: ${error.message}`, { retryable: true });
+  if (error instanceof Stripe.errors.StripeError) {
+    const status = error.statusCode;
+    const retryable = status === undefined || status >= 500 || status === 429;
+    return new GatewayError(`stripe answered ${status ?? 'an error'}: ${error.message}`, {
+      retryable,
+      gatewayMessage: error.message,
+    });
+  }
+  return new GatewayError(`stripe call failed: ${String(error)}`, { retryable: true });
 }

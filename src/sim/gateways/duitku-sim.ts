@@ -3,8 +3,9 @@
  * checked and signed as Duitku does, with transactions in memory. Control (JSON, under
  * `/control/duitku`):
  *
- * - `POST /payments/{reference}/pay {resultCode?: '00'|'01', amount?, notify?: {times?, badSignature?,
+ * - `POST /payments/{reference}/pay {resultCode?: '00'|'01', amount?, late?, notify?: {times?, badSignature?,
  *   outOfOrder?}}`: `00` (default) marks the transaction paid with `amount` (default: the requested one),
+ *   even a failed or expired one when `late` (a settlement that arrived after Duitku reported it `02`),
  *   `01` marks it failed (status `02`); then POSTs the signed form callback to its callbackUrl — `times`
  *   concurrent copies (default 1, 0 = a lost callback), a wrong signature, or a `01` after the `00`s.
  *   Answers once the callbacks got their answers: `{payment, deliveries: [{resultCode, status, error?}]}`.
@@ -259,9 +260,17 @@ export function duitkuSim(options: DuitkuKeys & { now?: () => number }): Gateway
     const times = notify.times === undefined ? 1 : Number(notify.times);
     if (!Number.isInteger(times) || times < 0 || times > 20)
       return json({ error: 'notify.times must be 0-20' }, 400);
-    if (current(tx).statusCode === '02') return json({ error: 'transaction is failed or expired' }, 409);
+    if (body.late !== undefined && typeof body.late !== 'boolean')
+      return json({ error: 'late must be a boolean' }, 400);
+    // A late settlement: money that reached Duitku after it reported the transaction failed or expired.
+    const late = body.late === true && resultCode === '00' && current(tx).statusCode === '02';
+    if (current(tx).statusCode === '02' && !late)
+      return json({ error: 'transaction is failed or expired' }, 409);
     // Only a pending transaction changes; paying again re-sends the callbacks of what happened.
-    if (tx.statusCode === '01') {
+    if (late) {
+      tx.statusCode = '00';
+      tx.paidAmount = amount;
+    } else if (tx.statusCode === '01') {
       if (resultCode === '00') {
         tx.statusCode = '00';
         tx.paidAmount = amount;

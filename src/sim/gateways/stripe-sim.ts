@@ -1,6 +1,6 @@
 /**
- * The Stripe Checkout persona (specs/payments.md §3): `POST /v1/checkout/sessions` and
- * `GET /v1/checkout/sessions/{id}` at the root (the official library takes a host, not a path), a small
+ * The Stripe Checkout persona (specs/payments.md §3): `POST /v1/checkout/sessions`,
+ * `GET /v1/checkout/sessions` (the list) and `GET /v1/checkout/sessions/{id}` at the root (the official library takes a host, not a path), a small
  * hosted checkout page under `/stripe/checkout/{id}`, and control endpoints under `/control/stripe/` that
  * pay, expire, refund and dispute a session and send the signed events to the configured endpoint.
  *
@@ -102,6 +102,7 @@ class StripeSim implements GatewaySim {
     if (auth) return auth;
     if (this.#faults.down) return stripeError(500, 'api_error', 'The simulated Stripe API is down.');
     if (request.method === 'POST' && path === '/v1/checkout/sessions') return this.#create(request);
+    if (request.method === 'GET' && path === '/v1/checkout/sessions') return this.#list(request.path);
     const one = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path);
     if (request.method === 'GET' && one?.[1]) return this.#retrieve(decodeURIComponent(one[1]));
     return stripeError(404, 'invalid_request_error', `Unrecognized request URL (${request.method}: ${path})`);
@@ -296,6 +297,62 @@ class StripeSim implements GatewaySim {
     if (this.#faults.statusDisagrees)
       return json({ ...sim.session, status: 'open', payment_status: 'unpaid', payment_intent: null });
     return json(sim.session);
+  }
+
+  /**
+   * `GET /v1/checkout/sessions`: newest first, `created` as a number or `{gt, gte, lt, lte}`, `limit`
+   * 1–100 (default 10), one of `starting_after` / `ending_before` (an id of the list), in Stripe's list
+   * envelope.
+   */
+  #list(pathWithQuery: string): Reply {
+    const at = pathWithQuery.indexOf('?');
+    let query: Record<string, FormValue>;
+    try {
+      query = parseStripeForm(at < 0 ? '' : pathWithQuery.slice(at + 1));
+    } catch (error) {
+      return paramError(error instanceof FormError ? error.message : 'unreadable query', undefined);
+    }
+    const limit = query.limit === undefined ? 10 : integer(query.limit);
+    if (limit === undefined || limit < 1 || limit > 100)
+      return paramError('This value must be between 1 and 100.', 'limit');
+    const created = createdFilter(query.created);
+    if (!created) return paramError('Invalid created filter', 'created');
+    const { starting_after: after, ending_before: before } = query;
+    if (after !== undefined && before !== undefined)
+      return paramError(
+        'You may only specify one of these parameters: ending_before, starting_after.',
+        'ending_before',
+      );
+    // Insertion order is creation order: newest first is its reverse. A cursor is a position in that
+    // order (whether or not it matches the filter); the page is what matches on the cursor's side.
+    const ordered = [...this.#sessions.values()].map((sim) => sim.session).reverse();
+    const cursor = after ?? before;
+    let candidates = ordered;
+    if (cursor !== undefined) {
+      const index = typeof cursor === 'string' ? ordered.findIndex((session) => session.id === cursor) : -1;
+      if (index < 0)
+        return stripeError(
+          400,
+          'invalid_request_error',
+          `No such checkout.session: '${String(cursor)}'`,
+          'resource_missing',
+          after !== undefined ? 'starting_after' : 'ending_before',
+        );
+      candidates = after !== undefined ? ordered.slice(index + 1) : ordered.slice(0, index);
+    }
+    const matching = candidates.filter((session) => created(session.created as number));
+    // Going backwards (ending_before), the page is the part nearest the cursor.
+    const page = before !== undefined ? matching.slice(-limit) : matching.slice(0, limit);
+    const hasMore = matching.length > limit;
+    const data = this.#faults.statusDisagrees
+      ? page.map((session) => ({
+          ...session,
+          status: 'open',
+          payment_status: 'unpaid',
+          payment_intent: null,
+        }))
+      : page;
+    return json({ object: 'list', data, has_more: hasMore, url: '/v1/checkout/sessions' });
   }
 
   #pay(sim: SimSession, notify: Required<NotifyOptions>): string[] | string {
@@ -499,7 +556,8 @@ function notifyOptions(value: unknown): Required<NotifyOptions> | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const o = value as Obj;
   const times = o.times ?? 1;
-  if (typeof times !== 'number' || !Number.isInteger(times) || times < 1 || times > 20) return undefined;
+  // 0: the event is lost (never delivered).
+  if (typeof times !== 'number' || !Number.isInteger(times) || times < 0 || times > 20) return undefined;
   for (const flag of ['badSignature', 'outOfOrder', 'staleTimestamp'] as const)
     if (o[flag] !== undefined && typeof o[flag] !== 'boolean') return undefined;
   return {
@@ -513,6 +571,30 @@ function notifyOptions(value: unknown): Required<NotifyOptions> | undefined {
 function integer(value: FormValue | undefined): number | undefined {
   if (typeof value !== 'string' || !/^-?\d{1,15}$/.test(value)) return undefined;
   return Number(value);
+}
+
+/** Stripe's `created` list filter: a unix time, or bounds `gt`, `gte`, `lt`, `lte`; undefined if malformed. */
+function createdFilter(value: FormValue | undefined): ((created: number) => boolean) | undefined {
+  if (value === undefined) return () => true;
+  if (typeof value === 'string') {
+    const exact = integer(value);
+    return exact === undefined ? undefined : (created) => created === exact;
+  }
+  if (Array.isArray(value)) return undefined;
+  const tests: Record<string, (created: number, bound: number) => boolean> = {
+    gt: (c, b) => c > b,
+    gte: (c, b) => c >= b,
+    lt: (c, b) => c < b,
+    lte: (c, b) => c <= b,
+  };
+  const bounds: Array<[(created: number, bound: number) => boolean, number]> = [];
+  for (const [key, raw] of Object.entries(value)) {
+    const test = tests[key];
+    const bound = integer(raw);
+    if (!test || bound === undefined) return undefined;
+    bounds.push([test, bound]);
+  }
+  return (created) => bounds.every(([test, bound]) => test(created, bound));
 }
 
 /** Stripe metadata: at most 50 string keys of ≤ 40 characters, values ≤ 500. */

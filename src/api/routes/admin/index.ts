@@ -12,6 +12,7 @@ import { orderAdminRoutes } from './orders.ts';
 import { paymentAdminRoutes } from './payments.ts';
 import { pricingAdminRoutes } from './pricing.ts';
 import { providerAdminRoutes } from './providers.ts';
+import { topupAdminRoutes } from './topups.ts';
 
 /** The operators' HTTP API at /admin/api: an admin account's API key or session only. */
 export const adminRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: RequestLimits }> = async (
@@ -28,5 +29,6 @@ export const adminRoutes: FastifyPluginAsync<{ ctx: AppContext; limits: RequestL
   await app.register(orderAdminRoutes, { ctx });
   await app.register(auditAdminRoutes, { ctx });
   await app.register(paymentAdminRoutes, { ctx });
+  await app.register(topupAdminRoutes, { ctx });
   await app.register(abuseGuardAdminRoutes, { ctx });
 };

@@ -4,10 +4,14 @@ import type { AppContext } from '../../../app-context.ts';
 import { configureGateway, type GatewayView } from '../../../payments/configure-gateway.ts';
 import { GATEWAY_CODES } from '../../../payments/gateway-port.ts';
 import { listGateways } from '../../../payments/list-gateways.ts';
+import { listPaymentMismatches } from '../../../payments/list-payment-mismatches.ts';
+import type { PaymentMismatch } from '../../../payments/payment-mismatch.ts';
 import { reconcileTopups } from '../../../payments/reconcile-topups.ts';
+import { resolvePaymentMismatch } from '../../../payments/resolve-payment-mismatch.ts';
 import { actorOf } from '../../plugins/account-auth.ts';
-import { Int32In } from '../../schemas/numbers.ts';
+import { Clamped, Int32In, SafeId } from '../../schemas/numbers.ts';
 import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
+import { NoteBody } from './views.ts';
 
 const Gateway = Type.Object(
   {
@@ -38,9 +42,49 @@ const view = (g: GatewayView) => ({
   updated_at: g.updatedAt.toISOString(),
 });
 
+const Time = Nullable(Type.String({ format: 'date-time' }));
+
+const Mismatch = Type.Object(
+  {
+    id: Type.Integer(),
+    gateway: Type.String(),
+    gateway_payment_id: Type.String(),
+    topup_id: Nullable(Type.String({ description: 'np-topup-<n>, when the payment belongs to one' })),
+    kind: Type.String({ description: 'unknown_payment or credited_not_paid' }),
+    detail: Type.String(),
+    first_seen_at: Type.String({ format: 'date-time' }),
+    last_seen_at: Type.String({ format: 'date-time' }),
+    seen_count: Type.Integer(),
+    resolved_at: Time,
+    resolved_by: Nullable(Type.String({ description: 'account, cli or system' })),
+    resolved_by_account_id: Nullable(Type.Integer()),
+    note: Nullable(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+const mismatchView = (m: PaymentMismatch) => ({
+  id: m.id,
+  gateway: m.gateway,
+  gateway_payment_id: m.gatewayPaymentId,
+  topup_id: m.topupId,
+  kind: m.kind,
+  detail: m.detail,
+  first_seen_at: m.firstSeenAt.toISOString(),
+  last_seen_at: m.lastSeenAt.toISOString(),
+  seen_count: m.seenCount,
+  resolved_at: m.resolvedAt?.toISOString() ?? null,
+  resolved_by: m.resolvedBy,
+  resolved_by_account_id: m.resolvedByAccountId,
+  note: m.note,
+});
+
 const Amount = Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,2})?$' });
 
-/** Payment gateways (credentials are written, never read back) and reconciliation on demand. */
+/**
+ * Payment gateways (credentials are written, never read back), reconciliation on demand, and the payment
+ * mismatches it found.
+ */
 export const paymentAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const tags = ['admin'];
   const errors = errorResponses(401, 403, 404, 422, 500);
@@ -113,14 +157,23 @@ export const paymentAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
     {
       schema: {
         tags,
-        summary: 'Re-check recent top-ups with their gateways now',
+        summary:
+          'Re-check recent top-ups with their gateways now (lists of payments where a gateway has one)',
         response: {
           200: success(
             Type.Object(
               {
-                checked: Type.Integer(),
+                listed: Type.Integer({ description: "payments read from the gateways' own lists" }),
+                checked: Type.Integer({ description: 'top-ups re-checked one by one' }),
                 credited: Type.Integer(),
-                mismatches: Type.Array(Type.String()),
+                mismatches: Type.Object(
+                  {
+                    found: Type.Integer({ description: 'unresolved mismatches this run saw' }),
+                    new: Type.Integer({ description: 'of those, first seen by this run' }),
+                    open: Type.Integer({ description: 'all unresolved mismatches' }),
+                  },
+                  { additionalProperties: false },
+                ),
                 unreachable: Type.Array(Type.String()),
               },
               { additionalProperties: false },
@@ -131,5 +184,49 @@ export const paymentAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
       },
     },
     async () => ({ success: true as const, data: await reconcileTopups({ ctx }) }),
+  );
+
+  app.get(
+    '/payments/mismatches',
+    {
+      schema: {
+        tags,
+        summary: 'Payment mismatches the reconciler found, newest first (open by default)',
+        querystring: Type.Object({
+          status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved')])),
+          before_id: Type.Optional(SafeId),
+          limit: Type.Optional(Clamped({ description: '1-200, default 50' })),
+        }),
+        response: { 200: success(Type.Array(Mismatch)), ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const found = await listPaymentMismatches({
+        ctx,
+        input: { status: q.status, beforeId: q.before_id, limit: q.limit },
+      });
+      return { success: true as const, data: found.map(mismatchView) };
+    },
+  );
+
+  app.post(
+    '/payments/mismatches/:id/resolve',
+    {
+      schema: {
+        tags,
+        summary: 'Resolve a payment mismatch with a note of what was done (once; CONFLICT after)',
+        params: Type.Object({ id: SafeId }),
+        body: NoteBody,
+        response: { 200: success(Mismatch), ...errorResponses(401, 403, 404, 409, 422, 500) },
+      },
+    },
+    async (request) => {
+      const resolved = await resolvePaymentMismatch({
+        ctx,
+        input: { id: request.params.id, note: request.body.note, actor: actorOf(request) },
+      });
+      return { success: true as const, data: mismatchView(resolved) };
+    },
   );
 };

@@ -108,6 +108,12 @@ export const ReasonBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** A required note: what the operator decided and why, kept on the record and in the audit log. */
+export const NoteBody = Type.Object(
+  { note: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' }) },
+  { additionalProperties: false },
+);
+
 /** An account id in a path: a positive BIGINT within the exactly representable range. */
 export const AccountIdParams = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, format: 'int64', 'x-finite': true }),
