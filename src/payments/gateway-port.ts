@@ -38,7 +38,11 @@ export interface CreatePaymentInput {
   callbackUrl: string;
   /** Where the customer's browser returns. */
   returnUrl: string;
-  expiresInSeconds: number;
+  /**
+   * When the top-up stops being payable, fixed once on the top-up record: a retried create sends the
+   * same parameters (Stripe refuses an idempotency key reused with a different body).
+   */
+  expiresAt: Date;
 }
 
 export interface CreatedPayment {

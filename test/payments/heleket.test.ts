@@ -53,7 +53,7 @@ async function create(amount = '10.00') {
     customerEmail: 'buyer@example.test',
     callbackUrl: receiver.url,
     returnUrl: 'https://numpool.example/pay/return',
-    expiresInSeconds: 3600,
+    expiresAt: new Date(Date.now() + 3_600_000),
   });
   return { topupId, created, uuid: created.gatewayPaymentId };
 }
@@ -115,7 +115,7 @@ describe('Heleket adapter against the simulator', () => {
       customerEmail: 'buyer@example.test',
       callbackUrl: receiver.url,
       returnUrl: 'https://numpool.example/pay/return',
-      expiresInSeconds: 3600,
+      expiresAt: new Date(Date.now() + 3_600_000),
     });
     expect(again.gatewayPaymentId).toBe(uuid);
   });
@@ -246,7 +246,7 @@ describe('Heleket adapter against the simulator', () => {
         customerEmail: 'a@example.test',
         callbackUrl: receiver.url,
         returnUrl: 'https://numpool.example/r',
-        expiresInSeconds: 3600,
+        expiresAt: new Date(Date.now() + 3_600_000),
       }),
     );
     expect(invalid.retryable).toBe(false);

@@ -23,9 +23,13 @@ let simulator: GatewaySimulator;
 let stripe: PaymentGateway;
 let hooks: Receiver;
 let topups = 0;
+/** How far the simulated Stripe's clock runs ahead of real time. */
+let simAheadMs = 0;
 
 beforeAll(async () => {
-  simulator = await startGatewaySimulator({ sims: [stripeSim({ secretKey: SECRET_KEY })] });
+  simulator = await startGatewaySimulator({
+    sims: [stripeSim({ secretKey: SECRET_KEY, now: () => new Date(Date.now() + simAheadMs) })],
+  });
   stripe = gatewayAt(simulator.url);
 });
 afterAll(async () => {
@@ -38,17 +42,13 @@ beforeEach(async () => {
   await control('POST', '/faults', { down: false, statusDisagrees: false });
 });
 
-function gatewayAt(baseUrl: string, secretKey = SECRET_KEY, now?: () => Date): PaymentGateway {
-  return createStripeGateway(
-    { code: 'stripe', baseUrl, credentials: { secretKey, webhookSecret: WEBHOOK_SECRET }, timeoutMs: 5000 },
-    now ? { now } : {},
-  );
-}
-
-/** A gateway whose clock stands still, so a retried create sends byte-identical parameters. */
-function stoppedClockGateway(): PaymentGateway {
-  const at = new Date();
-  return gatewayAt(simulator.url, SECRET_KEY, () => at);
+function gatewayAt(baseUrl: string, secretKey = SECRET_KEY): PaymentGateway {
+  return createStripeGateway({
+    code: 'stripe',
+    baseUrl,
+    credentials: { secretKey, webhookSecret: WEBHOOK_SECRET },
+    timeoutMs: 5000,
+  });
 }
 
 /** What the control API answers, loosely: the fields these tests read. */
@@ -82,7 +82,7 @@ function input(overrides: Partial<CreatePaymentInput> = {}): CreatePaymentInput 
     customerEmail: 'payer@example.test',
     callbackUrl: 'https://numpool.example.test/hooks/payments/stripe',
     returnUrl: 'https://numpool.example.test/pay/return',
-    expiresInSeconds: 3600,
+    expiresAt: new Date(Date.now() + 3_600_000),
     ...overrides,
   };
 }
@@ -127,13 +127,11 @@ async function sessionView(id: string): Promise<ControlReply | undefined> {
 describe('creating a checkout session', () => {
   it('sends the session numpool asks for and returns where to pay', async () => {
     const asked = input({ amount: '10.50' });
-    const before = Date.now();
     const created = await stripe.createPayment(asked);
     expect(created.gatewayPaymentId).toMatch(/^cs_test_/);
     expect(created.paymentUrl).toBe(`${simulator.url}/stripe/checkout/${created.gatewayPaymentId}`);
-    // Rounded down to the minute, so retries send the same parameters.
-    expect(created.expiresAt?.getTime()).toBeGreaterThan(before + 3600_000 - 60_000);
-    expect((created.expiresAt?.getTime() ?? 1) % 60_000).toBe(0);
+    // The top-up's own expiry, to the second Stripe counts in.
+    expect(created.expiresAt?.getTime()).toBe(Math.floor(asked.expiresAt.getTime() / 1000) * 1000);
     const session = (await sessionView(created.gatewayPaymentId))?.session;
     expect(session).toMatchObject({
       object: 'checkout.session',
@@ -155,23 +153,27 @@ describe('creating a checkout session', () => {
     expect(await page.text()).toContain('Pay 10.50 USD');
   });
 
-  it('the same top-up id creates the same session; another creates another', async () => {
+  it('the same top-up id creates the same session, retried a minute later too; another creates another', async () => {
     const asked = input();
-    const retrying = stoppedClockGateway();
-    const first = await retrying.createPayment(asked);
-    const again = await retrying.createPayment(asked);
-    expect(again.gatewayPaymentId).toBe(first.gatewayPaymentId);
+    const first = await stripe.createPayment(asked);
+    simAheadMs += 61_000;
+    const again = await stripe.createPayment(asked);
+    expect(again).toEqual(first);
     const other = await stripe.createPayment(input());
     expect(other.gatewayPaymentId).not.toBe(first.gatewayPaymentId);
+    const { body } = await control('GET', '/sessions');
+    expect(body.sessions.filter((s) => s.session.client_reference_id === asked.topupId)).toHaveLength(1);
   });
 
-  it('the same top-up id with another amount is refused for good, as Stripe does', async () => {
+  it('the same top-up id with another amount or expiry is refused for good, as Stripe does', async () => {
     const asked = input();
-    const retrying = stoppedClockGateway();
-    await retrying.createPayment(asked);
-    const error = await gatewayError(() => retrying.createPayment({ ...asked, amount: '11.00' }));
-    expect(error.retryable).toBe(false);
-    expect(error.gatewayMessage).toContain('same parameters');
+    await stripe.createPayment(asked);
+    const later = new Date(asked.expiresAt.getTime() + 60_000);
+    for (const changed of [{ amount: '11.00' }, { expiresAt: later }]) {
+      const error = await gatewayError(() => stripe.createPayment({ ...asked, ...changed }));
+      expect(error.retryable).toBe(false);
+      expect(error.gatewayMessage).toContain('same parameters');
+    }
   });
 
   it('an amount below Stripe minimum is refused for good, with the gateway message', async () => {

@@ -10,7 +10,7 @@ import { adjustBalance } from '../../src/ledger/adjust-balance.ts';
 import { checkLedger } from '../../src/ledger/check-ledger.ts';
 import { ledgerHistory } from '../../src/ledger/ledger-history.ts';
 import { configureGateway } from '../../src/payments/configure-gateway.ts';
-import { createTopupRecord } from '../../src/payments/create-topup-record.ts';
+import { createTopupRecord, TOPUP_LIFETIME_SECONDS } from '../../src/payments/create-topup-record.ts';
 import { creditTopup } from '../../src/payments/credit-topup.ts';
 import { debitTopupDispute, debitTopupRefund } from '../../src/payments/debit-topup.ts';
 import { getTopup, listTopups } from '../../src/payments/list-topups.ts';
@@ -52,7 +52,7 @@ const credit = (
   });
 
 describe('a top-up record', () => {
-  it('snapshots the rate and the IDR expected, and has a public id', async () => {
+  it('snapshots the rate, the IDR expected and its expiry, and has a public id', async () => {
     const accountId = await newAccount();
     const topup = await createTopupRecord({
       ctx,
@@ -67,6 +67,8 @@ describe('a top-up record', () => {
       gatewayPaymentId: null,
     });
     expect(Number(topup.fxIdrPerUnit)).toBe(16_000);
+    // Decided once, so every create call for it sends the same expiry.
+    expect(topup.expiresAt?.getTime()).toBe(topup.createdAt.getTime() + TOPUP_LIFETIME_SECONDS * 1000);
     const idr = await createTopupRecord({
       ctx,
       input: { accountId, gateway: 'duitku', amount: '150000', currency: 'IDR', method: 'NQ' },

@@ -24,26 +24,15 @@ import {
 import { mapStripeEvent } from './map-stripe-event.ts';
 import { centsToDollars, dollarsToCents } from './stripe-money.ts';
 
-/**
- * Stripe accepts `expires_at` 30 minutes to 24 hours ahead. It is rounded down to the minute (see
- * createPayment), so the floor keeps two minutes of margin for that and for clock skew.
- */
-const MIN_EXPIRY_SECONDS = 32 * 60;
-const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
-
 /** Currencies whose Stripe amounts are not in hundredths; numpool's decimal amounts do not fit them. */
 const ZERO_DECIMAL = new Set('BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF'.split(' '));
 
 const PRODUCT_NAME = 'numpool balance top-up';
 
-export function createStripeGateway(
-  config: GatewayConfig,
-  options: { now?: () => Date } = {},
-): PaymentGateway {
+export function createStripeGateway(config: GatewayConfig): PaymentGateway {
   const secretKey = config.credentials.secretKey;
   const webhookSecret = config.credentials.webhookSecret;
   if (!secretKey || !webhookSecret) throw new Error('stripe gateway needs secretKey and webhookSecret');
-  const now = options.now ?? (() => new Date());
   const keyIsLive = /^(sk|rk)_live_/.test(secretKey);
   const stripe = new Stripe(secretKey, {
     ...clientLocation(config.baseUrl),
@@ -61,10 +50,10 @@ export function createStripeGateway(
         throw new GatewayError(`cannot charge ${input.amount} ${input.currency} with Stripe`, {
           retryable: false,
         });
-      const expiresIn = Math.min(Math.max(input.expiresInSeconds, MIN_EXPIRY_SECONDS), MAX_EXPIRY_SECONDS);
-      // Stripe refuses an idempotency key reused with other parameters, so a retry must send the same
-      // `expires_at`: whole minutes make a prompt retry (after a timeout) match the first request.
-      const expiresAt = Math.floor((Math.floor(now().getTime() / 1000) + expiresIn) / 60) * 60;
+      // Stripe refuses an idempotency key reused with other parameters, so `expires_at` is the top-up's own
+      // fixed expiry, never derived from the clock here. Stripe takes 30 minutes to 24 hours ahead: a
+      // top-up's lifetime is within that, and a late first create is refused by Stripe, not moved.
+      const expiresAt = Math.floor(input.expiresAt.getTime() / 1000);
       const session = await call(() =>
         stripe.checkout.sessions.create(
           {
