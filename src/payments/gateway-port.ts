@@ -71,6 +71,11 @@ export interface PaymentStatus {
   /** What was actually paid, decimal string in `paidCurrency` (null until paid). */
   paidAmount: string | null;
   paidCurrency: string | null;
+  /**
+   * The gateway's id of the charge behind the payment, where refunds and disputes name that instead of
+   * the payment (Stripe: the session's payment intent); null for the others, or until paid.
+   */
+  chargeRef: string | null;
   /** The gateway's own status words, for the operator and the logs. */
   gatewayStatus: string;
 }
@@ -81,6 +86,8 @@ export type NotificationEvent =
   | {
       kind: 'refund' | 'dispute_opened' | 'dispute_won' | 'dispute_lost';
       gatewayPaymentId: string | null;
+      /** The charge it takes money from (Stripe: the payment intent), as PaymentStatus.chargeRef names it. */
+      chargeRef: string | null;
       topupId: string | null;
       /** Decimal string in `currency`: the refunded or disputed amount (cumulative for Stripe refunds). */
       amount: string;
@@ -105,9 +112,10 @@ export interface IncomingNotification {
 
 /** A notification that must not be acted on; `status` is what to answer the gateway. */
 export class NotificationRejected extends Error {
-  readonly reason: 'bad_signature' | 'wrong_merchant' | 'malformed' | 'stale';
-  readonly status: 400 | 404;
-  constructor(reason: NotificationRejected['reason'], message: string, status: 400 | 404 = 400) {
+  /** `too_early`: verified, but about a top-up not credited yet — answered so the gateway sends it again. */
+  readonly reason: 'bad_signature' | 'wrong_merchant' | 'malformed' | 'stale' | 'too_early';
+  readonly status: 400 | 404 | 409;
+  constructor(reason: NotificationRejected['reason'], message: string, status: 400 | 404 | 409 = 400) {
     super(message);
     this.name = 'NotificationRejected';
     this.reason = reason;

@@ -258,6 +258,7 @@ describe('pay → callback → verify → re-check', () => {
       state: 'paid',
       paidAmount: '150000',
       paidCurrency: 'IDR',
+      chargeRef: null,
       gatewayStatus: '00 SUCCESS',
     });
   });

@@ -101,6 +101,7 @@ describe('Heleket adapter against the simulator', () => {
       state: 'pending',
       paidAmount: null,
       paidCurrency: null,
+      chargeRef: null,
       gatewayStatus: 'check',
     });
   });
@@ -179,7 +180,14 @@ describe('Heleket adapter against the simulator', () => {
     const [hook] = await hooksFor(uuid, 1);
     expect(gateway.verifyNotification(incoming(hook!.body))).toEqual({
       eventKey: `${uuid}:refund_paid`,
-      event: { kind: 'refund', gatewayPaymentId: uuid, topupId, amount: '7.00', currency: 'USD' },
+      event: {
+        kind: 'refund',
+        gatewayPaymentId: uuid,
+        chargeRef: null,
+        topupId,
+        amount: '7.00',
+        currency: 'USD',
+      },
     });
     expect((await gateway.fetchStatus({ gatewayPaymentId: uuid, topupId })).state).toBe('refunded');
   });

@@ -223,6 +223,7 @@ describe('paying and the re-check', () => {
       state: 'paid',
       paidAmount: '25.00',
       paidCurrency: 'USD',
+      chargeRef: paid.body.session.payment_intent,
       gatewayStatus: 'complete/paid',
     });
   });
@@ -308,9 +309,12 @@ describe('refunds and disputes', () => {
     await control('POST', `/sessions/${created.gatewayPaymentId}/refund`, {});
     const deliveries = await hooks.waitFor(3);
     const refunds = deliveries.slice(1).map((d) => verify(d).event);
+    const refund = { kind: 'refund', gatewayPaymentId: null, topupId: asked.topupId, currency: 'USD' };
+    const chargeRef = (await sessionView(created.gatewayPaymentId))?.session.payment_intent;
+    expect(chargeRef).toMatch(/^pi_/);
     expect(refunds).toEqual([
-      { kind: 'refund', gatewayPaymentId: null, topupId: asked.topupId, amount: '3.00', currency: 'USD' },
-      { kind: 'refund', gatewayPaymentId: null, topupId: asked.topupId, amount: '10.50', currency: 'USD' },
+      { ...refund, chargeRef, amount: '3.00' },
+      { ...refund, chargeRef, amount: '10.50' },
     ]);
     const over = await control('POST', `/sessions/${created.gatewayPaymentId}/refund`, { amount_cents: 1 });
     expect(over.status).toBe(409);
@@ -335,7 +339,13 @@ describe('refunds and disputes', () => {
       'dispute_won',
       'dispute_lost',
     ]);
-    expect(verify(deliveries[1] as Received).event).toMatchObject({ amount: '10.50', currency: 'USD' });
+    // A dispute's metadata is empty: it names the top-up's charge by its payment intent.
+    expect(verify(deliveries[1] as Received).event).toMatchObject({
+      amount: '10.50',
+      currency: 'USD',
+      chargeRef: (await sessionView(won.gatewayPaymentId))?.session.payment_intent,
+      topupId: null,
+    });
     const dispute = JSON.parse(deliveries[4]?.body ?? '{}').data.object;
     expect(dispute.payment_intent).toMatch(/^pi_/);
     const again = await control('POST', `/sessions/${won.gatewayPaymentId}/dispute`, { status: 'lost' });

@@ -186,6 +186,31 @@ describe('crediting a top-up', () => {
     expect(await moneyOf(ctx, accountId)).toEqual({ available: 160_000, owed: 0 });
   });
 
+  it('stores the charge behind the payment, filled in by a replay if unknown; one charge, one top-up', async () => {
+    const accountId = await newAccount();
+    const withRef = await pendingTopup(ctx, { accountId, gateway: 'stripe', amount: '5.00' });
+    const paid = { paidAmount: '5.00', paidCurrency: 'USD' };
+    const first = await creditTopup({ ctx, input: { ...withRef, ...paid, chargeRef: 'pi_ledger_1' } });
+    expect(first.topup.gatewayChargeRef).toBe('pi_ledger_1');
+    // A later re-check never replaces it.
+    const again = await creditTopup({ ctx, input: { ...withRef, ...paid, chargeRef: 'pi_other' } });
+    expect(again).toMatchObject({ replayed: true, topup: { gatewayChargeRef: 'pi_ledger_1' } });
+
+    const without = await pendingTopup(ctx, { accountId, gateway: 'stripe', amount: '5.00' });
+    expect((await creditTopup({ ctx, input: { ...without, ...paid } })).topup.gatewayChargeRef).toBeNull();
+    const filled = await creditTopup({ ctx, input: { ...without, ...paid, chargeRef: 'pi_ledger_2' } });
+    expect(filled).toMatchObject({ replayed: true, topup: { gatewayChargeRef: 'pi_ledger_2' } });
+
+    const other = await pendingTopup(ctx, { accountId, gateway: 'stripe', amount: '5.00' });
+    await expect(
+      creditTopup({ ctx, input: { ...other, ...paid, chargeRef: 'pi_ledger_1' } }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    // The same reference at another gateway is another charge.
+    const heleket = await pendingTopup(ctx, { accountId, gateway: 'heleket', amount: '5.00' });
+    await creditTopup({ ctx, input: { ...heleket, ...paid, chargeRef: 'pi_ledger_1' } });
+    expect(await moneyOf(ctx, accountId)).toEqual({ available: 240_000, owed: 0 });
+  });
+
   it('credits once when five credits of the same payment run at the same time', async () => {
     const accountId = await newAccount();
     const p = await pendingTopup(ctx, { accountId, gateway: 'stripe', amount: '20.00' });

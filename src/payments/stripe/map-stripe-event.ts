@@ -28,8 +28,10 @@ export function mapStripeEvent(type: string, object: Json): NotificationEvent {
   if (type === 'charge.refunded') {
     return {
       kind: 'refund',
-      // Charges name the payment intent, not the session: the top-up is traced by metadata.
+      // Charges name the payment intent, not the session: the top-up is found by it (stored when it was
+      // credited), else by the metadata the session gave the payment intent.
       gatewayPaymentId: null,
+      chargeRef: optionalString(object, 'payment_intent'),
       topupId: topupIdOf(object),
       amount: centsToDollars(requireCents(object, 'amount_refunded')),
       currency: requireString(object, 'currency').toUpperCase(),
@@ -48,7 +50,9 @@ export function mapStripeEvent(type: string, object: Json): NotificationEvent {
     if (!kind) return { kind: 'ignored', reason: `dispute closed as ${status}` };
     return {
       kind,
+      // A dispute's own metadata is empty: its payment intent is what links it to a top-up.
       gatewayPaymentId: null,
+      chargeRef: optionalString(object, 'payment_intent'),
       topupId: topupIdOf(object),
       amount: centsToDollars(requireCents(object, 'amount')),
       currency: requireString(object, 'currency').toUpperCase(),

@@ -100,6 +100,7 @@ export function createStripeGateway(config: GatewayConfig): PaymentGateway {
         state,
         paidAmount: paid && session.amount_total !== null ? centsToDollars(session.amount_total) : null,
         paidCurrency: paid && session.currency ? session.currency.toUpperCase() : null,
+        chargeRef: paymentIntentOf(session),
         gatewayStatus: `${session.status ?? 'unknown'}/${session.payment_status}`,
       };
     },
@@ -142,6 +143,12 @@ export function createStripeGateway(config: GatewayConfig): PaymentGateway {
       };
     },
   };
+}
+
+/** The session's payment intent: an id, or the object when expanded; null until the customer pays. */
+function paymentIntentOf(session: Stripe.Checkout.Session): string | null {
+  const intent = session.payment_intent;
+  return typeof intent === 'string' ? intent : (intent?.id ?? null);
 }
 
 /** The library takes a host, port and protocol, not a URL; any path in `baseUrl` is ignored. */
