@@ -80,21 +80,34 @@ export interface PaymentStatus {
   gatewayStatus: string;
 }
 
+/** Money a gateway took back from a payment: a refund, or a dispute opened, won or lost. */
+export interface ReversalEvent {
+  kind: 'refund' | 'dispute_opened' | 'dispute_won' | 'dispute_lost';
+  gatewayPaymentId: string | null;
+  /** The charge it takes money from (Stripe: the payment intent), as PaymentStatus.chargeRef names it. */
+  chargeRef: string | null;
+  /**
+   * The gateway's id of what to re-check it by (Stripe: the refunded charge `ch_…`, the dispute `du_…`);
+   * null where the gateway has no such call.
+   */
+  reversalRef: string | null;
+  topupId: string | null;
+  /** Decimal string in `currency`: the refunded or disputed amount (cumulative for Stripe refunds). */
+  amount: string;
+  currency: string;
+}
+
+/** A verified event numpool does not act on (answered 2xx, ignored). */
+export interface IgnoredEvent {
+  kind: 'ignored';
+  reason: string;
+}
+
 /** What a verified notification says happened; the top-up domain re-checks before acting on it. */
 export type NotificationEvent =
   | { kind: 'payment'; gatewayPaymentId: string | null; topupId: string | null; gatewayStatus: string }
-  | {
-      kind: 'refund' | 'dispute_opened' | 'dispute_won' | 'dispute_lost';
-      gatewayPaymentId: string | null;
-      /** The charge it takes money from (Stripe: the payment intent), as PaymentStatus.chargeRef names it. */
-      chargeRef: string | null;
-      topupId: string | null;
-      /** Decimal string in `currency`: the refunded or disputed amount (cumulative for Stripe refunds). */
-      amount: string;
-      currency: string;
-    }
-  /** A verified event numpool does not act on (answered 2xx, ignored). */
-  | { kind: 'ignored'; reason: string };
+  | ReversalEvent
+  | IgnoredEvent;
 
 export interface VerifiedNotification {
   /** Dedupe key: Heleket `uuid:status`, Duitku `reference:resultCode`, Stripe `event.id`. */
@@ -147,6 +160,12 @@ export interface PaymentGateway {
   createPayment(input: CreatePaymentInput): Promise<CreatedPayment>;
   /** The re-check: the gateway's own status call for one payment. */
   fetchStatus(payment: { gatewayPaymentId: string; topupId: string }): Promise<PaymentStatus>;
+  /**
+   * The re-check of a refund or dispute (by its `reversalRef`): what the gateway reports now — amount,
+   * and for a dispute its state, which decides the kind. Gateways without such a call leave it out, and
+   * the notification's word is used.
+   */
+  fetchReversal?(reversal: ReversalEvent): Promise<ReversalEvent | IgnoredEvent>;
   /** Verifies signature and merchant; throws NotificationRejected. No network. */
   verifyNotification(notification: IncomingNotification): VerifiedNotification;
   /** The 2xx body this gateway expects for an accepted notification, and the refusal for a rejected one. */

@@ -184,6 +184,7 @@ describe('Heleket adapter against the simulator', () => {
         kind: 'refund',
         gatewayPaymentId: uuid,
         chargeRef: null,
+        reversalRef: null,
         topupId,
         amount: '7.00',
         currency: 'USD',

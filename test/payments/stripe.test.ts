@@ -312,9 +312,10 @@ describe('refunds and disputes', () => {
     const refund = { kind: 'refund', gatewayPaymentId: null, topupId: asked.topupId, currency: 'USD' };
     const chargeRef = (await sessionView(created.gatewayPaymentId))?.session.payment_intent;
     expect(chargeRef).toMatch(/^pi_/);
+    const reversalRef = (await sessionView(created.gatewayPaymentId))?.charge?.id;
     expect(refunds).toEqual([
-      { ...refund, chargeRef, amount: '3.00' },
-      { ...refund, chargeRef, amount: '10.50' },
+      { ...refund, chargeRef, reversalRef, amount: '3.00' },
+      { ...refund, chargeRef, reversalRef, amount: '10.50' },
     ]);
     const over = await control('POST', `/sessions/${created.gatewayPaymentId}/refund`, { amount_cents: 1 });
     expect(over.status).toBe(409);
@@ -350,6 +351,45 @@ describe('refunds and disputes', () => {
     expect(dispute.payment_intent).toMatch(/^pi_/);
     const again = await control('POST', `/sessions/${won.gatewayPaymentId}/dispute`, { status: 'lost' });
     expect(again.status).toBe(409);
+  });
+});
+
+describe('re-checking refunds and disputes', () => {
+  it('the charge and the dispute as Stripe has them now count, not what the event said', async () => {
+    const created = await stripe.createPayment(input({ amount: '10.50' }));
+    await control('POST', `/sessions/${created.gatewayPaymentId}/pay`, {});
+    await control('POST', `/sessions/${created.gatewayPaymentId}/refund`, { amount_cents: 300 });
+    await control('POST', `/sessions/${created.gatewayPaymentId}/dispute`, { status: 'created' });
+    const deliveries = await hooks.waitFor(3);
+    const [refund, opened] = deliveries.slice(1).map((d) => verify(d).event);
+    if (refund?.kind !== 'refund' || opened?.kind !== 'dispute_opened') throw new Error('unexpected events');
+    const view = await sessionView(created.gatewayPaymentId);
+
+    // An event claiming more than was refunded: the charge says 3.00.
+    expect(await stripe.fetchReversal?.({ ...refund, amount: '10.50' })).toEqual(refund);
+    expect(refund).toMatchObject({ reversalRef: view?.charge?.id, chargeRef: view?.session.payment_intent });
+    expect(await stripe.fetchReversal?.(opened)).toEqual(opened);
+    // The opening, re-checked once the dispute is won, says won.
+    await control('POST', `/sessions/${created.gatewayPaymentId}/dispute`, { status: 'won' });
+    expect(await stripe.fetchReversal?.(opened)).toEqual({ ...opened, kind: 'dispute_won' });
+  });
+
+  it('an unknown charge or dispute is a permanent error', async () => {
+    const unknown = {
+      kind: 'refund',
+      gatewayPaymentId: null,
+      chargeRef: 'pi_x',
+      reversalRef: 'ch_nope',
+      topupId: null,
+      amount: '1.00',
+      currency: 'USD',
+    } as const;
+    const charge = await gatewayError(() => stripe.fetchReversal!(unknown));
+    expect(charge).toMatchObject({ retryable: false, gatewayMessage: "No such charge: 'ch_nope'" });
+    const dispute = await gatewayError(() =>
+      stripe.fetchReversal!({ ...unknown, kind: 'dispute_opened', reversalRef: 'du_nope' }),
+    );
+    expect(dispute).toMatchObject({ retryable: false, gatewayMessage: "No such dispute: 'du_nope'" });
   });
 });
 

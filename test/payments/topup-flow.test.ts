@@ -99,9 +99,37 @@ const topupRow = async (id: string) =>
 const stripeSession = async (sessionId: string) => {
   const response = await fetch(`${gateways.url}/control/stripe/sessions`);
   const { sessions } = (await response.json()) as {
-    sessions: Array<{ session: { id: string; payment_intent: string | null }; dispute: object | null }>;
+    sessions: Array<{
+      session: { id: string; payment_intent: string | null };
+      charge: { id: string; amount_refunded: number } | null;
+      dispute: { id: string; status: string } | null;
+    }>;
   };
   return sessions.find((s) => s.session.id === sessionId)!;
+};
+/** A Stripe event signed as the sandbox Stripe signs them, sent to numpool's hook: Stripe's retry, or one made up. */
+const sendStripeEvent = (id: string, type: string, object: object) => {
+  const body = JSON.stringify({
+    id,
+    object: 'event',
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    type,
+    data: { object },
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+  });
+  const signature = signStripePayload(
+    body,
+    SANDBOX_GATEWAYS.stripe.webhookSecret,
+    Math.floor(Date.now() / 1000),
+  );
+  return fetch(`http://127.0.0.1:${port}/hooks/payments/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body,
+  });
 };
 const spend = (accountId: number, amount: number) =>
   adjustBalance({ ctx, input: { accountId, direction: 'debit', amount, reason: 'spent', actor: CLI_ACTOR } });
@@ -276,7 +304,38 @@ describe('refunds and disputes (Stripe)', () => {
     const lost = (await control(`stripe/sessions/${session}/dispute`, { status: 'lost' })) as {
       events: string[];
     };
-    expect(await outcomeOf(lost.events[0]!)).toBe('dispute_lost');
+    expect(await outcomeOf(lost.events[0]!)).toBe('dispute_lost 0');
+    expect(await money(account.id)).toEqual({ available: 0, owed: 0 });
+    expect(await checkLedger({ ctx })).toEqual([]);
+  });
+
+  it('refunds and disputes are re-checked with Stripe: what the event claims beyond that moves nothing', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const { topup, session } = await paidStripeTopup(apiKey, '4.00');
+    const refunded = (await control(`stripe/sessions/${session}/refund`, { amount_cents: 100 })) as {
+      events: string[];
+    };
+    expect(await outcomeOf(refunded.events[0]!)).toBe('refund_debited 16000');
+
+    const { charge } = await stripeSession(session);
+    const claimsAll = await sendStripeEvent(`evt_more_${topup.id}`, 'charge.refunded', {
+      ...charge,
+      amount_refunded: 400,
+      refunded: true,
+    });
+    expect(claimsAll.status).toBe(200);
+    // Stripe's charge says 1.00 refunded, already debited.
+    expect(await outcomeOf(`evt_more_${topup.id}`)).toBe('refund_debited 0');
+
+    const opened = (await control(`stripe/sessions/${session}/dispute`, { status: 'created' })) as {
+      events: string[];
+    };
+    // Disputed 4.00, but all a top-up can give back is what is left of it: 48,000.
+    expect(await outcomeOf(opened.events[0]!)).toBe('dispute_debited 48000');
+    const { dispute } = await stripeSession(session);
+    await sendStripeEvent(`evt_won_${topup.id}`, 'charge.dispute.closed', { ...dispute, status: 'won' });
+    // Stripe still has the dispute open: nothing comes back.
+    expect(await outcomeOf(`evt_won_${topup.id}`)).toBe('dispute_debited 0');
     expect(await money(account.id)).toEqual({ available: 0, owed: 0 });
     expect(await checkLedger({ ctx })).toEqual([]);
   });
@@ -295,32 +354,8 @@ describe('refunds and disputes (Stripe)', () => {
       await control('stripe/faults', { statusDisagrees: false });
     }
     const { dispute } = await stripeSession(session);
-    const event = {
-      id: `evt_early_${topup.id}`,
-      object: 'event',
-      api_version: '2026-10-28.endive',
-      created: Math.floor(Date.now() / 1000),
-      livemode: false,
-      type: 'charge.dispute.created',
-      data: { object: dispute },
-      pending_webhooks: 1,
-      request: { id: null, idempotency_key: null },
-    };
-    const deliver = () => {
-      const body = JSON.stringify(event);
-      return fetch(`http://127.0.0.1:${port}/hooks/payments/stripe`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'stripe-signature': signStripePayload(
-            body,
-            SANDBOX_GATEWAYS.stripe.webhookSecret,
-            Math.floor(Date.now() / 1000),
-          ),
-        },
-        body,
-      });
-    };
+    const eventId = `evt_early_${topup.id}`;
+    const deliver = () => sendStripeEvent(eventId, 'charge.dispute.created', dispute!);
     const early = await deliver();
     expect(early.status).toBe(409);
     expect(await available(account.id)).toBe(0);
@@ -329,7 +364,7 @@ describe('refunds and disputes (Stripe)', () => {
     await credited(apiKey, topup.id);
     // Stripe's retry of the same event.
     expect((await deliver()).status).toBe(200);
-    expect(await outcomeOf(event.id)).toMatch(/^dispute_debited /);
+    expect(await outcomeOf(eventId)).toMatch(/^dispute_debited /);
     expect(await money(account.id)).toEqual({ available: 0, owed: 0 });
     expect((await topupRow(topup.id)).disputed_idr).toBe(48_000);
   });

@@ -86,7 +86,15 @@ export function verifyHeleketNotification(
     if (amount === undefined) throw new NotificationRejected('malformed', 'refund webhook has no USD amount');
     return {
       eventKey,
-      event: { kind: 'refund', gatewayPaymentId: uuid, chargeRef: null, topupId, amount, currency: 'USD' },
+      event: {
+        kind: 'refund',
+        gatewayPaymentId: uuid,
+        chargeRef: null,
+        reversalRef: null,
+        topupId,
+        amount,
+        currency: 'USD',
+      },
     };
   }
   return { eventKey, event: { kind: 'payment', gatewayPaymentId: uuid, topupId, gatewayStatus: status } };

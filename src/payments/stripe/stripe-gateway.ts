@@ -2,7 +2,8 @@
  * Stripe Checkout through the official `stripe` library (specs/payments.md §3). One client per adapter,
  * pointed at `baseUrl` (the simulator in sandbox mode and tests) and never retrying on its own: the
  * top-up job decides when to try again, and `idempotencyKey: topupId` makes a second create return the
- * first session.
+ * first session. Refunds and disputes are re-read (`charges.retrieve`, `disputes.retrieve`) before any
+ * debit, like payments are.
  *
  * Stripe has no per-payment notification URL: events go to the endpoint configured at Stripe (or with
  * the simulator's control API), so `callbackUrl` is not sent.
@@ -13,15 +14,17 @@ import {
   type CreatePaymentInput,
   type GatewayConfig,
   GatewayError,
+  type IgnoredEvent,
   type IncomingNotification,
   type NotificationAnswer,
   NotificationRejected,
   type PaymentGateway,
   type PaymentState,
   type PaymentStatus,
+  type ReversalEvent,
   type VerifiedNotification,
 } from '../gateway-port.ts';
-import { mapStripeEvent } from './map-stripe-event.ts';
+import { currentDisputeOf, mapStripeEvent, refundOf } from './map-stripe-event.ts';
 import { centsToDollars, dollarsToCents } from './stripe-money.ts';
 
 /** Currencies whose Stripe amounts are not in hundredths; numpool's decimal amounts do not fit them. */
@@ -105,6 +108,17 @@ export function createStripeGateway(config: GatewayConfig): PaymentGateway {
       };
     },
 
+    async fetchReversal(reversal: ReversalEvent): Promise<ReversalEvent | IgnoredEvent> {
+      const ref = reversal.reversalRef;
+      if (!ref) throw new GatewayError('a Stripe refund or dispute without its id', { retryable: false });
+      if (reversal.kind === 'refund') {
+        const charge = await call(() => stripe.charges.retrieve(ref));
+        return retrieved('charge', () => refundOf(charge as unknown as Record<string, unknown>));
+      }
+      const dispute = await call(() => stripe.disputes.retrieve(ref));
+      return retrieved('dispute', () => currentDisputeOf(dispute as unknown as Record<string, unknown>));
+    },
+
     verifyNotification(notification: IncomingNotification): VerifiedNotification {
       const header = notification.headers['stripe-signature'];
       if (!header) throw new NotificationRejected('bad_signature', 'no Stripe-Signature header');
@@ -143,6 +157,17 @@ export function createStripeGateway(config: GatewayConfig): PaymentGateway {
       };
     },
   };
+}
+
+/** A retrieved object that does not read as one is the gateway's fault, not a notification's. */
+function retrieved<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof NotificationRejected)
+      throw new GatewayError(`stripe returned an unreadable ${what}: ${error.message}`, { retryable: false });
+    throw error;
+  }
 }
 
 /** The session's payment intent: an id, or the object when expanded; null until the customer pays. */
