@@ -54,7 +54,12 @@ export async function applyPaymentStatus({
       }
       const credited = await creditTopup({
         ctx,
-        input: { ...payment, paidAmount: status.paidAmount, paidCurrency: status.paidCurrency },
+        input: {
+          ...payment,
+          paidAmount: status.paidAmount,
+          paidCurrency: status.paidCurrency,
+          chargeRef: status.chargeRef,
+        },
       });
       return credited.replayed ? 'already_credited' : 'credited';
     }

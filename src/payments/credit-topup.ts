@@ -8,11 +8,12 @@
  * the top-up was created, rounded half up. A payment that succeeds after the top-up expired or failed is
  * still credited: the money arrived. A top-up in review is not: an operator decides, and crediting it is
  * their own verb (creditReviewedTopup), never this one. What the account owes (its receivable) is
- * settled from the credit first; the top-up becomes `credited` in the same transaction.
+ * settled from the credit first; the top-up becomes `credited` in the same transaction, with the
+ * gateway's charge reference (filled in on a replay too, if it was not known then).
  */
 import type Big from 'big.js';
 import { BALANCE_COLUMNS, MAX_AMOUNT, type WalletBalance } from '../ledger/ledger-account.ts';
-import { type DbContext, withTransaction } from '../platform/db.ts';
+import { type DbContext, pgConstraint, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import { toIdr } from '../platform/money.ts';
 import type { GatewayCode } from './gateway-port.ts';
@@ -26,6 +27,8 @@ export interface CreditTopupInput {
   /** What the gateway's re-check says was paid: decimal string in paidCurrency. */
   paidAmount: string;
   paidCurrency: string;
+  /** The gateway's charge behind the payment (PaymentStatus.chargeRef): how refunds and disputes find it. */
+  chargeRef?: string | null | undefined;
 }
 
 export interface CreditTopupResult {
@@ -53,10 +56,17 @@ export async function creditTopup({
 }): Promise<CreditTopupResult> {
   const gateway = assertGatewayCode(input.gateway);
   const paid = parseAmount(input.paidAmount, 'paid amount');
+  const chargeRef = checkChargeRef(input.chargeRef);
   return withTransaction(ctx, async (tx) => {
     const topup = await lockTopupByPayment(tx.db, gateway, input.gatewayPaymentId);
     const externalId = depositExternalId(gateway, input.gatewayPaymentId);
-    if (topup.status === 'credited') return replay(tx, topup, externalId);
+    if (topup.status === 'credited') {
+      const linked =
+        topup.gatewayChargeRef === null && chargeRef !== null
+          ? await storeChargeRef(tx, topup.id, chargeRef)
+          : topup;
+      return replay(tx, linked, externalId);
+    }
     if (topup.status === 'review') {
       throw new DomainError('CONFLICT', `top-up ${topup.publicId} is in review: an operator decides`);
     }
@@ -82,6 +92,7 @@ export async function creditReviewedTopup({
 }): Promise<CreditTopupResult> {
   const gateway = assertGatewayCode(input.gateway);
   const paid = parseAmount(input.paidAmount, 'paid amount');
+  checkChargeRef(input.chargeRef);
   return withTransaction(ctx, async (tx) => {
     const topup = await lockTopupByPayment(tx.db, gateway, input.gatewayPaymentId);
     if (topup.status !== 'review') {
@@ -120,14 +131,16 @@ async function deposit(
   // The deposit exists though the top-up did not say so: only a hand-made transfer gets here.
   if (!credited) throw new Error(`deposit ${externalId} exists for top-up ${topup.publicId} not credited`);
 
-  const updated = await tx.db.query<TopupRecord>(
-    `WITH t AS (
+  const updated = await tx.db
+    .query<TopupRecord>(
+      `WITH t AS (
        UPDATE topups SET status = 'credited', paid_amount = $2, credited_idr = $3, credited_at = now(),
-         updated_at = now()
+         gateway_charge_ref = coalesce(gateway_charge_ref, $4), updated_at = now()
        WHERE id = $1 RETURNING *)
      SELECT ${TOPUP_COLUMNS} FROM t`,
-    [topup.id, paid.toFixed(2), creditedIdr],
-  );
+      [topup.id, paid.toFixed(2), creditedIdr, input.chargeRef ?? null],
+    )
+    .catch(chargeRefConflict);
   return {
     topup: updated.rows[0]!,
     transferId: credited.transferId,
@@ -136,6 +149,33 @@ async function deposit(
     replayed: false,
     balance: await walletBalance(tx, topup.accountId),
   };
+}
+
+function checkChargeRef(chargeRef: string | null | undefined): string | null {
+  if (chargeRef != null && !/^[\x21-\x7e]{1,200}$/.test(chargeRef)) {
+    throw new DomainError('VALIDATION_ERROR', 'gateway charge reference must be 1-200 printable characters');
+  }
+  return chargeRef ?? null;
+}
+
+async function storeChargeRef(tx: DbContext, id: number, chargeRef: string): Promise<TopupRecord> {
+  const updated = await tx.db
+    .query<TopupRecord>(
+      `WITH t AS (
+         UPDATE topups SET gateway_charge_ref = $2, updated_at = now() WHERE id = $1 RETURNING *)
+       SELECT ${TOPUP_COLUMNS} FROM t`,
+      [id, chargeRef],
+    )
+    .catch(chargeRefConflict);
+  return updated.rows[0]!;
+}
+
+/** One charge is behind one payment: a second top-up naming it is the gateway's contradiction. */
+function chargeRefConflict(error: unknown): never {
+  if (pgConstraint(error) === 'topups_gateway_charge_ref_key') {
+    throw new DomainError('CONFLICT', 'that gateway charge already belongs to another top-up');
+  }
+  throw error;
 }
 
 async function replay(tx: DbContext, topup: TopupRecord, externalId: string): Promise<CreditTopupResult> {

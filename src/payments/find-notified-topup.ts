@@ -3,22 +3,32 @@ import type { GatewayCode } from './gateway-port.ts';
 import { TOPUP_COLUMNS, type TopupRecord, topupIdOf } from './topup.ts';
 
 /**
- * The top-up a notification names: by the gateway's payment id when it carries one, else by numpool's
- * own top-up id — of this gateway only. Unknown → undefined.
+ * The top-up a notification names — of this gateway only: by the gateway's payment id when it carries
+ * one; else by the charge it names (refunds and disputes: stored when the top-up was credited), falling
+ * back to numpool's own top-up id. Unknown → undefined.
  */
 export async function findNotifiedTopup({
   ctx,
   input,
 }: {
   ctx: DbContext;
-  input: { gateway: GatewayCode; gatewayPaymentId: string | null; topupId: string | null };
+  input: {
+    gateway: GatewayCode;
+    gatewayPaymentId: string | null;
+    chargeRef?: string | null | undefined;
+    topupId: string | null;
+  };
 }): Promise<TopupRecord | undefined> {
   const id = input.topupId === null ? null : topupIdOf(input.topupId);
-  if (input.gatewayPaymentId === null && id === null) return undefined;
+  const chargeRef = input.chargeRef ?? null;
+  if (input.gatewayPaymentId === null && chargeRef === null && id === null) return undefined;
   const found = await ctx.db.query<TopupRecord>(
     `SELECT ${TOPUP_COLUMNS} FROM topups t
-     WHERE t.gateway = $1 AND (t.gateway_payment_id = $2 OR ($2::text IS NULL AND t.id = $3))`,
-    [input.gateway, input.gatewayPaymentId, id],
+     WHERE t.gateway = $1 AND CASE WHEN $2::text IS NOT NULL THEN t.gateway_payment_id = $2
+       ELSE t.gateway_charge_ref = $3 OR t.id = $4 END
+     ORDER BY t.gateway_charge_ref = $3 DESC NULLS LAST
+     LIMIT 1`,
+    [input.gateway, input.gatewayPaymentId, chargeRef, id],
   );
   return found.rows[0];
 }

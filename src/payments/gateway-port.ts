@@ -38,7 +38,11 @@ export interface CreatePaymentInput {
   callbackUrl: string;
   /** Where the customer's browser returns. */
   returnUrl: string;
-  expiresInSeconds: number;
+  /**
+   * When the top-up stops being payable, fixed once on the top-up record: a retried create sends the
+   * same parameters (Stripe refuses an idempotency key reused with a different body).
+   */
+  expiresAt: Date;
 }
 
 export interface CreatedPayment {
@@ -67,6 +71,11 @@ export interface PaymentStatus {
   /** What was actually paid, decimal string in `paidCurrency` (null until paid). */
   paidAmount: string | null;
   paidCurrency: string | null;
+  /**
+   * The gateway's id of the charge behind the payment, where refunds and disputes name that instead of
+   * the payment (Stripe: the session's payment intent); null for the others, or until paid.
+   */
+  chargeRef: string | null;
   /** The gateway's own status words, for the operator and the logs. */
   gatewayStatus: string;
 }
@@ -79,19 +88,34 @@ export interface ListedPayment extends Omit<PaymentStatus, 'topupId'> {
   topupId: string | null;
 }
 
+/** Money a gateway took back from a payment: a refund, or a dispute opened, won or lost. */
+export interface ReversalEvent {
+  kind: 'refund' | 'dispute_opened' | 'dispute_won' | 'dispute_lost';
+  gatewayPaymentId: string | null;
+  /** The charge it takes money from (Stripe: the payment intent), as PaymentStatus.chargeRef names it. */
+  chargeRef: string | null;
+  /**
+   * The gateway's id of what to re-check it by (Stripe: the refunded charge `ch_…`, the dispute `du_…`);
+   * null where the gateway has no such call.
+   */
+  reversalRef: string | null;
+  topupId: string | null;
+  /** Decimal string in `currency`: the refunded or disputed amount (cumulative for Stripe refunds). */
+  amount: string;
+  currency: string;
+}
+
+/** A verified event numpool does not act on (answered 2xx, ignored). */
+export interface IgnoredEvent {
+  kind: 'ignored';
+  reason: string;
+}
+
 /** What a verified notification says happened; the top-up domain re-checks before acting on it. */
 export type NotificationEvent =
   | { kind: 'payment'; gatewayPaymentId: string | null; topupId: string | null; gatewayStatus: string }
-  | {
-      kind: 'refund' | 'dispute_opened' | 'dispute_won' | 'dispute_lost';
-      gatewayPaymentId: string | null;
-      topupId: string | null;
-      /** Decimal string in `currency`: the refunded or disputed amount (cumulative for Stripe refunds). */
-      amount: string;
-      currency: string;
-    }
-  /** A verified event numpool does not act on (answered 2xx, ignored). */
-  | { kind: 'ignored'; reason: string };
+  | ReversalEvent
+  | IgnoredEvent;
 
 export interface VerifiedNotification {
   /** Dedupe key: Heleket `uuid:status`, Duitku `reference:resultCode`, Stripe `event.id`. */
@@ -109,9 +133,10 @@ export interface IncomingNotification {
 
 /** A notification that must not be acted on; `status` is what to answer the gateway. */
 export class NotificationRejected extends Error {
-  readonly reason: 'bad_signature' | 'wrong_merchant' | 'malformed' | 'stale';
-  readonly status: 400 | 404;
-  constructor(reason: NotificationRejected['reason'], message: string, status: 400 | 404 = 400) {
+  /** `too_early`: verified, but about a top-up not credited yet — answered so the gateway sends it again. */
+  readonly reason: 'bad_signature' | 'wrong_merchant' | 'malformed' | 'stale' | 'too_early';
+  readonly status: 400 | 404 | 409;
+  constructor(reason: NotificationRejected['reason'], message: string, status: 400 | 404 | 409 = 400) {
     super(message);
     this.name = 'NotificationRejected';
     this.reason = reason;
@@ -150,6 +175,12 @@ export interface PaymentGateway {
    * fetched as the iteration goes; iterating throws GatewayError like the other calls.
    */
   listPayments?(window: { since: Date }): AsyncIterable<ListedPayment>;
+  /**
+   * The re-check of a refund or dispute (by its `reversalRef`): what the gateway reports now — amount,
+   * and for a dispute its state, which decides the kind. Gateways without such a call leave it out, and
+   * the notification's word is used.
+   */
+  fetchReversal?(reversal: ReversalEvent): Promise<ReversalEvent | IgnoredEvent>;
   /** Verifies signature and merchant; throws NotificationRejected. No network. */
   verifyNotification(notification: IncomingNotification): VerifiedNotification;
   /** The 2xx body this gateway expects for an accepted notification, and the refusal for a rejected one. */

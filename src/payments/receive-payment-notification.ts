@@ -62,8 +62,24 @@ export async function receivePaymentNotification({
   if (event.kind === 'ignored') return gateway.answer('accepted');
   const topup = await findNotifiedTopup({
     ctx,
-    input: { gateway: input.gateway, gatewayPaymentId: event.gatewayPaymentId, topupId: event.topupId },
+    input: {
+      gateway: input.gateway,
+      gatewayPaymentId: event.gatewayPaymentId,
+      chargeRef: event.kind === 'payment' ? null : event.chargeRef,
+      topupId: event.topupId,
+    },
   });
+  // A refund or dispute can only be linked once its top-up is credited (that stores the charge it names)
+  // and only then has money to take back. One that comes earlier is answered non-2xx, so the gateway
+  // sends it again (Stripe retries for days) — the simplest way not to lose it; a lost payment
+  // notification is credited by the reconciler well within that window. Nothing is stored meanwhile.
+  if (event.kind !== 'payment' && (topup ? topup.creditedIdr === null : event.chargeRef !== null)) {
+    ctx.log.warn(
+      { gateway: input.gateway, kind: event.kind, chargeRef: event.chargeRef, topup: topup?.publicId },
+      'payment reversal before its top-up was credited: the gateway is asked to send it again',
+    );
+    return gateway.answer(new NotificationRejected('too_early', 'the top-up is not credited yet', 409));
+  }
   if (!topup) return refuse(new NotificationRejected('malformed', 'no such top-up', 404));
   // The event and its job are stored together: a crash between them must not leave an event no one runs.
   await withTransaction(ctx, async (tx) => {

@@ -11,9 +11,6 @@ import { loadGatewayConfig } from './load-gateway-config.ts';
 import { markTopupPending } from './mark-topup-pending.ts';
 import type { TopupRecord } from './topup.ts';
 
-/** How long a customer has to pay before a top-up expires at the gateway. */
-export const TOPUP_LIFETIME_SECONDS = 3_600;
-
 /**
  * Starts a top-up: the record first (with the exchange rate of the moment), then the payment at the
  * gateway — no database connection is held during that call — then where the customer pays. A gateway
@@ -51,7 +48,7 @@ export async function startTopup({
       customerEmail: account.email,
       callbackUrl: `${ctx.config.publicUrl}/hooks/payments/${input.gateway}`,
       returnUrl: `${ctx.config.publicUrl}/topups/${record.publicId}`,
-      expiresInSeconds: TOPUP_LIFETIME_SECONDS,
+      expiresAt: record.expiresAt!,
     })
     .catch((error: unknown) => {
       throw gatewayFailure(error, input.gateway);

@@ -23,6 +23,8 @@ export interface TopupRecord {
   fxIdrPerUnit: string;
   expectedIdr: number;
   gatewayPaymentId: string | null;
+  /** The gateway's charge behind the payment (Stripe payment intent), stored when credited. */
+  gatewayChargeRef: string | null;
   paymentUrl: string | null;
   qrString: string | null;
   vaNumber: string | null;
@@ -61,7 +63,7 @@ export function topupIdOf(publicId: string): number | null {
 export const TOPUP_COLUMNS = `t.id, 'np-topup-' || t.id AS "publicId", t.account_id AS "accountId", t.gateway, t.status,
   t.requested_amount::text AS "requestedAmount", t.requested_currency AS "requestedCurrency", t.method,
   t.fx_idr_per_unit::text AS "fxIdrPerUnit", t.expected_idr AS "expectedIdr",
-  t.gateway_payment_id AS "gatewayPaymentId", t.payment_url AS "paymentUrl", t.qr_string AS "qrString",
+  t.gateway_payment_id AS "gatewayPaymentId", t.gateway_charge_ref AS "gatewayChargeRef", t.payment_url AS "paymentUrl", t.qr_string AS "qrString",
   t.va_number AS "vaNumber", t.expires_at AS "expiresAt", t.paid_amount::text AS "paidAmount",
   t.credited_idr AS "creditedIdr", t.credited_at AS "creditedAt", t.refunded_amount::text AS "refundedAmount",
   t.refunded_idr AS "refundedIdr", t.disputed_amount::text AS "disputedAmount", t.disputed_idr AS "disputedIdr",

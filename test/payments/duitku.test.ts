@@ -72,7 +72,7 @@ function input(overrides: Partial<CreatePaymentInput> = {}): CreatePaymentInput 
     customerEmail: 'buyer@example.test',
     callbackUrl: receiver.url,
     returnUrl: 'https://numpool.test/topups/done',
-    expiresInSeconds: 3600,
+    expiresAt: new Date(Date.now() + 3_600_000),
     ...overrides,
   };
 }
@@ -131,7 +131,9 @@ describe('createPayment', () => {
   });
 
   test('VA: a virtual-account number, no QR payload', async () => {
-    const created = await gateway.createPayment(input({ method: 'BC', expiresInSeconds: 90 }));
+    const created = await gateway.createPayment(
+      input({ method: 'BC', expiresAt: new Date(Date.now() + 90_000) }),
+    );
     expect(created.vaNumber).toMatch(/^\d{16}$/);
     expect(created.qrString).toBeNull();
     const held = await control('GET', `/payments/${created.gatewayPaymentId}`);
@@ -256,6 +258,7 @@ describe('pay → callback → verify → re-check', () => {
       state: 'paid',
       paidAmount: '150000',
       paidCurrency: 'IDR',
+      chargeRef: null,
       gatewayStatus: '00 SUCCESS',
     });
   });

@@ -53,7 +53,7 @@ async function create(amount = '10.00') {
     customerEmail: 'buyer@example.test',
     callbackUrl: receiver.url,
     returnUrl: 'https://numpool.example/pay/return',
-    expiresInSeconds: 3600,
+    expiresAt: new Date(Date.now() + 3_600_000),
   });
   return { topupId, created, uuid: created.gatewayPaymentId };
 }
@@ -101,6 +101,7 @@ describe('Heleket adapter against the simulator', () => {
       state: 'pending',
       paidAmount: null,
       paidCurrency: null,
+      chargeRef: null,
       gatewayStatus: 'check',
     });
   });
@@ -115,7 +116,7 @@ describe('Heleket adapter against the simulator', () => {
       customerEmail: 'buyer@example.test',
       callbackUrl: receiver.url,
       returnUrl: 'https://numpool.example/pay/return',
-      expiresInSeconds: 3600,
+      expiresAt: new Date(Date.now() + 3_600_000),
     });
     expect(again.gatewayPaymentId).toBe(uuid);
   });
@@ -179,7 +180,15 @@ describe('Heleket adapter against the simulator', () => {
     const [hook] = await hooksFor(uuid, 1);
     expect(gateway.verifyNotification(incoming(hook!.body))).toEqual({
       eventKey: `${uuid}:refund_paid`,
-      event: { kind: 'refund', gatewayPaymentId: uuid, topupId, amount: '7.00', currency: 'USD' },
+      event: {
+        kind: 'refund',
+        gatewayPaymentId: uuid,
+        chargeRef: null,
+        reversalRef: null,
+        topupId,
+        amount: '7.00',
+        currency: 'USD',
+      },
     });
     expect((await gateway.fetchStatus({ gatewayPaymentId: uuid, topupId })).state).toBe('refunded');
   });
@@ -246,7 +255,7 @@ describe('Heleket adapter against the simulator', () => {
         customerEmail: 'a@example.test',
         callbackUrl: receiver.url,
         returnUrl: 'https://numpool.example/r',
-        expiresInSeconds: 3600,
+        expiresAt: new Date(Date.now() + 3_600_000),
       }),
     );
     expect(invalid.retryable).toBe(false);

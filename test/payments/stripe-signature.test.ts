@@ -149,6 +149,7 @@ describe('event mapping', () => {
     amount: 1050,
     currency: 'usd',
     charge: 'ch_1',
+    payment_intent: 'pi_1',
     metadata: {},
   };
   const map = (type: string, object: object) =>
@@ -173,6 +174,8 @@ describe('event mapping', () => {
     expect(map('charge.refunded', charge)).toEqual({
       kind: 'refund',
       gatewayPaymentId: null,
+      chargeRef: 'pi_1',
+      reversalRef: 'ch_1',
       topupId: 'np-topup-7',
       amount: '3.00',
       currency: 'USD',
@@ -183,6 +186,8 @@ describe('event mapping', () => {
     expect(map('charge.dispute.created', { ...dispute, status: 'needs_response' })).toEqual({
       kind: 'dispute_opened',
       gatewayPaymentId: null,
+      chargeRef: 'pi_1',
+      reversalRef: 'du_1',
       topupId: null,
       amount: '10.50',
       currency: 'USD',

@@ -23,9 +23,13 @@ let simulator: GatewaySimulator;
 let stripe: PaymentGateway;
 let hooks: Receiver;
 let topups = 0;
+/** How far the simulated Stripe's clock runs ahead of real time. */
+let simAheadMs = 0;
 
 beforeAll(async () => {
-  simulator = await startGatewaySimulator({ sims: [stripeSim({ secretKey: SECRET_KEY })] });
+  simulator = await startGatewaySimulator({
+    sims: [stripeSim({ secretKey: SECRET_KEY, now: () => new Date(Date.now() + simAheadMs) })],
+  });
   stripe = gatewayAt(simulator.url);
 });
 afterAll(async () => {
@@ -38,17 +42,13 @@ beforeEach(async () => {
   await control('POST', '/faults', { down: false, statusDisagrees: false });
 });
 
-function gatewayAt(baseUrl: string, secretKey = SECRET_KEY, now?: () => Date): PaymentGateway {
-  return createStripeGateway(
-    { code: 'stripe', baseUrl, credentials: { secretKey, webhookSecret: WEBHOOK_SECRET }, timeoutMs: 5000 },
-    now ? { now } : {},
-  );
-}
-
-/** A gateway whose clock stands still, so a retried create sends byte-identical parameters. */
-function stoppedClockGateway(): PaymentGateway {
-  const at = new Date();
-  return gatewayAt(simulator.url, SECRET_KEY, () => at);
+function gatewayAt(baseUrl: string, secretKey = SECRET_KEY): PaymentGateway {
+  return createStripeGateway({
+    code: 'stripe',
+    baseUrl,
+    credentials: { secretKey, webhookSecret: WEBHOOK_SECRET },
+    timeoutMs: 5000,
+  });
 }
 
 /** What the control API answers, loosely: the fields these tests read. */
@@ -82,7 +82,7 @@ function input(overrides: Partial<CreatePaymentInput> = {}): CreatePaymentInput 
     customerEmail: 'payer@example.test',
     callbackUrl: 'https://numpool.example.test/hooks/payments/stripe',
     returnUrl: 'https://numpool.example.test/pay/return',
-    expiresInSeconds: 3600,
+    expiresAt: new Date(Date.now() + 3_600_000),
     ...overrides,
   };
 }
@@ -127,13 +127,11 @@ async function sessionView(id: string): Promise<ControlReply | undefined> {
 describe('creating a checkout session', () => {
   it('sends the session numpool asks for and returns where to pay', async () => {
     const asked = input({ amount: '10.50' });
-    const before = Date.now();
     const created = await stripe.createPayment(asked);
     expect(created.gatewayPaymentId).toMatch(/^cs_test_/);
     expect(created.paymentUrl).toBe(`${simulator.url}/stripe/checkout/${created.gatewayPaymentId}`);
-    // Rounded down to the minute, so retries send the same parameters.
-    expect(created.expiresAt?.getTime()).toBeGreaterThan(before + 3600_000 - 60_000);
-    expect((created.expiresAt?.getTime() ?? 1) % 60_000).toBe(0);
+    // The top-up's own expiry, to the second Stripe counts in.
+    expect(created.expiresAt?.getTime()).toBe(Math.floor(asked.expiresAt.getTime() / 1000) * 1000);
     const session = (await sessionView(created.gatewayPaymentId))?.session;
     expect(session).toMatchObject({
       object: 'checkout.session',
@@ -155,23 +153,27 @@ describe('creating a checkout session', () => {
     expect(await page.text()).toContain('Pay 10.50 USD');
   });
 
-  it('the same top-up id creates the same session; another creates another', async () => {
+  it('the same top-up id creates the same session, retried a minute later too; another creates another', async () => {
     const asked = input();
-    const retrying = stoppedClockGateway();
-    const first = await retrying.createPayment(asked);
-    const again = await retrying.createPayment(asked);
-    expect(again.gatewayPaymentId).toBe(first.gatewayPaymentId);
+    const first = await stripe.createPayment(asked);
+    simAheadMs += 61_000;
+    const again = await stripe.createPayment(asked);
+    expect(again).toEqual(first);
     const other = await stripe.createPayment(input());
     expect(other.gatewayPaymentId).not.toBe(first.gatewayPaymentId);
+    const { body } = await control('GET', '/sessions');
+    expect(body.sessions.filter((s) => s.session.client_reference_id === asked.topupId)).toHaveLength(1);
   });
 
-  it('the same top-up id with another amount is refused for good, as Stripe does', async () => {
+  it('the same top-up id with another amount or expiry is refused for good, as Stripe does', async () => {
     const asked = input();
-    const retrying = stoppedClockGateway();
-    await retrying.createPayment(asked);
-    const error = await gatewayError(() => retrying.createPayment({ ...asked, amount: '11.00' }));
-    expect(error.retryable).toBe(false);
-    expect(error.gatewayMessage).toContain('same parameters');
+    await stripe.createPayment(asked);
+    const later = new Date(asked.expiresAt.getTime() + 60_000);
+    for (const changed of [{ amount: '11.00' }, { expiresAt: later }]) {
+      const error = await gatewayError(() => stripe.createPayment({ ...asked, ...changed }));
+      expect(error.retryable).toBe(false);
+      expect(error.gatewayMessage).toContain('same parameters');
+    }
   });
 
   it('an amount below Stripe minimum is refused for good, with the gateway message', async () => {
@@ -221,6 +223,7 @@ describe('paying and the re-check', () => {
       state: 'paid',
       paidAmount: '25.00',
       paidCurrency: 'USD',
+      chargeRef: paid.body.session.payment_intent,
       gatewayStatus: 'complete/paid',
     });
   });
@@ -318,8 +321,8 @@ describe('listing recent sessions', () => {
     let now = new Date(Date.now() - 3 * 86_400_000);
     const own = await startGatewaySimulator({ sims: [stripeSim({ secretKey: SECRET_KEY, now: () => now })] });
     try {
-      const gateway = gatewayAt(own.url, SECRET_KEY, () => now);
-      const old = await gateway.createPayment(input());
+      const gateway = gatewayAt(own.url, SECRET_KEY);
+      const old = await gateway.createPayment(input({ expiresAt: new Date(now.getTime() + 3_600_000) }));
       now = new Date();
       const paid = input({ amount: '12.00' });
       const fresh = await gateway.createPayment(paid);
@@ -341,9 +344,10 @@ describe('listing recent sessions', () => {
         state: 'paid',
         paidAmount: '12.00',
         paidCurrency: 'USD',
+        chargeRef: expect.stringMatching(/^pi_/),
         gatewayStatus: 'complete/paid',
       });
-      expect(listed[0]).toMatchObject({ state: 'pending', paidAmount: null });
+      expect(listed[0]).toMatchObject({ state: 'pending', paidAmount: null, chargeRef: null });
       const everything = await listAll(gateway, new Date(0));
       expect(everything.map((p) => p.gatewayPaymentId)).toContain(old.gatewayPaymentId);
     } finally {
@@ -398,9 +402,13 @@ describe('refunds and disputes', () => {
     await control('POST', `/sessions/${created.gatewayPaymentId}/refund`, {});
     const deliveries = await hooks.waitFor(3);
     const refunds = deliveries.slice(1).map((d) => verify(d).event);
+    const refund = { kind: 'refund', gatewayPaymentId: null, topupId: asked.topupId, currency: 'USD' };
+    const chargeRef = (await sessionView(created.gatewayPaymentId))?.session.payment_intent;
+    expect(chargeRef).toMatch(/^pi_/);
+    const reversalRef = (await sessionView(created.gatewayPaymentId))?.charge?.id;
     expect(refunds).toEqual([
-      { kind: 'refund', gatewayPaymentId: null, topupId: asked.topupId, amount: '3.00', currency: 'USD' },
-      { kind: 'refund', gatewayPaymentId: null, topupId: asked.topupId, amount: '10.50', currency: 'USD' },
+      { ...refund, chargeRef, reversalRef, amount: '3.00' },
+      { ...refund, chargeRef, reversalRef, amount: '10.50' },
     ]);
     const over = await control('POST', `/sessions/${created.gatewayPaymentId}/refund`, { amount_cents: 1 });
     expect(over.status).toBe(409);
@@ -425,11 +433,56 @@ describe('refunds and disputes', () => {
       'dispute_won',
       'dispute_lost',
     ]);
-    expect(verify(deliveries[1] as Received).event).toMatchObject({ amount: '10.50', currency: 'USD' });
+    // A dispute's metadata is empty: it names the top-up's charge by its payment intent.
+    expect(verify(deliveries[1] as Received).event).toMatchObject({
+      amount: '10.50',
+      currency: 'USD',
+      chargeRef: (await sessionView(won.gatewayPaymentId))?.session.payment_intent,
+      topupId: null,
+    });
     const dispute = JSON.parse(deliveries[4]?.body ?? '{}').data.object;
     expect(dispute.payment_intent).toMatch(/^pi_/);
     const again = await control('POST', `/sessions/${won.gatewayPaymentId}/dispute`, { status: 'lost' });
     expect(again.status).toBe(409);
+  });
+});
+
+describe('re-checking refunds and disputes', () => {
+  it('the charge and the dispute as Stripe has them now count, not what the event said', async () => {
+    const created = await stripe.createPayment(input({ amount: '10.50' }));
+    await control('POST', `/sessions/${created.gatewayPaymentId}/pay`, {});
+    await control('POST', `/sessions/${created.gatewayPaymentId}/refund`, { amount_cents: 300 });
+    await control('POST', `/sessions/${created.gatewayPaymentId}/dispute`, { status: 'created' });
+    const deliveries = await hooks.waitFor(3);
+    const [refund, opened] = deliveries.slice(1).map((d) => verify(d).event);
+    if (refund?.kind !== 'refund' || opened?.kind !== 'dispute_opened') throw new Error('unexpected events');
+    const view = await sessionView(created.gatewayPaymentId);
+
+    // An event claiming more than was refunded: the charge says 3.00.
+    expect(await stripe.fetchReversal?.({ ...refund, amount: '10.50' })).toEqual(refund);
+    expect(refund).toMatchObject({ reversalRef: view?.charge?.id, chargeRef: view?.session.payment_intent });
+    expect(await stripe.fetchReversal?.(opened)).toEqual(opened);
+    // The opening, re-checked once the dispute is won, says won.
+    await control('POST', `/sessions/${created.gatewayPaymentId}/dispute`, { status: 'won' });
+    expect(await stripe.fetchReversal?.(opened)).toEqual({ ...opened, kind: 'dispute_won' });
+  });
+
+  it('an unknown charge or dispute is a permanent error', async () => {
+    const unknown = {
+      kind: 'refund',
+      gatewayPaymentId: null,
+      chargeRef: 'pi_x',
+      reversalRef: 'ch_nope',
+      topupId: null,
+      amount: '1.00',
+      currency: 'USD',
+    } as const;
+    const charge = await gatewayError(() => stripe.fetchReversal!(unknown));
+    expect(charge).toMatchObject({ retryable: false, gatewayMessage: "No such charge: 'ch_nope'" });
+    const dispute = await gatewayError(() =>
+      stripe.fetchReversal!({ ...unknown, kind: 'dispute_opened', reversalRef: 'du_nope' }),
+    );
+    expect(dispute).toMatchObject({ retryable: false, gatewayMessage: "No such dispute: 'du_nope'" });
   });
 });
 

@@ -5,17 +5,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/accounts/create-api-key.ts';
-import { SYSTEM_ACTOR } from '../../src/audit/audit-actor.ts';
+import { CLI_ACTOR, SYSTEM_ACTOR } from '../../src/audit/audit-actor.ts';
 import { startJobs } from '../../src/jobs/job-runner.ts';
+import { adjustBalance } from '../../src/ledger/adjust-balance.ts';
+import { checkLedger } from '../../src/ledger/check-ledger.ts';
 import { getBalance } from '../../src/ledger/get-balance.ts';
+import { findNotifiedTopup } from '../../src/payments/find-notified-topup.ts';
 import { reconcileTopups } from '../../src/payments/reconcile-topups.ts';
 import { freePort } from '../../src/platform/free-port.ts';
 import { setFxRate } from '../../src/pricing/fx-rates.ts';
-import { startSandboxGateways } from '../../src/sandbox/start-sandbox-gateways.ts';
+import { SANDBOX_GATEWAYS, startSandboxGateways } from '../../src/sandbox/start-sandbox-gateways.ts';
+import { signStripePayload } from '../../src/sim/gateways/stripe-sim.ts';
 import { createCustomer } from '../support/factories.ts';
 import { bearer, createTestApp } from '../support/test-app.ts';
 import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
 import { waitUntil } from '../support/wait.ts';
+import { moneyOf } from './topup-fixture.ts';
 
 const port = await freePort();
 const ctx = await createTestContext({ NUMPOOL_PUBLIC_URL: `http://127.0.0.1:${port}` });
@@ -68,6 +73,74 @@ const gatewayId = async (id: string) =>
     .rows[0].gateway_payment_id as string;
 const credited = (apiKey: string, id: string) =>
   waitUntil(async () => ((await topupStatus(apiKey, id)).status === 'credited' ? true : undefined), 15_000);
+const money = async (accountId: number) => moneyOf(ctx, accountId);
+const moneyBecomes = (accountId: number, expected: { available: number; owed: number }) =>
+  waitUntil(async () => {
+    const now = await money(accountId);
+    return now.available === expected.available && now.owed === expected.owed ? now : undefined;
+  }, 15_000);
+/** What processing a Stripe event came to, once it has been processed. */
+const outcomeOf = (eventId: string) =>
+  waitUntil(async () => {
+    const row = await ctx.pool.query(
+      `SELECT outcome FROM payment_events WHERE gateway = 'stripe' AND event_key = $1 AND processed_at IS NOT NULL`,
+      [eventId],
+    );
+    return row.rows[0]?.outcome as string | undefined;
+  }, 15_000);
+const topupRow = async (id: string) =>
+  (
+    await ctx.pool.query(
+      `SELECT gateway_charge_ref, disputed_idr, dispute_reversed_idr, shortfall_idr FROM topups WHERE id = $1`,
+      [Number(id.split('-').pop())],
+    )
+  ).rows[0];
+/** The simulated Stripe's view of a session: its payment intent and its dispute. */
+const stripeSession = async (sessionId: string) => {
+  const response = await fetch(`${gateways.url}/control/stripe/sessions`);
+  const { sessions } = (await response.json()) as {
+    sessions: Array<{
+      session: { id: string; payment_intent: string | null };
+      charge: { id: string; amount_refunded: number } | null;
+      dispute: { id: string; status: string } | null;
+    }>;
+  };
+  return sessions.find((s) => s.session.id === sessionId)!;
+};
+/** A Stripe event signed as the sandbox Stripe signs them, sent to numpool's hook: Stripe's retry, or one made up. */
+const sendStripeEvent = (id: string, type: string, object: object) => {
+  const body = JSON.stringify({
+    id,
+    object: 'event',
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    type,
+    data: { object },
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+  });
+  const signature = signStripePayload(
+    body,
+    SANDBOX_GATEWAYS.stripe.webhookSecret,
+    Math.floor(Date.now() / 1000),
+  );
+  return fetch(`http://127.0.0.1:${port}/hooks/payments/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body,
+  });
+};
+const spend = (accountId: number, amount: number) =>
+  adjustBalance({ ctx, input: { accountId, direction: 'debit', amount, reason: 'spent', actor: CLI_ACTOR } });
+/** A paid Stripe top-up, credited: its id, session and payment intent. */
+async function paidStripeTopup(apiKey: string, amount: string) {
+  const topup = await topUp(apiKey, { gateway: 'stripe', amount, currency: 'USD' });
+  const session = await gatewayId(topup.id);
+  await control(`stripe/sessions/${session}/pay`, {});
+  await credited(apiKey, topup.id);
+  return { topup, session, paymentIntent: (await stripeSession(session)).session.payment_intent! };
+}
 
 describe('a top-up through each gateway', () => {
   it('Heleket: 10.00 USD paid, notified three times at once and out of order, credits 160,000 IDR once', async () => {
@@ -180,16 +253,120 @@ describe('what is never credited', () => {
   });
 });
 
-describe('refunds', () => {
-  it('a refund at the gateway debits the wallet', async () => {
+describe('refunds and disputes (Stripe)', () => {
+  it('a refund at the gateway debits the wallet; the charge it names finds the top-up', async () => {
     const { account, apiKey } = await createCustomer(ctx);
-    const topup = await topUp(apiKey, { gateway: 'stripe', amount: '4.00', currency: 'USD' });
-    const session = await gatewayId(topup.id);
-    await control(`stripe/sessions/${session}/pay`, {});
-    await credited(apiKey, topup.id);
+    const { topup, session, paymentIntent } = await paidStripeTopup(apiKey, '4.00');
     expect(await available(account.id)).toBe(64_000);
+    // The credit stored the charge Stripe's refunds and disputes name.
+    expect((await topupRow(topup.id)).gateway_charge_ref).toBe(paymentIntent);
+    const found = await findNotifiedTopup({
+      ctx,
+      input: { gateway: 'stripe', gatewayPaymentId: null, chargeRef: paymentIntent, topupId: null },
+    });
+    expect(found?.publicId).toBe(topup.id);
     await control(`stripe/sessions/${session}/refund`, { amount_cents: 100 });
     await waitUntil(async () => ((await available(account.id)) === 48_000 ? true : undefined), 15_000);
+  });
+
+  it('a dispute debits the disputed amount, the rest owed; a duplicate moves nothing; won, it all comes back', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const { topup, session } = await paidStripeTopup(apiKey, '4.00');
+    await spend(account.id, 40_000);
+    expect(await money(account.id)).toEqual({ available: 24_000, owed: 0 });
+
+    const opened = (await control(`stripe/sessions/${session}/dispute`, {
+      status: 'created',
+      notify: { times: 3 },
+    })) as { events: string[] };
+    expect(await outcomeOf(opened.events[0]!)).toBe('dispute_debited 64000');
+    expect(await money(account.id)).toEqual({ available: 0, owed: 40_000 });
+
+    // Deliveries are in order: the duplicates reached numpool before this one.
+    const won = (await control(`stripe/sessions/${session}/dispute`, { status: 'won' })) as {
+      events: string[];
+    };
+    expect(await outcomeOf(won.events[0]!)).toBe('dispute_reversed 64000');
+    expect(await money(account.id)).toEqual({ available: 24_000, owed: 0 });
+    expect(await topupRow(topup.id)).toMatchObject({
+      disputed_idr: 64_000,
+      dispute_reversed_idr: 64_000,
+      shortfall_idr: 40_000,
+    });
+    expect(await checkLedger({ ctx })).toEqual([]);
+  });
+
+  it('a lost dispute stays debited', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const { session } = await paidStripeTopup(apiKey, '2.00');
+    await control(`stripe/sessions/${session}/dispute`, { status: 'created' });
+    await moneyBecomes(account.id, { available: 0, owed: 0 });
+    const lost = (await control(`stripe/sessions/${session}/dispute`, { status: 'lost' })) as {
+      events: string[];
+    };
+    expect(await outcomeOf(lost.events[0]!)).toBe('dispute_lost 0');
+    expect(await money(account.id)).toEqual({ available: 0, owed: 0 });
+    expect(await checkLedger({ ctx })).toEqual([]);
+  });
+
+  it('refunds and disputes are re-checked with Stripe: what the event claims beyond that moves nothing', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const { topup, session } = await paidStripeTopup(apiKey, '4.00');
+    const refunded = (await control(`stripe/sessions/${session}/refund`, { amount_cents: 100 })) as {
+      events: string[];
+    };
+    expect(await outcomeOf(refunded.events[0]!)).toBe('refund_debited 16000');
+
+    const { charge } = await stripeSession(session);
+    const claimsAll = await sendStripeEvent(`evt_more_${topup.id}`, 'charge.refunded', {
+      ...charge,
+      amount_refunded: 400,
+      refunded: true,
+    });
+    expect(claimsAll.status).toBe(200);
+    // Stripe's charge says 1.00 refunded, already debited.
+    expect(await outcomeOf(`evt_more_${topup.id}`)).toBe('refund_debited 0');
+
+    const opened = (await control(`stripe/sessions/${session}/dispute`, { status: 'created' })) as {
+      events: string[];
+    };
+    // Disputed 4.00, but all a top-up can give back is what is left of it: 48,000.
+    expect(await outcomeOf(opened.events[0]!)).toBe('dispute_debited 48000');
+    const { dispute } = await stripeSession(session);
+    await sendStripeEvent(`evt_won_${topup.id}`, 'charge.dispute.closed', { ...dispute, status: 'won' });
+    // Stripe still has the dispute open: nothing comes back.
+    expect(await outcomeOf(`evt_won_${topup.id}`)).toBe('dispute_debited 0');
+    expect(await money(account.id)).toEqual({ available: 0, owed: 0 });
+    expect(await checkLedger({ ctx })).toEqual([]);
+  });
+
+  it('a dispute before its top-up is credited is answered 409, so Stripe retries; sent again once credited, it debits', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const topup = await topUp(apiKey, { gateway: 'stripe', amount: '3.00', currency: 'USD' });
+    const session = await gatewayId(topup.id);
+    // Paid at Stripe, but not credited yet: the status call still says unpaid.
+    await control('stripe/faults', { statusDisagrees: true });
+    try {
+      const paid = (await control(`stripe/sessions/${session}/pay`, {})) as { events: string[] };
+      expect(await outcomeOf(paid.events[0]!)).toBe('pending');
+      await control(`stripe/sessions/${session}/dispute`, { status: 'created' });
+    } finally {
+      await control('stripe/faults', { statusDisagrees: false });
+    }
+    const { dispute } = await stripeSession(session);
+    const eventId = `evt_early_${topup.id}`;
+    const deliver = () => sendStripeEvent(eventId, 'charge.dispute.created', dispute!);
+    const early = await deliver();
+    expect(early.status).toBe(409);
+    expect(await available(account.id)).toBe(0);
+
+    await reconcileTopups({ ctx });
+    await credited(apiKey, topup.id);
+    // Stripe's retry of the same event.
+    expect((await deliver()).status).toBe(200);
+    expect(await outcomeOf(eventId)).toMatch(/^dispute_debited /);
+    expect(await money(account.id)).toEqual({ available: 0, owed: 0 });
+    expect((await topupRow(topup.id)).disputed_idr).toBe(48_000);
   });
 });
 

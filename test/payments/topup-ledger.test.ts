@@ -10,7 +10,7 @@ import { adjustBalance } from '../../src/ledger/adjust-balance.ts';
 import { checkLedger } from '../../src/ledger/check-ledger.ts';
 import { ledgerHistory } from '../../src/ledger/ledger-history.ts';
 import { configureGateway } from '../../src/payments/configure-gateway.ts';
-import { createTopupRecord } from '../../src/payments/create-topup-record.ts';
+import { createTopupRecord, TOPUP_LIFETIME_SECONDS } from '../../src/payments/create-topup-record.ts';
 import { creditTopup } from '../../src/payments/credit-topup.ts';
 import { debitTopupDispute, debitTopupRefund } from '../../src/payments/debit-topup.ts';
 import { getTopup, listTopups } from '../../src/payments/list-topups.ts';
@@ -52,7 +52,7 @@ const credit = (
   });
 
 describe('a top-up record', () => {
-  it('snapshots the rate and the IDR expected, and has a public id', async () => {
+  it('snapshots the rate, the IDR expected and its expiry, and has a public id', async () => {
     const accountId = await newAccount();
     const topup = await createTopupRecord({
       ctx,
@@ -67,6 +67,8 @@ describe('a top-up record', () => {
       gatewayPaymentId: null,
     });
     expect(Number(topup.fxIdrPerUnit)).toBe(16_000);
+    // Decided once, so every create call for it sends the same expiry.
+    expect(topup.expiresAt?.getTime()).toBe(topup.createdAt.getTime() + TOPUP_LIFETIME_SECONDS * 1000);
     const idr = await createTopupRecord({
       ctx,
       input: { accountId, gateway: 'duitku', amount: '150000', currency: 'IDR', method: 'NQ' },
@@ -182,6 +184,31 @@ describe('crediting a top-up', () => {
     expect((await credit(p, '99.00')).transferId).toBe(first.transferId);
     expect(await depositsOf(p.gatewayPaymentId)).toHaveLength(1);
     expect(await moneyOf(ctx, accountId)).toEqual({ available: 160_000, owed: 0 });
+  });
+
+  it('stores the charge behind the payment, filled in by a replay if unknown; one charge, one top-up', async () => {
+    const accountId = await newAccount();
+    const withRef = await pendingTopup(ctx, { accountId, gateway: 'stripe', amount: '5.00' });
+    const paid = { paidAmount: '5.00', paidCurrency: 'USD' };
+    const first = await creditTopup({ ctx, input: { ...withRef, ...paid, chargeRef: 'pi_ledger_1' } });
+    expect(first.topup.gatewayChargeRef).toBe('pi_ledger_1');
+    // A later re-check never replaces it.
+    const again = await creditTopup({ ctx, input: { ...withRef, ...paid, chargeRef: 'pi_other' } });
+    expect(again).toMatchObject({ replayed: true, topup: { gatewayChargeRef: 'pi_ledger_1' } });
+
+    const without = await pendingTopup(ctx, { accountId, gateway: 'stripe', amount: '5.00' });
+    expect((await creditTopup({ ctx, input: { ...without, ...paid } })).topup.gatewayChargeRef).toBeNull();
+    const filled = await creditTopup({ ctx, input: { ...without, ...paid, chargeRef: 'pi_ledger_2' } });
+    expect(filled).toMatchObject({ replayed: true, topup: { gatewayChargeRef: 'pi_ledger_2' } });
+
+    const other = await pendingTopup(ctx, { accountId, gateway: 'stripe', amount: '5.00' });
+    await expect(
+      creditTopup({ ctx, input: { ...other, ...paid, chargeRef: 'pi_ledger_1' } }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    // The same reference at another gateway is another charge.
+    const heleket = await pendingTopup(ctx, { accountId, gateway: 'heleket', amount: '5.00' });
+    await creditTopup({ ctx, input: { ...heleket, ...paid, chargeRef: 'pi_ledger_1' } });
+    expect(await moneyOf(ctx, accountId)).toEqual({ available: 240_000, owed: 0 });
   });
 
   it('credits once when five credits of the same payment run at the same time', async () => {

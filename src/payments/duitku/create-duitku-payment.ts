@@ -30,7 +30,8 @@ export async function createDuitkuPayment({
   if (input.topupId.length === 0 || input.topupId.length > 50)
     throw refuse('merchantOrderId must be 1-50 chars');
   const paymentAmount = Number(input.amount);
-  const expiryMinutes = Math.max(1, Math.ceil(input.expiresInSeconds / 60));
+  // Duitku takes minutes from its receipt of the request, so they are counted from now.
+  const expiryMinutes = Math.max(1, Math.ceil((input.expiresAt.getTime() - now.getTime()) / 60_000));
   const body = {
     merchantCode: keys.merchantCode,
     paymentAmount,

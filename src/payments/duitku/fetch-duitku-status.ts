@@ -35,7 +35,12 @@ export async function fetchDuitkuStatus({
       gatewayMessage: field(answer, 'statusMessage') ?? undefined,
     });
   const gatewayStatus = `${statusCode} ${field(answer, 'statusMessage') ?? ''}`.trim();
-  const base = { gatewayPaymentId: payment.gatewayPaymentId, topupId: payment.topupId, gatewayStatus };
+  const base = {
+    gatewayPaymentId: payment.gatewayPaymentId,
+    topupId: payment.topupId,
+    chargeRef: null,
+    gatewayStatus,
+  };
   const pending: PaymentStatus = { ...base, state: 'pending', paidAmount: null, paidCurrency: null };
   const orderId = field(answer, 'merchantOrderId');
   const reference = field(answer, 'reference');

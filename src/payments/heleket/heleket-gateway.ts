@@ -26,8 +26,12 @@ function usdAmountOf(amount: string): string {
   }
 }
 
-export function createHeleketGateway(config: GatewayConfig): PaymentGateway {
+export function createHeleketGateway(
+  config: GatewayConfig,
+  options: { now?: () => Date } = {},
+): PaymentGateway {
   const { paymentKey } = heleketCredentials(config);
+  const now = options.now ?? (() => new Date());
   return {
     code: 'heleket',
 
@@ -35,7 +39,9 @@ export function createHeleketGateway(config: GatewayConfig): PaymentGateway {
       if (input.currency !== 'USD') {
         throw new GatewayError(`Heleket invoices are in USD, not ${input.currency}`, { retryable: false });
       }
-      const lifetime = Math.min(MAX_LIFETIME_S, Math.max(MIN_LIFETIME_S, Math.round(input.expiresInSeconds)));
+      // Heleket takes a lifetime, not a time: counted from now (it keys invoices by order_id, not by body).
+      const left = Math.round((input.expiresAt.getTime() - now().getTime()) / 1000);
+      const lifetime = Math.min(MAX_LIFETIME_S, Math.max(MIN_LIFETIME_S, left));
       const result = await callHeleket({
         config,
         path: '/v1/payment',

@@ -52,6 +52,8 @@ export function paymentStatusOf(invoice: HeleketInvoice): PaymentStatus {
     state,
     paidAmount: paid ? invoice.paymentAmountUsd : null,
     paidCurrency: paid && invoice.paymentAmountUsd !== null ? 'USD' : null,
+    // Heleket refunds name the invoice itself.
+    chargeRef: null,
     gatewayStatus: invoice.status,
   };
 }

@@ -84,7 +84,18 @@ export function verifyHeleketNotification(
         ? payload.amount
         : undefined;
     if (amount === undefined) throw new NotificationRejected('malformed', 'refund webhook has no USD amount');
-    return { eventKey, event: { kind: 'refund', gatewayPaymentId: uuid, topupId, amount, currency: 'USD' } };
+    return {
+      eventKey,
+      event: {
+        kind: 'refund',
+        gatewayPaymentId: uuid,
+        chargeRef: null,
+        reversalRef: null,
+        topupId,
+        amount,
+        currency: 'USD',
+      },
+    };
   }
   return { eventKey, event: { kind: 'payment', gatewayPaymentId: uuid, topupId, gatewayStatus: status } };
 }

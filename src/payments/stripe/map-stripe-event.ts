@@ -1,8 +1,14 @@
 /**
- * A verified Stripe event → what numpool acts on (specs/payments.md §3.2). The event is parsed JSON from
- * the network, so every field is checked before it is read; a shape that does not fit is `malformed`.
+ * A verified Stripe event → what numpool acts on (specs/payments.md §3.2), and a retrieved charge or
+ * dispute → what it says now (the re-check of a refund or dispute). Both are parsed JSON from the
+ * network, so every field is checked before it is read; a shape that does not fit is `malformed`.
  */
-import { type NotificationEvent, NotificationRejected } from '../gateway-port.ts';
+import {
+  type IgnoredEvent,
+  type NotificationEvent,
+  NotificationRejected,
+  type ReversalEvent,
+} from '../gateway-port.ts';
 import { centsToDollars } from './stripe-money.ts';
 
 type Json = Record<string, unknown>;
@@ -25,36 +31,61 @@ export function mapStripeEvent(type: string, object: Json): NotificationEvent {
       gatewayStatus: `${type}:${optionalString(object, 'payment_status') ?? 'unknown'}`,
     };
   }
-  if (type === 'charge.refunded') {
-    return {
-      kind: 'refund',
-      // Charges name the payment intent, not the session: the top-up is traced by metadata.
-      gatewayPaymentId: null,
-      topupId: topupIdOf(object),
-      amount: centsToDollars(requireCents(object, 'amount_refunded')),
-      currency: requireString(object, 'currency').toUpperCase(),
-    };
-  }
-  if (type === 'charge.dispute.created' || type === 'charge.dispute.closed') {
+  if (type === 'charge.refunded') return refundOf(object);
+  if (type === 'charge.dispute.created') return disputeOf('dispute_opened', object);
+  if (type === 'charge.dispute.closed') {
     const status = requireString(object, 'status');
-    const kind =
-      type === 'charge.dispute.created'
-        ? 'dispute_opened'
-        : status === 'won'
-          ? 'dispute_won'
-          : status === 'lost'
-            ? 'dispute_lost'
-            : undefined;
+    const kind = status === 'won' ? 'dispute_won' : status === 'lost' ? 'dispute_lost' : undefined;
     if (!kind) return { kind: 'ignored', reason: `dispute closed as ${status}` };
-    return {
-      kind,
-      gatewayPaymentId: null,
-      topupId: topupIdOf(object),
-      amount: centsToDollars(requireCents(object, 'amount')),
-      currency: requireString(object, 'currency').toUpperCase(),
-    };
+    return disputeOf(kind, object);
   }
   return { kind: 'ignored', reason: `event type ${type}` };
+}
+
+/** A charge (from `charge.refunded`, or retrieved): its cumulative `amount_refunded`. */
+export function refundOf(charge: Json): ReversalEvent {
+  return {
+    kind: 'refund',
+    // Charges name the payment intent, not the session: the top-up is found by it (stored when it was
+    // credited), else by the metadata the session gave the payment intent.
+    gatewayPaymentId: null,
+    chargeRef: optionalString(charge, 'payment_intent'),
+    reversalRef: requireString(charge, 'id'),
+    topupId: topupIdOf(charge),
+    amount: centsToDollars(requireCents(charge, 'amount_refunded')),
+    currency: requireString(charge, 'currency').toUpperCase(),
+  };
+}
+
+/** Dispute statuses while it is undecided (inquiries, `warning_*`, included). */
+const OPEN_DISPUTE = new Set([
+  'warning_needs_response',
+  'warning_under_review',
+  'needs_response',
+  'under_review',
+]);
+
+/** A retrieved dispute: what its status says now — opened, won or lost; anything else moves nothing. */
+export function currentDisputeOf(dispute: Json): ReversalEvent | IgnoredEvent {
+  const status = requireString(dispute, 'status');
+  if (status === 'won') return disputeOf('dispute_won', dispute);
+  if (status === 'lost') return disputeOf('dispute_lost', dispute);
+  if (OPEN_DISPUTE.has(status)) return disputeOf('dispute_opened', dispute);
+  return { kind: 'ignored', reason: `dispute is ${status}` };
+}
+
+function disputeOf(kind: ReversalEvent['kind'], dispute: Json): ReversalEvent {
+  requireString(dispute, 'status');
+  return {
+    kind,
+    // A dispute's own metadata is empty: its payment intent is what links it to a top-up.
+    gatewayPaymentId: null,
+    chargeRef: optionalString(dispute, 'payment_intent'),
+    reversalRef: requireString(dispute, 'id'),
+    topupId: topupIdOf(dispute),
+    amount: centsToDollars(requireCents(dispute, 'amount')),
+    currency: requireString(dispute, 'currency').toUpperCase(),
+  };
 }
 
 function topupIdOf(object: Json): string | null {

@@ -2,7 +2,8 @@
  * Stripe Checkout through the official `stripe` library (specs/payments.md §3). One client per adapter,
  * pointed at `baseUrl` (the simulator in sandbox mode and tests) and never retrying on its own: the
  * top-up job decides when to try again, and `idempotencyKey: topupId` makes a second create return the
- * first session.
+ * first session. Refunds and disputes are re-read (`charges.retrieve`, `disputes.retrieve`) before any
+ * debit, like payments are.
  *
  * Stripe has no per-payment notification URL: events go to the endpoint configured at Stripe (or with
  * the simulator's control API), so `callbackUrl` is not sent. Stripe can list recent sessions, so the
@@ -14,6 +15,7 @@ import {
   type CreatePaymentInput,
   type GatewayConfig,
   GatewayError,
+  type IgnoredEvent,
   type IncomingNotification,
   type ListedPayment,
   type NotificationAnswer,
@@ -21,17 +23,11 @@ import {
   type PaymentGateway,
   type PaymentState,
   type PaymentStatus,
+  type ReversalEvent,
   type VerifiedNotification,
 } from '../gateway-port.ts';
-import { mapStripeEvent } from './map-stripe-event.ts';
+import { currentDisputeOf, mapStripeEvent, refundOf } from './map-stripe-event.ts';
 import { centsToDollars, dollarsToCents } from './stripe-money.ts';
-
-/**
- * Stripe accepts `expires_at` 30 minutes to 24 hours ahead. It is rounded down to the minute (see
- * createPayment), so the floor keeps two minutes of margin for that and for clock skew.
- */
-const MIN_EXPIRY_SECONDS = 32 * 60;
-const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
 
 /** Currencies whose Stripe amounts are not in hundredths; numpool's decimal amounts do not fit them. */
 const ZERO_DECIMAL = new Set('BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF'.split(' '));
@@ -40,14 +36,10 @@ const PRODUCT_NAME = 'numpool balance top-up';
 /** Stripe's largest list page. */
 const LIST_PAGE = 100;
 
-export function createStripeGateway(
-  config: GatewayConfig,
-  options: { now?: () => Date } = {},
-): PaymentGateway {
+export function createStripeGateway(config: GatewayConfig): PaymentGateway {
   const secretKey = config.credentials.secretKey;
   const webhookSecret = config.credentials.webhookSecret;
   if (!secretKey || !webhookSecret) throw new Error('stripe gateway needs secretKey and webhookSecret');
-  const now = options.now ?? (() => new Date());
   const keyIsLive = /^(sk|rk)_live_/.test(secretKey);
   const stripe = new Stripe(secretKey, {
     ...clientLocation(config.baseUrl),
@@ -65,10 +57,10 @@ export function createStripeGateway(
         throw new GatewayError(`cannot charge ${input.amount} ${input.currency} with Stripe`, {
           retryable: false,
         });
-      const expiresIn = Math.min(Math.max(input.expiresInSeconds, MIN_EXPIRY_SECONDS), MAX_EXPIRY_SECONDS);
-      // Stripe refuses an idempotency key reused with other parameters, so a retry must send the same
-      // `expires_at`: whole minutes make a prompt retry (after a timeout) match the first request.
-      const expiresAt = Math.floor((Math.floor(now().getTime() / 1000) + expiresIn) / 60) * 60;
+      // Stripe refuses an idempotency key reused with other parameters, so `expires_at` is the top-up's own
+      // fixed expiry, never derived from the clock here. Stripe takes 30 minutes to 24 hours ahead: a
+      // top-up's lifetime is within that, and a late first create is refused by Stripe, not moved.
+      const expiresAt = Math.floor(input.expiresAt.getTime() / 1000);
       const session = await call(() =>
         stripe.checkout.sessions.create(
           {
@@ -124,6 +116,17 @@ export function createStripeGateway(
       }
     },
 
+    async fetchReversal(reversal: ReversalEvent): Promise<ReversalEvent | IgnoredEvent> {
+      const ref = reversal.reversalRef;
+      if (!ref) throw new GatewayError('a Stripe refund or dispute without its id', { retryable: false });
+      if (reversal.kind === 'refund') {
+        const charge = await call(() => stripe.charges.retrieve(ref));
+        return retrieved('charge', () => refundOf(charge as unknown as Record<string, unknown>));
+      }
+      const dispute = await call(() => stripe.disputes.retrieve(ref));
+      return retrieved('dispute', () => currentDisputeOf(dispute as unknown as Record<string, unknown>));
+    },
+
     verifyNotification(notification: IncomingNotification): VerifiedNotification {
       const header = notification.headers['stripe-signature'];
       if (!header) throw new NotificationRejected('bad_signature', 'no Stripe-Signature header');
@@ -174,8 +177,26 @@ function sessionStatus(session: Stripe.Checkout.Session): ListedPayment {
     state,
     paidAmount: paid && session.amount_total !== null ? centsToDollars(session.amount_total) : null,
     paidCurrency: paid && session.currency ? session.currency.toUpperCase() : null,
+    chargeRef: paymentIntentOf(session),
     gatewayStatus: `${session.status ?? 'unknown'}/${session.payment_status}`,
   };
+}
+
+/** A retrieved object that does not read as one is the gateway's fault, not a notification's. */
+function retrieved<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof NotificationRejected)
+      throw new GatewayError(`stripe returned an unreadable ${what}: ${error.message}`, { retryable: false });
+    throw error;
+  }
+}
+
+/** The session's payment intent: an id, or the object when expanded; null until the customer pays. */
+function paymentIntentOf(session: Stripe.Checkout.Session): string | null {
+  const intent = session.payment_intent;
+  return typeof intent === 'string' ? intent : (intent?.id ?? null);
 }
 
 /** The library takes a host, port and protocol, not a URL; any path in `baseUrl` is ignored. */

@@ -1,6 +1,7 @@
 /**
  * The Stripe Checkout persona (specs/payments.md §3): `POST /v1/checkout/sessions`,
- * `GET /v1/checkout/sessions` (the list) and `GET /v1/checkout/sessions/{id}` at the root (the official library takes a host, not a path), a small
+ * `GET /v1/checkout/sessions` (the list), `GET /v1/checkout/sessions/{id}`, `GET /v1/charges/{id}` and
+ * `GET /v1/disputes/{id}` at the root (the official library takes a host, not a path), a small
  * hosted checkout page under `/stripe/checkout/{id}`, and control endpoints under `/control/stripe/` that
  * pay, expire, refund and dispute a session and send the signed events to the configured endpoint.
  *
@@ -105,6 +106,12 @@ class StripeSim implements GatewaySim {
     if (request.method === 'GET' && path === '/v1/checkout/sessions') return this.#list(request.path);
     const one = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path);
     if (request.method === 'GET' && one?.[1]) return this.#retrieve(decodeURIComponent(one[1]));
+    const reversal = /^\/v1\/(charges|disputes)\/([^/]+)$/.exec(path);
+    if (request.method === 'GET' && reversal?.[1] && reversal[2])
+      return this.#retrieveReversal(
+        reversal[1] === 'charges' ? 'charge' : 'dispute',
+        decodeURIComponent(reversal[2]),
+      );
     return stripeError(404, 'invalid_request_error', `Unrecognized request URL (${request.method}: ${path})`);
   }
 
@@ -353,6 +360,15 @@ class StripeSim implements GatewaySim {
         }))
       : page;
     return json({ object: 'list', data, has_more: hasMore, url: '/v1/checkout/sessions' });
+  }
+
+  /** A charge or dispute as it is now (the re-check of a refund or dispute event). */
+  #retrieveReversal(kind: 'charge' | 'dispute', id: string): Reply {
+    for (const sim of this.#sessions.values()) {
+      const object = sim[kind];
+      if (object?.id === id) return json(object);
+    }
+    return stripeError(404, 'invalid_request_error', `No such ${kind}: '${id}'`, 'resource_missing', 'id');
   }
 
   #pay(sim: SimSession, notify: Required<NotifyOptions>): string[] | string {
