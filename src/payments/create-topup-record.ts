@@ -1,8 +1,9 @@
 /**
  * The top-up record, written before the gateway is called (specs/payments.md §4.1): the amount checked
  * against what the gateway accepts, and the IDR rate of its currency snapshotted, so whatever the gateway
- * later reports converts at the rate the customer was shown. The gateway call happens afterwards, outside
- * any transaction; markTopupPending stores what it answered.
+ * later reports converts at the rate the customer was shown. The gateway's fee percent and the bonus
+ * tiers are snapshotted with it, for the same reason: what the customer was shown is what applies. The
+ * gateway call happens afterwards, outside any transaction; markTopupPending stores what it answered.
  */
 import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -12,6 +13,7 @@ import { getFxRate } from '../pricing/fx-rates.ts';
 import type { GatewayCode } from './gateway-port.ts';
 import { assertGatewayCode, readGatewaySettings } from './gateway-settings.ts';
 import { parseAmount, TOPUP_COLUMNS, type TopupRecord } from './topup.ts';
+import { readBonusTiers } from './topup-bonus-tiers.ts';
 
 export interface CreateTopupRecordInput {
   accountId: number;
@@ -80,12 +82,24 @@ export async function createTopupRecord({
           ).idrPerUnit;
     const expectedIdr = toIdr(amount.toFixed(2), rate);
     if (expectedIdr <= 0) throw new DomainError('VALIDATION_ERROR', 'amount is worth less than 1 IDR');
+    const tiers = await readBonusTiers(tx.db);
     const row = await tx.db.query<TopupRecord>(
       `WITH t AS (
-         INSERT INTO topups (account_id, gateway, requested_amount, requested_currency, method, fx_idr_per_unit, expected_idr)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *)
+         INSERT INTO topups (account_id, gateway, requested_amount, requested_currency, method, fx_idr_per_unit,
+           expected_idr, fee_percent, bonus_tiers)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *)
        SELECT ${TOPUP_COLUMNS} FROM t`,
-      [input.accountId, gateway, amount.toFixed(2), currency, input.method ?? null, rate, expectedIdr],
+      [
+        input.accountId,
+        gateway,
+        amount.toFixed(2),
+        currency,
+        input.method ?? null,
+        rate,
+        expectedIdr,
+        settings.feePercent,
+        JSON.stringify(tiers.map((t) => ({ min_idr: t.minIdr, percent: t.percent }))),
+      ],
     );
     return row.rows[0]!;
   });
