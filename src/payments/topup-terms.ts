@@ -96,3 +96,21 @@ export function takenBackShares(
   const net = Number((taken * (paid - BigInt(topup.feeIdr))) / paid);
   return { net, fee: takenIdr - net, bonus: Number((taken * BigInt(topup.bonusIdr)) / paid) };
 }
+
+/** What the wallet gets if the top-up is paid as asked, under its snapshotted terms (shown before paying). */
+export function estimatedWalletCredit(topup: {
+  expectedIdr: number;
+  feePercent: string;
+  bonusTiers: readonly BonusTier[];
+}): number {
+  return walletCreditOf(topup.expectedIdr, topup.feePercent, topup.bonusTiers);
+}
+
+/** What the wallet got at credit (deposit − fee + bonus); null before. */
+export function walletCreditOfTopup(topup: {
+  creditedIdr: number | null;
+  feeIdr: number;
+  bonusIdr: number;
+}): number | null {
+  return topup.creditedIdr === null ? null : topup.creditedIdr - topup.feeIdr + topup.bonusIdr;
+}

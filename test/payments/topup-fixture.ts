@@ -15,7 +15,10 @@ type Ctx = DbContext & { secret: string };
  * Without fees: the figures of the tests that use this are the payments' own. Fees and bonuses are
  * configured by the tests about them (topup-fee-bonus.test.ts, topup-money.property.test.ts).
  */
-export async function configureGateways(ctx: Ctx, fees: Partial<Record<GatewayCode, string>> = {}): Promise<void> {
+export async function configureGateways(
+  ctx: Ctx,
+  fees: Partial<Record<GatewayCode, string>> = {},
+): Promise<void> {
   const base = { enabled: true, baseUrl: 'http://127.0.0.1:9', actor: CLI_ACTOR };
   await configureGateway({
     ctx,
