@@ -18,6 +18,7 @@ import { configureGateway } from './payments/configure-gateway.ts';
 import { assertGatewayCode } from './payments/gateway-settings.ts';
 import { reconcileTopups } from './payments/reconcile-topups.ts';
 import { resolveTopupReview } from './payments/resolve-topup-review.ts';
+import { setTopupBonus } from './payments/set-topup-bonus.ts';
 import { withTransaction } from './platform/db.ts';
 import { isDomainError } from './platform/errors.ts';
 import { createLogger } from './platform/logger.ts';
@@ -337,6 +338,7 @@ admin
   .option('--methods <list>', 'comma-separated payment methods (Duitku codes)')
   .option('--min <amount>', 'smallest top-up, in the currency')
   .option('--max <amount>', 'largest top-up, in the currency')
+  .option('--fee <percent>', 'fee deducted from what top-ups credit, e.g. 2.9 (default 0)')
   .option('--disable', 'stop offering it')
   .action(async (gateway: string, flags: GatewayFlags) => {
     const view = await withRuntime((ctx) =>
@@ -351,6 +353,7 @@ admin
           methods: flags.methods?.split(',').map((m) => m.trim().toUpperCase()),
           minAmount: flags.min,
           maxAmount: flags.max,
+          feePercent: flags.fee,
           actor: CLI_ACTOR,
         },
       }),
@@ -400,8 +403,29 @@ interface GatewayFlags {
   methods?: string;
   min?: string;
   max?: string;
+  fee?: string;
   disable?: boolean;
 }
+
+admin
+  .command('topup-bonus-set [tiers...]')
+  .description(
+    'set the loyalty bonus tiers as min_idr:percent, e.g. 500000:4 2000000:10 (none: bonuses off); ' +
+      'top-ups already started keep theirs',
+  )
+  .action(async (tiers: string[]) => {
+    const parsed = tiers.map((tier) => {
+      const match = /^([0-9]{1,13}):([0-9]{1,3}(?:\.[0-9]{1,2})?)$/.exec(tier);
+      if (!match) throw new InvalidArgumentError(`${tier}: expected min_idr:percent, e.g. 500000:4`);
+      return { minIdr: Number(match[1]), percent: match[2]! };
+    });
+    const bonus = await withRuntime((ctx) =>
+      setTopupBonus({ ctx, input: { tiers: parsed, actor: CLI_ACTOR } }),
+    );
+    console.log(
+      JSON.stringify({ tiers: bonus.tiers.map((t) => ({ min_idr: t.minIdr, percent: t.percent })) }),
+    );
+  });
 
 function credentialPairs(pairs: string[]): Record<string, string> {
   return Object.fromEntries(

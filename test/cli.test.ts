@@ -161,6 +161,32 @@ describe('numpool migrate and admin', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   });
 });
 
+describe('numpool admin topup-bonus-set', { timeout: PROCESS_TEST_TIMEOUT }, () => {
+  it('sets the bonus tiers as min_idr:percent, audited; none switches bonuses off', async () => {
+    const database = await createTestDatabase();
+    const env = { DATABASE_URL: database.url, NUMPOOL_DATA_DIR: tempDataDir() };
+    const set = await runCli(['admin', 'topup-bonus-set', '2000000:10', '500000:4'], env);
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout)).toEqual({
+      tiers: [
+        { min_idr: 500_000, percent: '4.00' },
+        { min_idr: 2_000_000, percent: '10.00' },
+      ],
+    });
+    const bad = await runCli(['admin', 'topup-bonus-set', '500000=4'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('expected min_idr:percent');
+    const off = await runCli(['admin', 'topup-bonus-set'], env);
+    expect(JSON.parse(off.stdout)).toEqual({ tiers: [] });
+    const ctx = await contextOn(database.url);
+    const audited = await listAudit({ ctx, input: { action: 'topup_bonus.set' } });
+    expect(audited.map((e) => [e.actorKind, (e.after as { tiers: unknown[] }).tiers.length])).toEqual([
+      ['cli', 0],
+      ['cli', 2],
+    ]);
+  });
+});
+
 describe('numpool memory settings', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   /** Runs `numpool --version` with a preload that reports, as the process ends, how it was started. */
   async function startedWith(nodeOptions: string[], env: Record<string, string> = {}) {

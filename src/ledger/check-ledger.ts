@@ -16,6 +16,8 @@
  * - topup_credit, topup_debit, receivable_balance: a credited top-up has exactly one deposit of what it
  *   credited and every gateway deposit is a credited top-up's; refunds, disputes and their reversals move
  *   what the top-up records; what an account owes is never negative and is its shortfalls less settlements.
+ * - topup_fee, topup_bonus: a credited top-up's fee and bonus follow from its snapshotted terms, are moved
+ *   once to and from its own wallet, and refunds, disputes and their reversals move their shares back.
  *
  * (Σ debits = Σ credits is not checked: every transfer row has both sides, so it cannot fail.)
  *
@@ -50,6 +52,8 @@ export type LedgerCheck =
   | 'platform_balance'
   | 'topup_credit'
   | 'topup_debit'
+  | 'topup_fee'
+  | 'topup_bonus'
   | 'receivable_balance';
 
 export interface LedgerViolation {

@@ -1,10 +1,14 @@
 import { DomainError } from '../platform/errors.ts';
 
-/** Platform ledger accounts created by the first migration. */
+/** Platform ledger accounts created by the migrations (the gateways' clearing accounts aside). */
 export const PLATFORM_ACCOUNTS = {
   funding: 'platform:funding',
   revenue: 'platform:revenue',
   providerPayable: 'platform:provider_payable',
+  /** Top-up fees customers paid (revenue). */
+  topupFees: 'platform:topup_fees',
+  /** Loyalty bonuses given on top-ups (a promotions expense). */
+  topupBonuses: 'platform:topup_bonuses',
 } as const;
 
 /** Largest single amount accepted (IDR): far above any real top-up, far below 2^53. */

@@ -1,6 +1,7 @@
 /**
- * A customer's wallet statement: every posted movement of the wallet (deposits, charges, refunds, an
- * operator's credits and debits, refund and dispute debits, settlements of what was owed), newest first,
+ * A customer's wallet statement: every posted movement of the wallet (deposits, a top-up's fee and bonus,
+ * charges, refunds, an operator's credits and debits, refund and dispute debits and bonus clawbacks,
+ * settlements of what was owed), newest first,
  * each with the posted balance after it. Holds still open are not movements yet; they show in the
  * balance's `pending`.
  *
@@ -11,7 +12,10 @@ import type { DbContext } from '../platform/db.ts';
 
 export interface LedgerEntry {
   transferId: number;
-  /** deposit, gateway_deposit, order_charge, order_refund, manual_credit, manual_debit, topup_debit, … */
+  /**
+   * deposit, gateway_deposit, topup_fee, topup_bonus, order_charge, order_refund, manual_credit,
+   * manual_debit, topup_debit, topup_bonus_clawback, topup_bonus_restore, dispute_reversal, receivable_settle
+   */
   code: string;
   /** Signed IDR: positive into the wallet. */
   amount: number;

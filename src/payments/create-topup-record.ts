@@ -1,8 +1,10 @@
 /**
  * The top-up record, written before the gateway is called (specs/payments.md §4.1): the amount checked
  * against what the gateway accepts, and the IDR rate of its currency snapshotted, so whatever the gateway
- * later reports converts at the rate the customer was shown, and when it expires. The gateway call happens
- * afterwards, outside any transaction; markTopupPending stores what it answered.
+ * later reports converts at the rate the customer was shown, and when it expires. The gateway's fee percent
+ * and the bonus tiers are snapshotted with it, for the same reason: what the customer was shown is what
+ * applies. The gateway call happens afterwards, outside any transaction; markTopupPending stores what it
+ * answered.
  */
 import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -12,6 +14,7 @@ import { getFxRate } from '../pricing/fx-rates.ts';
 import type { GatewayCode } from './gateway-port.ts';
 import { assertGatewayCode, readGatewaySettings } from './gateway-settings.ts';
 import { parseAmount, TOPUP_COLUMNS, type TopupRecord } from './topup.ts';
+import { readBonusTiers } from './topup-bonus-tiers.ts';
 
 /** How long a customer has to pay before a top-up expires at the gateway. */
 export const TOPUP_LIFETIME_SECONDS = 3_600;
@@ -83,13 +86,14 @@ export async function createTopupRecord({
           ).idrPerUnit;
     const expectedIdr = toIdr(amount.toFixed(2), rate);
     if (expectedIdr <= 0) throw new DomainError('VALIDATION_ERROR', 'amount is worth less than 1 IDR');
+    const tiers = await readBonusTiers(tx.db);
     // The expiry is decided here, once (created_at + lifetime: now() is the transaction's time), and every
     // create call for this top-up sends it as it is.
     const row = await tx.db.query<TopupRecord>(
       `WITH t AS (
          INSERT INTO topups (account_id, gateway, requested_amount, requested_currency, method, fx_idr_per_unit,
-           expected_idr, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8)) RETURNING *)
+           expected_idr, expires_at, fee_percent, bonus_tiers)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8), $9, $10) RETURNING *)
        SELECT ${TOPUP_COLUMNS} FROM t`,
       [
         input.accountId,
@@ -100,6 +104,8 @@ export async function createTopupRecord({
         rate,
         expectedIdr,
         TOPUP_LIFETIME_SECONDS,
+        settings.feePercent,
+        JSON.stringify(tiers.map((t) => ({ min_idr: t.minIdr, percent: t.percent }))),
       ],
     );
     return row.rows[0]!;

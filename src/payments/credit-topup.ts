@@ -4,12 +4,15 @@
  * a second credit of the same payment meets the unique (code, external id) and answers what the first
  * did. Concurrent credits also queue on the top-up's row lock, and only the first moves money.
  *
- * What was actually paid is credited (more or less than asked), converted at the rate snapshotted when
- * the top-up was created, rounded half up. A payment that succeeds after the top-up expired or failed is
- * still credited: the money arrived. A top-up in review is not: an operator decides, and crediting it is
- * their own verb (creditReviewedTopup), never this one. What the account owes (its receivable) is
- * settled from the credit first; the top-up becomes `credited` in the same transaction, with the
- * gateway's charge reference (filled in on a replay too, if it was not known then).
+ * What was actually paid is deposited (more or less than asked), converted at the rate snapshotted when
+ * the top-up was created, rounded half up. In the same transaction the fee snapshotted at creation goes
+ * from the wallet to fee revenue (topup_fee) and the bonus of the snapshotted tier that the paid IDR
+ * reaches comes from the bonus account (topup_bonus) — topup-terms.ts has the arithmetic — so the
+ * statement shows the three lines. A payment that succeeds after the top-up expired or failed is still
+ * credited: the money arrived. A top-up in review is not: an operator decides, and crediting it is their
+ * own verb (creditReviewedTopup), never this one. What the account owes (its receivable) is settled first
+ * from what the wallet kept; the top-up becomes `credited` in the same transaction, with the gateway's
+ * charge reference (filled in on a replay too, if it was not known then).
  */
 import type Big from 'big.js';
 import { BALANCE_COLUMNS, MAX_AMOUNT, type WalletBalance } from '../ledger/ledger-account.ts';
@@ -19,7 +22,8 @@ import { toIdr } from '../platform/money.ts';
 import type { GatewayCode } from './gateway-port.ts';
 import { assertGatewayCode } from './gateway-settings.ts';
 import { lockTopupByPayment, parseAmount, TOPUP_COLUMNS, type TopupRecord } from './topup.ts';
-import { creditFromGateway, lockAccounts } from './topup-ledger.ts';
+import { chargeWallet, creditWallet, lockAccounts, settleOwed } from './topup-ledger.ts';
+import { bonusIdrOf, bonusPercentOf, feeIdrOf } from './topup-terms.ts';
 
 export interface CreditTopupInput {
   gateway: GatewayCode;
@@ -33,8 +37,12 @@ export interface CreditTopupInput {
 
 export interface CreditTopupResult {
   topup: TopupRecord;
+  /** The deposit's transfer. */
   transferId: number;
+  /** The payment's IDR value: the deposit. The wallet got creditedIdr − feeIdr + bonusIdr. */
   creditedIdr: number;
+  feeIdr: number;
+  bonusIdr: number;
   /** The part of the credit that paid what the account owed. */
   settledIdr: number;
   /** True when the payment had been credited already (nothing moved this time). */
@@ -121,31 +129,60 @@ async function deposit(
     throw new DomainError('VALIDATION_ERROR', `a paid amount of ${input.paidAmount} cannot be credited`);
   }
 
+  const feeIdr = feeIdrOf(creditedIdr, topup.feePercent);
+  const bonusPercent = bonusPercentOf(topup.bonusTiers, creditedIdr);
+  const bonusIdr = bonusIdrOf(creditedIdr, bonusPercent);
+
   const accounts = await lockAccounts(tx.db, topup.accountId, topup.gateway);
-  const credited = await creditFromGateway(tx.db, accounts, {
+  const transferId = await creditWallet(tx.db, accounts, {
     code: 'gateway_deposit',
+    from: accounts.gatewayAccountId,
     amount: creditedIdr,
     externalId,
     memo: topup.publicId,
   });
   // The deposit exists though the top-up did not say so: only a hand-made transfer gets here.
-  if (!credited) throw new Error(`deposit ${externalId} exists for top-up ${topup.publicId} not credited`);
+  if (transferId === null) {
+    throw new Error(`deposit ${externalId} exists for top-up ${topup.publicId} not credited`);
+  }
+  if (feeIdr > 0) {
+    await chargeWallet(tx.db, accounts, {
+      code: 'topup_fee',
+      to: accounts.feeAccountId,
+      amount: feeIdr,
+      externalId: `topup:${topup.id}:fee`,
+      memo: `${topup.publicId}: ${topup.gateway} fee ${topup.feePercent}%`,
+    });
+  }
+  if (bonusIdr > 0) {
+    await creditWallet(tx.db, accounts, {
+      code: 'topup_bonus',
+      from: accounts.bonusAccountId,
+      amount: bonusIdr,
+      externalId: `topup:${topup.id}:bonus`,
+      memo: `${topup.publicId}: loyalty bonus ${bonusPercent}%`,
+    });
+  }
+  const settledIdr = await settleOwed(tx.db, accounts, creditedIdr - feeIdr + bonusIdr, transferId);
 
   const updated = await tx.db
     .query<TopupRecord>(
       `WITH t AS (
-       UPDATE topups SET status = 'credited', paid_amount = $2, credited_idr = $3, credited_at = now(),
-         gateway_charge_ref = coalesce(gateway_charge_ref, $4), updated_at = now()
-       WHERE id = $1 RETURNING *)
-     SELECT ${TOPUP_COLUMNS} FROM t`,
-      [topup.id, paid.toFixed(2), creditedIdr, input.chargeRef ?? null],
+         UPDATE topups SET status = 'credited', paid_amount = $2, credited_idr = $3, credited_at = now(),
+           fee_idr = $4, bonus_percent = $5, bonus_idr = $6,
+           gateway_charge_ref = coalesce(gateway_charge_ref, $7), updated_at = now()
+         WHERE id = $1 RETURNING *)
+       SELECT ${TOPUP_COLUMNS} FROM t`,
+      [topup.id, paid.toFixed(2), creditedIdr, feeIdr, bonusPercent, bonusIdr, input.chargeRef ?? null],
     )
     .catch(chargeRefConflict);
   return {
     topup: updated.rows[0]!,
-    transferId: credited.transferId,
+    transferId,
     creditedIdr,
-    settledIdr: credited.settledIdr,
+    feeIdr,
+    bonusIdr,
+    settledIdr,
     replayed: false,
     balance: await walletBalance(tx, topup.accountId),
   };
@@ -191,6 +228,8 @@ async function replay(tx: DbContext, topup: TopupRecord, externalId: string): Pr
     topup,
     transferId: row.id,
     creditedIdr: topup.creditedIdr!,
+    feeIdr: topup.feeIdr,
+    bonusIdr: topup.bonusIdr,
     settledIdr: row.settled ?? 0,
     replayed: true,
     balance: await walletBalance(tx, topup.accountId),

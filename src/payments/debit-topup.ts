@@ -6,7 +6,13 @@
  *
  * Amounts are cumulative per top-up, in its currency (Stripe reports `amount_refunded` so): only the part
  * not yet debited moves, converted at the top-up's snapshotted rate, so repeats and out-of-order
- * notifications move nothing twice. What is taken back never exceeds what the top-up put in.
+ * notifications move nothing twice. refunded_idr / disputed_idr record the payment's IDR value taken back.
+ *
+ * The rule for a top-up that charged a fee or gave a bonus (topup-terms.ts takenBackShares): of the IDR
+ * the gateway took back, the customer gives back only the net share, floor(taken × net / paid) — never
+ * more than the top-up put in net; the fee's share comes back from fee revenue (topup_fee_return); and the
+ * bonus is clawed back in the same proportion, floored, from the wallet and then the receivable like the
+ * rest (topup_bonus_clawback, topup_bonus_shortfall).
  */
 import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -14,7 +20,8 @@ import { toIdr } from '../platform/money.ts';
 import type { GatewayCode } from './gateway-port.ts';
 import { assertGatewayCode } from './gateway-settings.ts';
 import { lockTopupByPayment, parseAmount, TOPUP_COLUMNS, type TopupRecord } from './topup.ts';
-import { debitToGateway, lockAccounts } from './topup-ledger.ts';
+import { lockAccounts, takeFromCustomer, writeTransfer } from './topup-ledger.ts';
+import { takenBackShares } from './topup-terms.ts';
 
 export interface DebitTopupInput {
   gateway: GatewayCode;
@@ -28,8 +35,12 @@ export interface DebitTopupInput {
 
 export interface DebitTopupResult {
   topup: TopupRecord;
-  /** IDR debited this time (0 for a repeat): fromWalletIdr + shortfallIdr. */
+  /** IDR the customer gave back this time (0 for a repeat): fromWalletIdr + shortfallIdr. */
   debitedIdr: number;
+  /** Of which the bonus clawed back. */
+  bonusClawedIdr: number;
+  /** The fee's share, returned from fee revenue (not the customer's money). */
+  feeReturnedIdr: number;
   fromWalletIdr: number;
   /** Booked to the receivable: what the customer now owes on top. */
   shortfallIdr: number;
@@ -66,15 +77,50 @@ async function debitTopup(
     // All a top-up can give back is what it put in (a won dispute put it in again).
     const ceiling = topup.creditedIdr + topup.disputeReversedIdr - other;
     const target = Math.min(toIdr(cumulative.toFixed(2), topup.fxIdrPerUnit), ceiling);
-    const delta = target - done;
-    if (delta <= 0) return { topup, debitedIdr: 0, fromWalletIdr: 0, shortfallIdr: 0, replayed: true };
+    if (target - done <= 0) {
+      return {
+        topup,
+        debitedIdr: 0,
+        bonusClawedIdr: 0,
+        feeReturnedIdr: 0,
+        fromWalletIdr: 0,
+        shortfallIdr: 0,
+        replayed: true,
+      };
+    }
+    const shares = { creditedIdr: topup.creditedIdr, feeIdr: topup.feeIdr, bonusIdr: topup.bonusIdr };
+    const was = takenBackShares(shares, done);
+    const now = takenBackShares(shares, target);
+    const [net, fee, bonus] = [now.net - was.net, now.fee - was.fee, now.bonus - was.bonus];
 
     const accounts = await lockAccounts(tx.db, topup.accountId, gateway);
-    const { fromWalletIdr, shortfallIdr } = await debitToGateway(tx.db, accounts, {
-      amount: delta,
+    const move = {
       externalId: `topup:${topup.id}:${kind}:${target}`,
       memo: input.reason?.slice(0, 500) ?? null,
-    });
+    };
+    const none = { fromWalletIdr: 0, shortfallIdr: 0 };
+    const fromNet =
+      net > 0 ? await takeFromCustomer(tx.db, accounts, { ...move, to: 'gateway', amount: net }) : none;
+    if (fee > 0) {
+      await writeTransfer(tx.db, {
+        ...move,
+        code: 'topup_fee_return',
+        debit: accounts.feeAccountId,
+        credit: accounts.gatewayAccountId,
+        amount: fee,
+      });
+    }
+    const fromBonus =
+      bonus > 0
+        ? await takeFromCustomer(tx.db, accounts, {
+            ...move,
+            to: 'bonuses',
+            amount: bonus,
+            memo: `${topup.publicId}: ${kind} claws back the bonus`,
+          })
+        : none;
+    const fromWalletIdr = fromNet.fromWalletIdr + fromBonus.fromWalletIdr;
+    const shortfallIdr = fromNet.shortfallIdr + fromBonus.shortfallIdr;
     const columns = COLUMNS[kind];
     const updated = await tx.db.query<TopupRecord>(
       `WITH t AS (
@@ -84,7 +130,15 @@ async function debitTopup(
        SELECT ${TOPUP_COLUMNS} FROM t`,
       [topup.id, cumulative.toFixed(2), target, shortfallIdr],
     );
-    return { topup: updated.rows[0]!, debitedIdr: delta, fromWalletIdr, shortfallIdr, replayed: false };
+    return {
+      topup: updated.rows[0]!,
+      debitedIdr: net + bonus,
+      bonusClawedIdr: bonus,
+      feeReturnedIdr: fee,
+      fromWalletIdr,
+      shortfallIdr,
+      replayed: false,
+    };
   });
 }
 

@@ -3,13 +3,17 @@
  * the caller's transaction, after the top-up row is locked, and keeps the running totals of the wallet
  * and the receivable in step with the transfers it writes (the ledger check compares them).
  *
- * Movements (all posted):
+ * Movements (all posted; the shares of a take-back are in topup-terms.ts):
  * - gateway_deposit, dispute_reversal: gateway clearing → wallet (a credited or re-credited top-up);
+ * - topup_fee: wallet → platform:topup_fees (the fee, right after the deposit);
+ * - topup_bonus, topup_bonus_restore: platform:topup_bonuses → wallet (a bonus; given again by a won dispute);
  * - topup_debit: wallet → gateway clearing (a refund or dispute, as far as the wallet covers it);
  * - topup_shortfall: receivable → gateway clearing (the rest: the customer now owes it);
+ * - topup_bonus_clawback, topup_bonus_shortfall: wallet, then receivable → platform:topup_bonuses;
+ * - topup_fee_return, topup_fee_restore: fees → gateway clearing, and back after a won dispute;
  * - receivable_settle: wallet → receivable (a later credit pays what is owed first).
  */
-import { gatewayAccountCode, receivableCode } from '../ledger/ledger-account.ts';
+import { gatewayAccountCode, PLATFORM_ACCOUNTS, receivableCode } from '../ledger/ledger-account.ts';
 import type { Queryable } from '../platform/db.ts';
 import type { GatewayCode } from './gateway-port.ts';
 
@@ -19,6 +23,8 @@ export interface LockedAccounts {
   /** Spendable: posted credits minus posted debits minus holds. */
   available: number;
   gatewayAccountId: number;
+  feeAccountId: number;
+  bonusAccountId: number;
   receivable: { id: number; owed: number } | null;
 }
 
@@ -34,22 +40,30 @@ export async function lockAccounts(
     available: number;
     owed: number;
     gateway_id: number | null;
+    fee_id: number | null;
+    bonus_id: number | null;
   }>(
     `SELECT id, kind, credits_posted - debits_posted - debits_pending AS available,
        debits_posted - credits_posted AS owed,
-       (SELECT g.id FROM ledger_accounts g WHERE g.code = $2) AS gateway_id
+       (SELECT g.id FROM ledger_accounts g WHERE g.code = $2) AS gateway_id,
+       (SELECT f.id FROM ledger_accounts f WHERE f.code = $3) AS fee_id,
+       (SELECT b.id FROM ledger_accounts b WHERE b.code = $4) AS bonus_id
      FROM ledger_accounts WHERE account_id = $1 OR receivable_of = $1 ORDER BY id FOR UPDATE`,
-    [accountId, gatewayAccountCode(gateway)],
+    [accountId, gatewayAccountCode(gateway), PLATFORM_ACCOUNTS.topupFees, PLATFORM_ACCOUNTS.topupBonuses],
   );
   const wallet = rows.rows.find((r) => r.kind === 'wallet');
   if (!wallet) throw new Error(`account ${accountId} has no wallet`);
   if (wallet.gateway_id === null) throw new Error(`ledger account ${gatewayAccountCode(gateway)} is missing`);
+  if (wallet.fee_id === null || wallet.bonus_id === null)
+    throw new Error('top-up fee or bonus account is missing');
   const receivable = rows.rows.find((r) => r.kind === 'receivable');
   return {
     accountId,
     walletId: wallet.id,
     available: wallet.available,
     gatewayAccountId: wallet.gateway_id,
+    feeAccountId: wallet.fee_id,
+    bonusAccountId: wallet.bonus_id,
     receivable: receivable ? { id: receivable.id, owed: receivable.owed } : null,
   };
 }
@@ -83,31 +97,43 @@ async function addToTotals(
   await db.query(`UPDATE ledger_accounts SET ${column} = ${column} + $2 WHERE id = $1`, [accountId, n]);
 }
 
-/**
- * Money into the wallet from the gateway (a deposit or a won dispute), then what the account owes is
- * settled from it first. Returns null when the transfer already exists (nothing is moved twice).
- */
-export async function creditFromGateway(
+/** Money into the wallet from a platform account. Null when the transfer already exists (a replay). */
+export async function creditWallet(
   db: Queryable,
   accounts: LockedAccounts,
-  m: {
-    code: 'gateway_deposit' | 'dispute_reversal';
-    amount: number;
-    externalId: string;
-    memo?: string | null;
-  },
-): Promise<{ transferId: number; settledIdr: number } | null> {
-  const transferId = await writeTransfer(db, {
-    ...m,
-    debit: accounts.gatewayAccountId,
-    credit: accounts.walletId,
-  });
+  m: { code: string; from: number; amount: number; externalId: string; memo?: string | null | undefined },
+): Promise<number | null> {
+  const transferId = await writeTransfer(db, { ...m, debit: m.from, credit: accounts.walletId });
   if (transferId === null) return null;
   await addToTotals(db, accounts.walletId, 'credits_posted', m.amount);
   accounts.available += m.amount;
+  return transferId;
+}
 
-  const owed = accounts.receivable?.owed ?? 0;
-  const settledIdr = Math.min(owed, m.amount);
+/** Money out of the wallet to a platform account; the caller knows the wallet has it (the CHECK agrees). */
+export async function chargeWallet(
+  db: Queryable,
+  accounts: LockedAccounts,
+  m: { code: string; to: number; amount: number; externalId: string; memo?: string | null | undefined },
+): Promise<number | null> {
+  const transferId = await writeTransfer(db, { ...m, debit: accounts.walletId, credit: m.to });
+  if (transferId === null) return null;
+  await addToTotals(db, accounts.walletId, 'debits_posted', m.amount);
+  accounts.available -= m.amount;
+  return transferId;
+}
+
+/**
+ * What the account owes is settled first from money that just came in (incoming IDR, named by the
+ * transfer that brought it). Returns what was settled.
+ */
+export async function settleOwed(
+  db: Queryable,
+  accounts: LockedAccounts,
+  incoming: number,
+  transferId: number,
+): Promise<number> {
+  const settledIdr = Math.max(0, Math.min(accounts.receivable?.owed ?? 0, incoming));
   if (accounts.receivable && settledIdr > 0) {
     await writeTransfer(db, {
       code: 'receivable_settle',
@@ -121,39 +147,38 @@ export async function creditFromGateway(
     accounts.available -= settledIdr;
     accounts.receivable.owed -= settledIdr;
   }
-  return { transferId, settledIdr };
+  return settledIdr;
 }
 
+/** What the customer gives back goes where: the gateway (its net share) or the bonus account (a clawback). */
+const TAKE_BACK_CODES = {
+  gateway: { wallet: 'topup_debit', receivable: 'topup_shortfall' },
+  bonuses: { wallet: 'topup_bonus_clawback', receivable: 'topup_bonus_shortfall' },
+} as const;
+
 /**
- * Money the gateway took back: from the wallet as far as it is available (holds stay covered), the rest
- * booked to the receivable. The wallet never goes below zero.
+ * Money taken back from the customer: from the wallet as far as it is available (holds stay covered), the
+ * rest booked to the receivable. The wallet never goes below zero.
  */
-export async function debitToGateway(
+export async function takeFromCustomer(
   db: Queryable,
   accounts: LockedAccounts,
-  m: { amount: number; externalId: string; memo?: string | null },
+  m: { to: 'gateway' | 'bonuses'; amount: number; externalId: string; memo?: string | null },
 ): Promise<{ fromWalletIdr: number; shortfallIdr: number }> {
+  const codes = TAKE_BACK_CODES[m.to];
+  const to = m.to === 'gateway' ? accounts.gatewayAccountId : accounts.bonusAccountId;
   const fromWalletIdr = Math.max(0, Math.min(accounts.available, m.amount));
   const shortfallIdr = m.amount - fromWalletIdr;
   if (fromWalletIdr > 0) {
-    await writeTransfer(db, {
-      code: 'topup_debit',
-      debit: accounts.walletId,
-      credit: accounts.gatewayAccountId,
-      amount: fromWalletIdr,
-      externalId: m.externalId,
-      memo: m.memo,
-    });
-    await addToTotals(db, accounts.walletId, 'debits_posted', fromWalletIdr);
-    accounts.available -= fromWalletIdr;
+    await chargeWallet(db, accounts, { ...m, code: codes.wallet, to, amount: fromWalletIdr });
   }
   if (shortfallIdr > 0) {
     const receivable = accounts.receivable ?? (await openReceivable(db, accounts.accountId));
     accounts.receivable = receivable;
     await writeTransfer(db, {
-      code: 'topup_shortfall',
+      code: codes.receivable,
       debit: receivable.id,
-      credit: accounts.gatewayAccountId,
+      credit: to,
       amount: shortfallIdr,
       externalId: m.externalId,
       memo: m.memo,

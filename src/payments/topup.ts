@@ -6,6 +6,7 @@ import Big from 'big.js';
 import type { Queryable } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { GatewayCode } from './gateway-port.ts';
+import type { BonusTier } from './topup-terms.ts';
 
 export type TopupStatus = 'created' | 'pending' | 'credited' | 'failed' | 'expired' | 'review';
 
@@ -30,6 +31,7 @@ export interface TopupRecord {
   vaNumber: string | null;
   expiresAt: Date | null;
   paidAmount: string | null;
+  /** The payment's IDR value, deposited in full; the wallet kept creditedIdr − feeIdr + bonusIdr. */
   creditedIdr: number | null;
   creditedAt: Date | null;
   refundedAmount: string;
@@ -39,6 +41,14 @@ export interface TopupRecord {
   disputeReversedIdr: number;
   /** What refunds and disputes booked to the account's receivable. */
   shortfallIdr: number;
+  /** The gateway's fee percent and the bonus tiers, snapshotted at creation (topup-terms.ts). */
+  feePercent: string;
+  bonusTiers: BonusTier[];
+  /** Charged at credit; 0 before. */
+  feeIdr: number;
+  /** The tier's percent applied at credit; null when none applied (or not credited yet). */
+  bonusPercent: string | null;
+  bonusIdr: number;
   reviewReason: string | null;
   /** An operator's decision on the review, with its note. */
   reviewDecision: 'credit' | 'reject' | null;
@@ -68,6 +78,10 @@ export const TOPUP_COLUMNS = `t.id, 'np-topup-' || t.id AS "publicId", t.account
   t.credited_idr AS "creditedIdr", t.credited_at AS "creditedAt", t.refunded_amount::text AS "refundedAmount",
   t.refunded_idr AS "refundedIdr", t.disputed_amount::text AS "disputedAmount", t.disputed_idr AS "disputedIdr",
   t.dispute_reversed_idr AS "disputeReversedIdr", t.shortfall_idr AS "shortfallIdr",
+  t.fee_percent::text AS "feePercent", t.fee_idr AS "feeIdr", t.bonus_percent::text AS "bonusPercent",
+  t.bonus_idr AS "bonusIdr",
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('minIdr', (e->>'min_idr')::bigint, 'percent', e->>'percent')
+    ORDER BY (e->>'min_idr')::bigint), '[]') FROM jsonb_array_elements(t.bonus_tiers) e) AS "bonusTiers",
   t.review_reason AS "reviewReason", t.review_decision AS "reviewDecision", t.review_note AS "reviewNote",
   t.reviewed_at AS "reviewedAt", t.created_at AS "createdAt", t.updated_at AS "updatedAt"`;
 

@@ -11,7 +11,14 @@ import type { DbContext } from '../../src/platform/db.ts';
 
 type Ctx = DbContext & { secret: string };
 
-export async function configureGateways(ctx: Ctx): Promise<void> {
+/**
+ * Without fees: the figures of the tests that use this are the payments' own. Fees and bonuses are
+ * configured by the tests about them (topup-fee-bonus.test.ts, topup-money.property.test.ts).
+ */
+export async function configureGateways(
+  ctx: Ctx,
+  fees: Partial<Record<GatewayCode, string>> = {},
+): Promise<void> {
   const base = { enabled: true, baseUrl: 'http://127.0.0.1:9', actor: CLI_ACTOR };
   await configureGateway({
     ctx,
@@ -22,6 +29,7 @@ export async function configureGateways(ctx: Ctx): Promise<void> {
       minAmount: '1.00',
       maxAmount: '5000.00',
       currencies: ['USD'],
+      feePercent: fees.heleket,
     },
   });
   await configureGateway({
@@ -34,7 +42,7 @@ export async function configureGateways(ctx: Ctx): Promise<void> {
       maxAmount: '50000000',
       currencies: ['IDR'],
       methods: ['NQ', 'BC'],
-      feePercent: '0.7',
+      feePercent: fees.duitku,
     },
   });
   await configureGateway({
@@ -46,7 +54,7 @@ export async function configureGateways(ctx: Ctx): Promise<void> {
       minAmount: '1.00',
       maxAmount: '2000.00',
       currencies: ['USD'],
-      feePercent: '2.9',
+      feePercent: fees.stripe,
     },
   });
 }

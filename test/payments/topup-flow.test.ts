@@ -10,8 +10,11 @@ import { startJobs } from '../../src/jobs/job-runner.ts';
 import { adjustBalance } from '../../src/ledger/adjust-balance.ts';
 import { checkLedger } from '../../src/ledger/check-ledger.ts';
 import { getBalance } from '../../src/ledger/get-balance.ts';
+import { configureGateway } from '../../src/payments/configure-gateway.ts';
 import { findNotifiedTopup } from '../../src/payments/find-notified-topup.ts';
+import { readGatewaySettings } from '../../src/payments/gateway-settings.ts';
 import { reconcileTopups } from '../../src/payments/reconcile-topups.ts';
+import { setTopupBonus } from '../../src/payments/set-topup-bonus.ts';
 import { freePort } from '../../src/platform/free-port.ts';
 import { setFxRate } from '../../src/pricing/fx-rates.ts';
 import { SANDBOX_GATEWAYS, startSandboxGateways } from '../../src/sandbox/start-sandbox-gateways.ts';
@@ -64,6 +67,7 @@ async function topUp(apiKey: string, body: Record<string, string>) {
     status: string;
     payment_url: string;
     qr_string: string | null;
+    [field: string]: unknown;
   };
 }
 const topupStatus = async (apiKey: string, id: string) =>
@@ -182,6 +186,72 @@ describe('a top-up through each gateway', () => {
       amount: 80_000,
       balance_after: 80_000,
     });
+  });
+});
+
+describe('a fee and a bonus', () => {
+  /** Stripe as the sandbox configured it, with a fee. */
+  const stripeFee = async (feePercent: string) => {
+    const s = await readGatewaySettings(ctx.db, 'stripe');
+    await configureGateway({
+      ctx,
+      input: {
+        code: 'stripe',
+        enabled: s.enabled,
+        baseUrl: s.baseUrl,
+        currencies: s.currencies,
+        methods: s.methods,
+        minAmount: s.minAmount,
+        maxAmount: s.maxAmount,
+        feePercent,
+        actor: SYSTEM_ACTOR,
+      },
+    });
+  };
+
+  it('are shown before paying, and credited as their own statement lines', async () => {
+    await stripeFee('2.9');
+    await setTopupBonus({ ctx, input: { tiers: [{ minIdr: 500_000, percent: '4' }], actor: SYSTEM_ACTOR } });
+    try {
+      const { account, apiKey } = await createCustomer(ctx);
+      const offered = await app.inject({
+        method: 'GET',
+        url: '/api/payment-gateways',
+        headers: bearer(apiKey),
+      });
+      expect(offered.json().data.find((g: { code: string }) => g.code === 'stripe')).toMatchObject({
+        fee_percent: '2.900',
+      });
+      // 50.00 USD = 800,000 IDR; fee 2.9 % = 23,200; the 500,000 tier gives 4 % = 32,000.
+      const topup = await topUp(apiKey, { gateway: 'stripe', amount: '50.00', currency: 'USD' });
+      expect(topup).toMatchObject({
+        expected_idr: 800_000,
+        fee_percent: '2.900',
+        fee_idr: 0,
+        bonus_idr: 0,
+        estimated_credit_idr: 808_800,
+        wallet_credit_idr: null,
+      });
+      await control(`stripe/sessions/${await gatewayId(topup.id)}/pay`, {});
+      await credited(apiKey, topup.id);
+      expect(await topupStatus(apiKey, topup.id)).toMatchObject({
+        credited_idr: 800_000,
+        fee_idr: 23_200,
+        bonus_percent: '4.00',
+        bonus_idr: 32_000,
+        wallet_credit_idr: 808_800,
+      });
+      expect(await available(account.id)).toBe(808_800);
+      const ledger = await app.inject({ method: 'GET', url: '/api/ledger', headers: bearer(apiKey) });
+      expect(ledger.json().data.map((e: { code: string; amount: number }) => [e.code, e.amount])).toEqual([
+        ['topup_bonus', 32_000],
+        ['topup_fee', -23_200],
+        ['gateway_deposit', 800_000],
+      ]);
+    } finally {
+      await stripeFee('0');
+      await setTopupBonus({ ctx, input: { tiers: [], actor: SYSTEM_ACTOR } });
+    }
   });
 });
 

@@ -1,8 +1,10 @@
 /**
  * Random sequences of what gateways report — credits (over, under, repeated), cumulative refunds,
  * disputes and won disputes, duplicates delivered at the same time — and of the customer spending, on a
- * few top-ups of one account. After each sequence: the ledger check is clean, the wallet is what a plain
- * model of credits less debits says (never below zero), and so is what the account owes.
+ * few top-ups of one account, through a gateway with a fee (Stripe, 2.9 %) and one without (Heleket),
+ * with bonus tiers that paying over or under can cross. After each sequence: the ledger check is clean,
+ * the wallet is what a plain model of credits (less fee, plus bonus) less debits says (never below zero),
+ * and so is what the account owes; what a top-up takes back never exceeds what it put in.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,12 +14,23 @@ import { checkLedger } from '../../src/ledger/check-ledger.ts';
 import { creditTopup } from '../../src/payments/credit-topup.ts';
 import { debitTopupDispute, debitTopupRefund } from '../../src/payments/debit-topup.ts';
 import { reverseDispute } from '../../src/payments/reverse-dispute.ts';
+import { setTopupBonus } from '../../src/payments/set-topup-bonus.ts';
 import { createCustomer } from '../support/factories.ts';
 import { createTestContext } from '../support/test-database.ts';
 import { configureGateways, moneyOf, pendingTopup } from './topup-fixture.ts';
 
 const ctx = await createTestContext();
-await configureGateways(ctx);
+await configureGateways(ctx, { stripe: '2.9' });
+await setTopupBonus({
+  ctx,
+  input: {
+    tiers: [
+      { minIdr: 100_000, percent: '3' },
+      { minIdr: 300_000, percent: '7.5' },
+    ],
+    actor: CLI_ACTOR,
+  },
+});
 
 const RATE = 16_000;
 const TOPUPS = 3;
@@ -34,11 +47,27 @@ const Command = fc.oneof(
 type Command = typeof Command extends fc.Arbitrary<infer C> ? C : never;
 
 interface ModelTopup {
+  /** Fee in thousandths of a percent point: 2.9 % is 29 per mille. */
+  feePerMille: number;
   credited: number | null;
+  fee: number;
+  bonus: number;
   refunded: number;
   disputed: number;
   reversed: number;
+  /** What the customer got from the top-up and gave back, in all. */
+  received: number;
+  givenBack: number;
 }
+
+/** The bonus tiers above in hundredths of a percent. */
+const bonusOf = (paid: number) =>
+  Math.floor((paid * (paid >= 300_000 ? 750 : paid >= 100_000 ? 300 : 0)) / 10_000);
+/** The customer's share of `taken` IDR of the payment: floor(taken × net / paid) + floor(taken × bonus / paid). */
+const customerShare = (t: ModelTopup, taken: number) =>
+  t.credited === null
+    ? 0
+    : Math.floor((taken * (t.credited - t.fee)) / t.credited) + Math.floor((taken * t.bonus) / t.credited);
 
 const usd = (c: number) => (c / 100).toFixed(2);
 
@@ -54,11 +83,16 @@ describe('top-up money under random gateway reports', () => {
             await pendingTopup(ctx, { accountId, gateway: i === 1 ? 'heleket' : 'stripe', amount: '10.00' }),
           );
         }
-        const model: ModelTopup[] = payments.map(() => ({
+        const model: ModelTopup[] = payments.map((_, i) => ({
+          feePerMille: i === 1 ? 0 : 29,
           credited: null,
+          fee: 0,
+          bonus: 0,
           refunded: 0,
           disputed: 0,
           reversed: 0,
+          received: 0,
+          givenBack: 0,
         }));
         let wallet = 0;
         let owed = 0;
@@ -72,8 +106,9 @@ describe('top-up money under random gateway reports', () => {
           if (t.credited === null) return;
           const other = kind === 'refunded' ? t.disputed : t.refunded;
           const target = Math.min(c * (RATE / 100), t.credited + t.reversed - other);
-          const delta = target - t[kind];
-          if (delta <= 0) return;
+          if (target - t[kind] <= 0) return;
+          const delta = customerShare(t, target) - customerShare(t, t[kind]);
+          t.givenBack += delta;
           const fromWallet = Math.min(wallet, delta);
           wallet -= fromWallet;
           owed += delta - fromWallet;
@@ -105,12 +140,17 @@ describe('top-up money under random gateway reports', () => {
           if (command.kind === 'credit') {
             if (t.credited !== null) return;
             t.credited = command.cents * (RATE / 100);
-            settle(t.credited);
+            // Half up: round(paid × per mille / 1000) = floor((2 × paid × per mille + 1000) / 2000).
+            t.fee = Math.floor((t.credited * t.feePerMille * 2 + 1_000) / 2_000);
+            t.bonus = bonusOf(t.credited);
+            t.received = t.credited - t.fee + t.bonus;
+            settle(t.received);
           } else if (command.kind === 'refund') takeBack(t, 'refunded', command.cents);
           else if (command.kind === 'dispute') takeBack(t, 'disputed', command.cents);
           else {
-            const delta = t.disputed - t.reversed;
+            const delta = customerShare(t, t.disputed) - customerShare(t, t.reversed);
             t.reversed = t.disputed;
+            t.received += delta;
             if (delta > 0) settle(delta);
           }
         };
@@ -137,6 +177,7 @@ describe('top-up money under random gateway reports', () => {
           const money = await moneyOf(ctx, accountId);
           expect(money).toEqual({ available: wallet, owed });
           expect(money.available).toBeGreaterThanOrEqual(0);
+          for (const t of model) expect(t.givenBack).toBeLessThanOrEqual(t.received);
         }
         expect(await checkLedger({ ctx })).toEqual([]);
       }),

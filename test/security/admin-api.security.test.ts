@@ -575,6 +575,52 @@ const routes: Record<string, RouteCase> = {
       );
     },
   },
+  'GET /admin/api/topup-bonus': {
+    probe: { url: '/topup-bonus' },
+    happy: async (as) => {
+      ok(await send('PUT', '/topup-bonus', as, { tiers: [{ min_idr: 500_000, percent: '4' }] }));
+      expect(ok(await send('GET', '/topup-bonus', as))).toEqual({
+        tiers: [{ min_idr: 500_000, percent: '4.00' }],
+      });
+    },
+    error: async (as) => void expectRefusal(await send('DELETE', '/topup-bonus', as), 404, 'NOT_FOUND'),
+  },
+  'PUT /admin/api/topup-bonus': {
+    probe: { url: '/topup-bonus', payload: { tiers: [] } },
+    happy: async (as) => {
+      const tiers = [
+        { min_idr: 2_000_000, percent: '10' },
+        { min_idr: 500_000, percent: '4' },
+      ];
+      expect(ok(await send('PUT', '/topup-bonus', as, { tiers }))).toEqual({
+        tiers: [
+          { min_idr: 500_000, percent: '4.00' },
+          { min_idr: 2_000_000, percent: '10.00' },
+        ],
+      });
+      expect(ok(await send('PUT', '/topup-bonus', as, { tiers: [] }))).toEqual({ tiers: [] });
+    },
+    error: async (as) => {
+      for (const body of [
+        {},
+        { tiers: [{ min_idr: 1, percent: '0' }] },
+        { tiers: [{ min_idr: 1, percent: '101' }] },
+        { tiers: [{ min_idr: -1, percent: '4' }] },
+        { tiers: [{ min_idr: 1.5, percent: '4' }] },
+        { tiers: [{ min_idr: 1, percent: '1e2' }] },
+        { tiers: [{ min_idr: 1, percent: '4', extra: true }] },
+        {
+          tiers: [
+            { min_idr: 1, percent: '4' },
+            { min_idr: 1, percent: '5' },
+          ],
+        },
+        { tiers: Array.from({ length: 21 }, (_, i) => ({ min_idr: i, percent: '1' })) },
+      ]) {
+        expectRefusal(await send('PUT', '/topup-bonus', as, body), 422, 'VALIDATION_ERROR');
+      }
+    },
+  },
   'GET /admin/api/audit': {
     probe: { url: '/audit' },
     happy: async (as) => {

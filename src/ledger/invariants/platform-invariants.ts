@@ -11,9 +11,12 @@
  *   summed from their transfers: the wallets' stored debits cannot tell them from charges without
  *   coupling this check to every order fault; wallet_totals holds the wallets' side of each of them.
  * - platform:provider_payable, posted: the provider cost (orders.cost_idr) of every charged order.
- * - platform:gateway:<code>, posted: minus what its top-ups put into wallets (credited, and re-credited
- *   after a won dispute), plus what refunds and disputes took back — summed from the topups rows. The
- *   wallets' credits from top-ups are not funding's, so funding leaves them out (from the same rows).
+ * - platform:gateway:<code>, posted: minus what its top-ups were paid (credited, and re-credited after a
+ *   won dispute), plus what refunds and disputes took back — summed from the topups rows. The wallets'
+ *   credits from top-ups (deposits, the customer's share of re-credits, bonuses given and restored) are
+ *   not funding's, so funding leaves them out (from the same rows).
+ * - platform:topup_fees, posted: the fees charged, less the fee's share of what was taken back, plus its
+ *   share of what won disputes re-credited; platform:topup_bonuses the reverse for bonuses (it gives them).
  *
  * A balance is credits minus debits. One row per account that disagrees: ("check", record, detail).
  */
@@ -25,8 +28,14 @@ import {
   PROVIDER_PAYABLE,
   REVENUE,
   referencedOrder,
+  TOPUP_BONUSES,
+  TOPUP_FEES,
   TOTALS_FROM_TRANSFERS,
+  takenShare,
 } from './sql-fragments.ts';
+
+/** Per topups row `tp`: the fee's and the bonus's shares of what was taken back and re-credited. */
+const share = (kind: 'fee' | 'bonus', column: string) => takenShare(kind, 'tp', `tp.${column}`);
 
 const PLATFORM_BALANCE = `
   WITH refunded AS (
@@ -42,15 +51,26 @@ const PLATFORM_BALANCE = `
       (SELECT coalesce(sum(amount), 0) FROM transfers WHERE code = 'manual_debit')::bigint AS debited_by_hand
     FROM ledger_accounts WHERE kind = 'wallet'),
   from_topups AS (
-    SELECT gateway, sum(coalesce(credited_idr, 0) + dispute_reversed_idr)::bigint AS paid_in,
-      sum(refunded_idr + disputed_idr)::bigint AS taken_back
-    FROM topups GROUP BY gateway),
-  topups_paid_in AS (SELECT coalesce(sum(paid_in), 0)::bigint AS paid_in FROM from_topups),
+    SELECT tp.gateway, sum(coalesce(tp.credited_idr, 0) + tp.dispute_reversed_idr)::bigint AS paid_in,
+      sum(tp.refunded_idr + tp.disputed_idr)::bigint AS taken_back,
+      sum(coalesce(tp.credited_idr, 0) + ${takenShare('net', 'tp', 'tp.dispute_reversed_idr')} + tp.bonus_idr
+        + ${share('bonus', 'dispute_reversed_idr')})::bigint AS into_wallets,
+      sum(tp.fee_idr - ${share('fee', 'refunded_idr')} - ${share('fee', 'disputed_idr')}
+        + ${share('fee', 'dispute_reversed_idr')})::bigint AS fees,
+      sum(tp.bonus_idr - ${share('bonus', 'refunded_idr')} - ${share('bonus', 'disputed_idr')}
+        + ${share('bonus', 'dispute_reversed_idr')})::bigint AS bonuses
+    FROM topups tp GROUP BY tp.gateway),
+  topups_paid_in AS (
+    SELECT coalesce(sum(into_wallets), 0)::bigint AS paid_in, coalesce(sum(fees), 0)::bigint AS fees,
+      coalesce(sum(bonuses), 0)::bigint AS bonuses
+    FROM from_topups),
   expected (code, posted, pending) AS (
     SELECT '${REVENUE}', o.charged - o.cost - o.refunded, o.held FROM from_orders o
     UNION ALL SELECT '${FUNDING}', -(w.credited - o.refunded - g.paid_in) + w.debited_by_hand, 0
       FROM from_wallets w, from_orders o, topups_paid_in g
     UNION ALL SELECT '${PROVIDER_PAYABLE}', o.cost, 0 FROM from_orders o
+    UNION ALL SELECT '${TOPUP_FEES}', g.fees, 0 FROM topups_paid_in g
+    UNION ALL SELECT '${TOPUP_BONUSES}', -g.bonuses, 0 FROM topups_paid_in g
     UNION ALL SELECT '${GATEWAY_PREFIX}' || t.gateway, t.taken_back - t.paid_in, 0 FROM from_topups t),
   derived AS (
     SELECT la.code, coalesce(t.credits_posted - t.debits_posted, 0) AS posted,

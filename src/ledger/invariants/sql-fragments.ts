@@ -1,7 +1,13 @@
 /** SQL shared by the ledger invariants. Each is a plain fragment, so every check stays one readable statement. */
 import { PLATFORM_ACCOUNTS } from '../ledger-account.ts';
 
-export const { funding: FUNDING, revenue: REVENUE, providerPayable: PROVIDER_PAYABLE } = PLATFORM_ACCOUNTS;
+export const {
+  funding: FUNDING,
+  revenue: REVENUE,
+  providerPayable: PROVIDER_PAYABLE,
+  topupFees: TOPUP_FEES,
+  topupBonuses: TOPUP_BONUSES,
+} = PLATFORM_ACCOUNTS;
 
 /** Every gateway's clearing account is this prefix and the gateway's code. */
 export const GATEWAY_PREFIX = 'platform:gateway:';
@@ -75,4 +81,20 @@ export function accountRole(account: string): string {
 /** The top-up a refund, dispute or reversal names: 'topup:<id>:<kind>:<n>'. */
 export function referencedTopup(column: string): string {
   return `substring(${column} from '^topup:([0-9]{1,15}):')::bigint`;
+}
+
+/**
+ * The shares of `taken` (a topups column: IDR of the payment taken back or re-credited) that belong to the
+ * customer (net), to fee revenue (fee) and to the bonus (bonus), on the topups row `t` — the arithmetic of
+ * payments/topup-terms.ts takenBackShares, in exact numeric division (div truncates; the figures are ≥ 0).
+ */
+export function takenShare(share: 'net' | 'fee' | 'bonus', t: string, taken: string): string {
+  const net = `div(${taken}::numeric * (${t}.credited_idr - ${t}.fee_idr), ${t}.credited_idr)`;
+  const expression =
+    share === 'net'
+      ? net
+      : share === 'fee'
+        ? `${taken} - ${net}`
+        : `div(${taken}::numeric * ${t}.bonus_idr, ${t}.credited_idr)`;
+  return `(CASE WHEN ${taken} = 0 THEN 0 ELSE ${expression} END)::bigint`;
 }

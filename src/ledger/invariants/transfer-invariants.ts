@@ -2,7 +2,15 @@
  * Invariants of the transfers themselves and of the wallets' running totals. Each query yields one row
  * per violation: ("check", record, detail).
  */
-import { accountRole, FUNDING, PROVIDER_PAYABLE, REVENUE, TOTALS_FROM_TRANSFERS } from './sql-fragments.ts';
+import {
+  accountRole,
+  FUNDING,
+  PROVIDER_PAYABLE,
+  REVENUE,
+  TOPUP_BONUSES,
+  TOPUP_FEES,
+  TOTALS_FROM_TRANSFERS,
+} from './sql-fragments.ts';
 
 /**
  * A wallet's stored totals (kept by every write, for the overdraft CHECK) equal what its transfers say;
@@ -50,7 +58,8 @@ const RESOLUTION_MISMATCH = `
 /**
  * Every transfer is one of the movements the platform makes (an operator's credit or debit moves money
  * between a wallet and funding, like a deposit or its reverse; a top-up's money moves between a gateway's
- * clearing account, the wallet and the account's receivable). The platform balances below add up only
+ * clearing account, the wallet and the account's receivable, its fee to and from fee revenue, its bonus
+ * between the bonus account and the wallet or receivable). The platform balances below add up only
  * these, so any other transfer (a deposit into revenue, a charge from funding) is named here by its id.
  */
 const TRANSFER_ROUTE = `
@@ -67,7 +76,14 @@ const TRANSFER_ROUTE = `
     ('posted', 'dispute_reversal', 'gateway', 'wallet'),
     ('posted', 'topup_debit', 'wallet', 'gateway'),
     ('posted', 'topup_shortfall', 'receivable', 'gateway'),
-    ('posted', 'receivable_settle', 'wallet', 'receivable'))
+    ('posted', 'receivable_settle', 'wallet', 'receivable'),
+    ('posted', 'topup_fee', 'wallet', '${TOPUP_FEES}'),
+    ('posted', 'topup_fee_return', '${TOPUP_FEES}', 'gateway'),
+    ('posted', 'topup_fee_restore', 'gateway', '${TOPUP_FEES}'),
+    ('posted', 'topup_bonus', '${TOPUP_BONUSES}', 'wallet'),
+    ('posted', 'topup_bonus_restore', '${TOPUP_BONUSES}', 'wallet'),
+    ('posted', 'topup_bonus_clawback', 'wallet', '${TOPUP_BONUSES}'),
+    ('posted', 'topup_bonus_shortfall', 'receivable', '${TOPUP_BONUSES}'))
   SELECT 'transfer_route' AS "check", 'transfer:' || t.id AS record,
     format('%s %s from %s to %s is not a movement the ledger makes', t.kind, t.code, d.code, c.code) AS detail
   FROM transfers t

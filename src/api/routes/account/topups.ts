@@ -7,6 +7,7 @@ import { listGateways } from '../../../payments/list-gateways.ts';
 import { getTopup, listTopups } from '../../../payments/list-topups.ts';
 import { startTopup } from '../../../payments/start-topup.ts';
 import type { TopupRecord } from '../../../payments/topup.ts';
+import { estimatedWalletCredit, walletCreditOfTopup } from '../../../payments/topup-terms.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';
 import { needs } from '../../plugins/route-scopes.ts';
 import { Clamped, SafeId } from '../../schemas/numbers.ts';
@@ -22,7 +23,17 @@ const Topup = Type.Object(
     method: Nullable(Type.String()),
     expected_idr: Type.Integer(),
     paid_amount: Nullable(Type.String()),
-    credited_idr: Nullable(Type.Integer()),
+    credited_idr: Nullable(Type.Integer({ description: 'the payment’s IDR value, deposited in full' })),
+    fee_percent: Type.String({ description: 'the gateway fee, fixed when the top-up was created' }),
+    fee_idr: Type.Integer({ description: 'charged at credit (0 before)' }),
+    bonus_percent: Nullable(Type.String({ description: 'the loyalty tier applied at credit' })),
+    bonus_idr: Type.Integer(),
+    estimated_credit_idr: Type.Integer({
+      description: 'what the wallet gets if paid as asked: expected_idr − fee + bonus',
+    }),
+    wallet_credit_idr: Nullable(
+      Type.Integer({ description: 'what the wallet got: credited_idr − fee_idr + bonus_idr' }),
+    ),
     payment_url: Nullable(Type.String()),
     qr_string: Nullable(Type.String()),
     va_number: Nullable(Type.String()),
@@ -43,6 +54,12 @@ const view = (t: TopupRecord) => ({
   expected_idr: t.expectedIdr,
   paid_amount: t.paidAmount,
   credited_idr: t.creditedIdr,
+  fee_percent: t.feePercent,
+  fee_idr: t.feeIdr,
+  bonus_percent: t.bonusPercent,
+  bonus_idr: t.bonusIdr,
+  estimated_credit_idr: estimatedWalletCredit(t),
+  wallet_credit_idr: walletCreditOfTopup(t),
   payment_url: t.paymentUrl,
   qr_string: t.qrString,
   va_number: t.vaNumber,
@@ -54,7 +71,10 @@ const view = (t: TopupRecord) => ({
 const Entry = Type.Object(
   {
     transfer_id: Type.Integer(),
-    code: Type.String(),
+    code: Type.String({
+      description:
+        'deposit, gateway_deposit, topup_fee, topup_bonus, order_charge, order_refund, topup_debit, topup_bonus_clawback, …',
+    }),
     amount: Type.Integer({ description: 'IDR, positive into the wallet' }),
     balance_after: Type.Integer(),
     reference: Nullable(Type.String()),
@@ -71,6 +91,7 @@ const Gateway = Type.Object(
     methods: Type.Array(Type.String()),
     min_amount: Nullable(Type.String()),
     max_amount: Nullable(Type.String()),
+    fee_percent: Type.String({ description: 'deducted from what is credited, e.g. "2.900"' }),
   },
   { additionalProperties: false },
 );
@@ -98,6 +119,7 @@ export const topupRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         methods: g.methods,
         min_amount: g.minAmount,
         max_amount: g.maxAmount,
+        fee_percent: g.feePercent,
       })),
     }),
   );
@@ -190,7 +212,7 @@ export const topupRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       schema: {
         tags,
         summary:
-          'The wallet’s movements (deposits, charges, refunds), newest first, with the balance after each',
+          'The wallet’s movements (deposits, top-up fees and bonuses, charges, refunds), newest first, with the balance after each',
         querystring: Type.Object({ before_id: Type.Optional(SafeId), limit: Type.Optional(Clamped()) }),
         response: { 200: success(Type.Array(Entry)), ...errors },
       },

@@ -8,6 +8,9 @@ import { listPaymentMismatches } from '../../../payments/list-payment-mismatches
 import type { PaymentMismatch } from '../../../payments/payment-mismatch.ts';
 import { reconcileTopups } from '../../../payments/reconcile-topups.ts';
 import { resolvePaymentMismatch } from '../../../payments/resolve-payment-mismatch.ts';
+import { setTopupBonus } from '../../../payments/set-topup-bonus.ts';
+import { getTopupBonus } from '../../../payments/topup-bonus-tiers.ts';
+import { type BonusTier, MAX_BONUS_TIERS } from '../../../payments/topup-terms.ts';
 import { actorOf } from '../../plugins/account-auth.ts';
 import { Clamped, Int32In, SafeId } from '../../schemas/numbers.ts';
 import { errorResponses, Nullable, success } from '../smscode/schemas.ts';
@@ -63,6 +66,17 @@ const Mismatch = Type.Object(
   { additionalProperties: false },
 );
 
+const Tier = Type.Object(
+  {
+    min_idr: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, description: 'paid at least, in IDR' }),
+    percent: Type.String({
+      pattern: '^[0-9]{1,3}(\\.[0-9]{1,2})?$',
+      description: 'of the paid IDR, e.g. "4"',
+    }),
+  },
+  { additionalProperties: false },
+);
+
 const mismatchView = (m: PaymentMismatch) => ({
   id: m.id,
   gateway: m.gateway,
@@ -77,6 +91,12 @@ const mismatchView = (m: PaymentMismatch) => ({
   resolved_by: m.resolvedBy,
   resolved_by_account_id: m.resolvedByAccountId,
   note: m.note,
+});
+
+const Bonus = Type.Object({ tiers: Type.Array(Tier) }, { additionalProperties: false });
+
+const bonusView = (b: { tiers: BonusTier[] }) => ({
+  tiers: b.tiers.map((t) => ({ min_idr: t.minIdr, percent: t.percent })),
 });
 
 const Amount = Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,2})?$' });
@@ -149,6 +169,44 @@ export const paymentAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
         },
       });
       return { success: true as const, data: view(gateway) };
+    },
+  );
+
+  app.get(
+    '/topup-bonus',
+    {
+      schema: {
+        tags,
+        summary: 'Loyalty bonus tiers for top-ups',
+        response: { 200: success(Bonus), ...errors },
+      },
+    },
+    async () => ({ success: true as const, data: bonusView(await getTopupBonus({ ctx })) }),
+  );
+
+  app.put(
+    '/topup-bonus',
+    {
+      schema: {
+        tags,
+        summary:
+          'Set the loyalty bonus tiers (replacing them; an empty list switches bonuses off). Top-ups already started keep theirs',
+        body: Type.Object(
+          { tiers: Type.Array(Tier, { maxItems: MAX_BONUS_TIERS }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: success(Bonus), ...errors },
+      },
+    },
+    async (request) => {
+      const bonus = await setTopupBonus({
+        ctx,
+        input: {
+          tiers: request.body.tiers.map((t) => ({ minIdr: t.min_idr, percent: t.percent })),
+          actor: actorOf(request),
+        },
+      });
+      return { success: true as const, data: bonusView(bonus) };
     },
   );
 
