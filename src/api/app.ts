@@ -1,6 +1,7 @@
 /**
  * buildApp assembles the HTTP surface without listening: tests use app.inject(), server.ts listens.
  */
+
 import { randomUUID } from 'node:crypto';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
@@ -15,6 +16,7 @@ import Fastify, {
 } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { handlerApiRoutes } from './compat/handler/handler-route.ts';
+import { registerClosingSignal } from './plugins/closing-signal.ts';
 import { COMPRESSION } from './plugins/compression.ts';
 import { registerCsrf } from './plugins/csrf.ts';
 import { acceptEmptyJsonBodies } from './plugins/json-body.ts';
@@ -66,6 +68,7 @@ export async function buildApp(
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, url: request.url, status: reply.statusCode }, 'request');
   });
+  registerClosingSignal(app);
   acceptEmptyJsonBodies(app);
   refuseNulCharacters(app);
   app.setErrorHandler(handleSmscodeError);

@@ -7,6 +7,7 @@ import { createRedis } from '../../src/platform/redis.ts';
 import { purgeExpiredData } from '../../src/retention/purge-expired-data.ts';
 import { connectSandboxPush } from '../../src/sandbox/start-sandbox-providers.ts';
 import { customer, deliverSms, orderWorld } from '../orders/order-fixture.ts';
+import { subscribedTo as subscribedOn } from '../support/subscribed-to.ts';
 import { waitUntil } from '../support/wait.ts';
 
 const world = await orderWorld();
@@ -74,20 +75,7 @@ async function readStream(
 }
 
 /** Resolves when the next subscription to channel is taken on the app's (real) bus. */
-function subscribedTo(channel: string): Promise<void> {
-  const bus = world.ctx.bus;
-  const subscribe = bus.subscribe;
-  return new Promise((resolve) => {
-    bus.subscribe = (name, handler) => {
-      const unsubscribe = subscribe.call(bus, name, handler);
-      if (name === channel) {
-        bus.subscribe = subscribe;
-        resolve();
-      }
-      return unsubscribe;
-    };
-  });
-}
+const subscribedTo = (channel: string) => subscribedOn(world.ctx.bus, channel);
 
 describe('GET /v2/stream', () => {
   it('streams order events live, and replays missed ones from Last-Event-ID', async () => {

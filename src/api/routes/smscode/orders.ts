@@ -233,7 +233,13 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
           ? await readOrder({ ctx, input: { orderId: request.params.id, accountId } })
           : await waitForOrderChange({
               ctx,
-              input: { orderId: request.params.id, accountId, waitSeconds: wait, afterRevision },
+              input: {
+                orderId: request.params.id,
+                accountId,
+                waitSeconds: wait,
+                afterRevision,
+                signal: app.closing,
+              },
             });
       // The rate is read after the wait, so the receipt is current when the answer leaves.
       const fx = await readFx();

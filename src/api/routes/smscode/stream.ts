@@ -70,11 +70,19 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         raw.write(': ping\n\n');
         key.check();
       }, HEARTBEAT_MS);
+      // The node is going away: the client reconnects (Last-Event-ID) to one that stays.
+      const restarting = () => {
+        raw.end(': numpool is restarting; reconnect\n\n');
+        // Not kept alive: the connection would hold the closing server open.
+        request.raw.socket?.end();
+      };
+      app.closing.addEventListener('abort', restarting, { once: true });
       const stop = () => {
         follower.stop();
         clearInterval(heartbeat);
         unsubscribe();
         key.stop();
+        app.closing.removeEventListener('abort', restarting);
       };
       raw.on('close', stop);
       // A client that left while the stream was being set up gets no 'close' any more.
