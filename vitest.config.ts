@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
+    globalSetup: ['test/support/global-setup.ts', 'test/support/web-build-setup.ts'],
     pool: 'forks',
     // Two cores: two test files at a time, each in its own database. The timeouts leave room for a
     // second copy of the suite on the same cores (everything about 2-3x slower); tests that start

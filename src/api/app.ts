@@ -35,12 +35,17 @@ import { deliveryRoutes } from './routes/native/deliveries.ts';
 import { smscodeRoutes } from './routes/smscode/index.ts';
 import { systemRoutes } from './routes/system.ts';
 import { numberKeywords } from './schemas/numbers.ts';
+import { mountWeb, WEB_DIST } from './web/mount-web.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export async function buildApp(
   ctx: AppContext,
-  options: { version?: string } = {},
+  options: {
+    version?: string;
+    /** The web app's build (default web/dist); false serves the API alone. */
+    webDist?: string | false;
+  } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
@@ -91,5 +96,6 @@ export async function buildApp(
   await app.register(providerPushRoutes, { ctx });
   await app.register(paymentNotificationRoutes, { ctx });
   await app.register(handlerApiRoutes, { ctx, limits });
+  if (options.webDist !== false) await mountWeb(app, ctx, options.webDist ?? WEB_DIST);
   return app;
 }

@@ -125,3 +125,58 @@ export async function recordDeliveryOutcome({
     );
   });
 }
+
+export interface DeliveryStatsKey {
+  providerId: number;
+  countryId: number;
+  platformId: number;
+}
+
+/**
+ * loadDeliveryStats for many provider × country × platform keys in one round trip (the public price
+ * explorer shows a page of offers). Keys without history get the prior, with samples 0.
+ */
+export async function loadDeliveryStatsFor({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: { keys: DeliveryStatsKey[] };
+}): Promise<Map<string, DeliveryStats>> {
+  const stats = new Map<string, DeliveryStats>();
+  if (input.keys.length === 0) return stats;
+  const result = await ctx.db.query<{
+    providerId: number;
+    countryId: number;
+    platformId: number;
+    samples: number;
+    delivered: number;
+    median: number | null;
+  }>({
+    name: 'providers.delivery-stats-for',
+    text: `SELECT k.provider_id AS "providerId", k.country_id AS "countryId", k.platform_id AS "platformId",
+             count(*)::int AS samples, count(*) FILTER (WHERE w.delivered)::int AS delivered,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY w.time_to_code_ms) FILTER (WHERE w.delivered) AS median
+           FROM unnest($1::int[], $2::int[], $3::int[]) AS k(provider_id, country_id, platform_id)
+           CROSS JOIN LATERAL (
+             SELECT o.delivered, o.time_to_code_ms FROM provider_outcomes o
+             WHERE o.provider_id = k.provider_id AND o.country_id = k.country_id
+               AND o.platform_id = k.platform_id AND o.created_at > now() - make_interval(days => $4)
+             ORDER BY o.created_at DESC LIMIT $5) w
+           GROUP BY k.provider_id, k.country_id, k.platform_id`,
+    values: [
+      input.keys.map((k) => k.providerId),
+      input.keys.map((k) => k.countryId),
+      input.keys.map((k) => k.platformId),
+      STATS_WINDOW.days,
+      STATS_WINDOW.orders,
+    ],
+  });
+  for (const key of input.keys)
+    stats.set(deliveryStatsKey(key), toDeliveryStats({ samples: 0, delivered: 0, median: null }));
+  for (const row of result.rows) stats.set(deliveryStatsKey(row), toDeliveryStats(row));
+  return stats;
+}
+
+export const deliveryStatsKey = (key: DeliveryStatsKey) =>
+  `${key.providerId}:${key.countryId}:${key.platformId}`;

@@ -1,0 +1,85 @@
+/**
+ * Mounts the Astro web app (web/, built by `astro build --root web` into web/dist) in the Fastify app:
+ * its client assets through @fastify/static, and every other GET outside the API's prefixes through
+ * Astro's SSR handler (@astrojs/node, middleware mode), with the request's verbs as locals.
+ *
+ * Without a build (web/dist/server/entry.mjs missing) the API boots alone and pages are not served.
+ * Routes registered by the API always win: the page route is a wildcard, the router's last resort.
+ */
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app-context.ts';
+import { type WebLocals, webLocals } from './web-locals.ts';
+
+/** The build `npm start` and the tests make (scripts/build-web.ts). */
+export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+/** Paths that belong to the API surfaces: an unknown one there is the API's 404, never a page. */
+const API_PREFIXES = [
+  '/v1',
+  '/v2',
+  '/api',
+  '/admin/api',
+  '/hooks',
+  '/stubs',
+  '/docs',
+  '/metrics',
+  '/openapi',
+];
+
+const isApiPath = (url: string) => {
+  const path = url.split('?', 1)[0]!;
+  return API_PREFIXES.some(
+    (prefix) => path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}.`),
+  );
+};
+
+type AstroHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: (error?: unknown) => void,
+  locals?: { numpool: WebLocals },
+) => Promise<void>;
+
+export async function mountWeb(app: FastifyInstance, ctx: AppContext, distDir = WEB_DIST): Promise<boolean> {
+  const entry = join(distDir, 'server', 'entry.mjs');
+  if (!existsSync(entry)) {
+    ctx.log.info({ distDir }, 'web app not built; serving the API only');
+    return false;
+  }
+  const { handler } = (await import(pathToFileURL(entry).href)) as { handler: AstroHandler };
+
+  // Only the files of the build become routes (no wildcard), so nothing else is shadowed.
+  await app.register(fastifyStatic, {
+    root: join(distDir, 'client'),
+    prefix: '/',
+    wildcard: false,
+    decorateReply: false,
+    index: false,
+    setHeaders: (reply, path) => {
+      // Astro names bundled assets by content hash: they never change under the same name.
+      if (path.includes(join('client', '_astro')))
+        reply.header('cache-control', 'public, max-age=31536000, immutable');
+    },
+  });
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/*',
+    schema: { hide: true },
+    handler: async (request, reply) => {
+      if (isApiPath(request.url)) return reply.callNotFound();
+      // Astro writes the response itself; the headers set so far (request id, security) go with it.
+      for (const [name, value] of Object.entries(reply.getHeaders()))
+        if (value !== undefined) reply.raw.setHeader(name, value);
+      reply.hijack();
+      // No `next`: a path without a page renders Astro's own 404 page.
+      await handler(request.raw, reply.raw, undefined, { numpool: webLocals(ctx, request.id) });
+    },
+  });
+  return true;
+}

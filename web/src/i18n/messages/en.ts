@@ -1,0 +1,60 @@
+/** English: the reference catalog. Every visible string of the web app is a key here. */
+export const en = {
+  'site.name': 'numpool',
+  'site.tagline': 'Temporary numbers for SMS verification',
+  'nav.label': 'Main',
+  'nav.home': 'Prices',
+  'nav.docs': 'API docs',
+  'nav.handlerGuide': 'Handler API guide',
+  'lang.label': 'Language',
+  'skip.toMain': 'Skip to content',
+  'footer.text': 'numpool is open-source software. You pay only when an SMS arrives.',
+  'footer.docs': 'API reference',
+
+  'home.title': 'SMS verification numbers',
+  'home.lead':
+    'Pick a service and a country, rent a number, receive the code. If no SMS arrives, the order costs nothing.',
+  'status.label': 'Provider status',
+  'status.up': 'All providers are up',
+  'status.degraded': 'Some providers are degraded; orders still route to the others',
+  'status.down': 'No provider can take orders right now',
+
+  'explorer.title': 'Prices',
+  'explorer.service': 'Service',
+  'explorer.servicePlaceholder': 'WhatsApp, Telegram…',
+  'explorer.country': 'Country',
+  'explorer.countryPlaceholder': 'Indonesia, ID or +62',
+  'explorer.search': 'Search',
+  'explorer.reset': 'Clear',
+  'explorer.summary': 'Showing {shown} of {total} offers, cheapest first.',
+  'explorer.empty': 'No offer matches this search. Try another service or country.',
+  'explorer.caption': 'Offers by service and country',
+  'explorer.col.service': 'Service',
+  'explorer.col.country': 'Country',
+  'explorer.col.price': 'Price',
+  'explorer.col.stock': 'In stock',
+  'explorer.col.success': 'Success rate',
+  'explorer.col.time': 'Median time to code',
+  'explorer.unknown': 'no data yet',
+  'explorer.statsNote': 'Success rate and time to code come from recent orders (last 100 orders, 7 days).',
+
+  'links.title': 'For developers',
+  'links.docs': 'Interactive API documentation (SMSCode /v1 and /v2)',
+  'links.handler': 'Moving from SMS-Activate? Change the host and keep your code',
+
+  'guide.title': 'Handler API: change the host',
+  'guide.lead':
+    'numpool speaks the SMS-Activate handler protocol. Bots and tools that use it work after one change: the base URL.',
+  'guide.step1': 'Replace the base URL your client calls with:',
+  'guide.step2': 'Keep the same parameters: api_key, action, service, country and id.',
+  'guide.step3': 'Use your numpool API key as api_key. Balance and prices are in USD.',
+  'guide.example': 'Example request',
+  'guide.more': 'The SMSCode REST API (/v1 in IDR, /v2 in USD) is described in the API docs.',
+
+  'notFound.title': 'Page not found',
+  'notFound.text': 'There is no page at this address.',
+  'notFound.home': 'Back to prices',
+} as const;
+
+export type MessageKey = keyof typeof en;
+export type Messages = Record<MessageKey, string>;
