@@ -62,12 +62,9 @@ export async function creditTopup({
   ctx: DbContext;
   input: CreditTopupInput;
 }): Promise<CreditTopupResult> {
-  const gateway = assertGatewayCode(input.gateway);
-  const paid = parseAmount(input.paidAmount, 'paid amount');
-  const chargeRef = checkChargeRef(input.chargeRef);
-  return withTransaction(ctx, async (tx) => {
-    const topup = await lockTopupByPayment(tx.db, gateway, input.gatewayPaymentId);
-    const externalId = depositExternalId(gateway, input.gatewayPaymentId);
+  return onLockedTopup(ctx, input, async (tx, topup, paid) => {
+    const chargeRef = input.chargeRef ?? null;
+    const externalId = depositExternalId(topup.gateway, input.gatewayPaymentId);
     if (topup.status === 'credited') {
       const linked =
         topup.gatewayChargeRef === null && chargeRef !== null
@@ -98,16 +95,26 @@ export async function creditReviewedTopup({
   ctx: DbContext;
   input: CreditTopupInput;
 }): Promise<CreditTopupResult> {
-  const gateway = assertGatewayCode(input.gateway);
-  const paid = parseAmount(input.paidAmount, 'paid amount');
-  checkChargeRef(input.chargeRef);
-  return withTransaction(ctx, async (tx) => {
-    const topup = await lockTopupByPayment(tx.db, gateway, input.gatewayPaymentId);
+  return onLockedTopup(ctx, input, async (tx, topup, paid) => {
     if (topup.status !== 'review') {
       throw new DomainError('CONFLICT', `top-up ${topup.publicId} is ${topup.status}, not in review`);
     }
-    return deposit(tx, topup, input, paid, depositExternalId(gateway, input.gatewayPaymentId));
+    return deposit(tx, topup, input, paid, depositExternalId(topup.gateway, input.gatewayPaymentId));
   });
+}
+
+/** Checks the input, then runs `act` in a transaction holding the top-up's row lock. */
+function onLockedTopup(
+  ctx: DbContext,
+  input: CreditTopupInput,
+  act: (tx: DbContext, topup: TopupRecord, paid: Big) => Promise<CreditTopupResult>,
+): Promise<CreditTopupResult> {
+  const gateway = assertGatewayCode(input.gateway);
+  const paid = parseAmount(input.paidAmount, 'paid amount');
+  checkChargeRef(input.chargeRef);
+  return withTransaction(ctx, async (tx) =>
+    act(tx, await lockTopupByPayment(tx.db, gateway, input.gatewayPaymentId), paid),
+  );
 }
 
 /** The deposit itself, on a top-up locked by the caller's transaction and not yet credited. */
