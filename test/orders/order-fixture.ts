@@ -95,11 +95,12 @@ export async function customer(world: OrderWorld, balance = 1_000_000) {
   };
 }
 
-/** The provider of an order sends it an SMS, and numpool's poller picks it up. */
+/** The provider of an order sends it an SMS, and numpool's poller picks it up (on node `on`). */
 export async function deliverSms(
   world: OrderWorld,
   orderId: number,
   sms: { text?: string; code?: string } = {},
+  on: AppContext = world.ctx,
 ) {
   const row = await world.ctx.db.query(
     'SELECT v.id, v.code, o.provider_ref FROM orders o JOIN providers v ON v.id = o.provider_id WHERE o.id = $1',
@@ -107,8 +108,8 @@ export async function deliverSms(
   );
   const sent = await world.supply.simulator.injectSms(row.rows[0].code, row.rows[0].provider_ref, sms);
   // A provider that has pushed is polled only every 30 s: this poll is one of those.
-  world.ctx.upstreams.lastPolledAt.delete(row.rows[0].id);
-  await pollProviderSms({ ctx: world.ctx });
+  on.upstreams.lastPolledAt.delete(row.rows[0].id);
+  await pollProviderSms({ ctx: on });
   return sent;
 }
 
