@@ -7,5 +7,7 @@ declare namespace App {
     /** Set by src/middleware.ts on every request. */
     lang: import('./i18n/language.ts').Language;
     t: import('./i18n/translate.ts').Translate;
+    /** Set by src/pages/500.astro: how the failure of this request's page is answered. */
+    failure?: import('../../src/api/web/web-locals.ts').PageFailure;
   }
 }

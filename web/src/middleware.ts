@@ -1,4 +1,7 @@
-/** Every request: pick its language (language.ts), remember an explicit choice, and give pages `t`. */
+/**
+ * Every request: pick its language (language.ts), remember an explicit choice, and give pages `t`; a
+ * page failed by an outage leaves as a 503.
+ */
 import { defineMiddleware } from 'astro:middleware';
 import { LANGUAGE_COOKIE, pickLanguage } from './i18n/language.ts';
 import { translator } from './i18n/translate.ts';
@@ -22,7 +25,10 @@ export const onRequest = defineMiddleware(async (context, next) => {
   }
   context.locals.lang = language;
   context.locals.t = translator(language);
-  const response = await next();
+  let response = await next();
+  // The error page (src/pages/500.astro) always renders as a 500; a passing outage is answered 503.
+  if (context.locals.failure?.kind === 'unavailable' && response.status === 500)
+    response = new Response(response.body, { status: 503, headers: response.headers });
   // The same URL renders in another language for another cookie or Accept-Language.
   response.headers.append('vary', 'Accept-Language, Cookie');
   return response;

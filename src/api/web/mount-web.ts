@@ -78,7 +78,7 @@ export async function mountWeb(app: FastifyInstance, ctx: AppContext, distDir = 
         if (value !== undefined) reply.raw.setHeader(name, value);
       reply.hijack();
       // No `next`: a path without a page renders Astro's own 404 page.
-      await handler(request.raw, reply.raw, undefined, { numpool: webLocals(ctx, request.id) });
+      await handler(request.raw, reply.raw, undefined, { numpool: webLocals(ctx, request) });
     },
   });
   return true;

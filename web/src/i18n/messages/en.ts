@@ -54,6 +54,14 @@ export const en = {
   'notFound.title': 'Page not found',
   'notFound.text': 'There is no page at this address.',
   'notFound.home': 'Back to prices',
+
+  'unavailable.title': 'Briefly unavailable',
+  'unavailable.text':
+    'numpool cannot serve this page for a moment. Nothing is lost: try again in a few seconds.',
+  'unavailable.retry': 'Try again',
+  'fault.title': 'Something went wrong',
+  'fault.text': 'This page could not be shown because of an error on our side.',
+  'fault.requestId': 'If you contact support, give this request id: {id}',
 } as const;
 
 export type MessageKey = keyof typeof en;
