@@ -88,3 +88,13 @@ export async function moneyOf(ctx: DbContext, accountId: number) {
   const { owedIdr } = await accountReceivable({ ctx, input: { accountId } });
   return { available: balance.available, owed: owedIdr };
 }
+
+/** How many gateway deposits the account's wallet has received (a payment is credited once: 1). */
+export async function gatewayDepositCount(ctx: DbContext, accountId: number): Promise<number> {
+  const row = await ctx.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM transfers t JOIN ledger_accounts w ON w.id = t.credit_account_id
+     WHERE w.account_id = $1 AND t.code = 'gateway_deposit'`,
+    [accountId],
+  );
+  return row.rows[0]!.n;
+}

@@ -23,7 +23,7 @@ import { createCustomer } from '../support/factories.ts';
 import { bearer, createTestApp } from '../support/test-app.ts';
 import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
 import { waitUntil } from '../support/wait.ts';
-import { moneyOf } from './topup-fixture.ts';
+import { gatewayDepositCount, moneyOf } from './topup-fixture.ts';
 
 const port = await freePort();
 const ctx = await createTestContext({ NUMPOOL_PUBLIC_URL: `http://127.0.0.1:${port}` });
@@ -45,14 +45,7 @@ const control = async (path: string, body: unknown = {}) => {
   return response.json();
 };
 const available = async (accountId: number) => (await getBalance({ ctx, input: { accountId } })).available;
-const gatewayDeposits = async (accountId: number) =>
-  (
-    await ctx.pool.query(
-      `SELECT count(*)::int AS n FROM transfers t JOIN ledger_accounts w ON w.id = t.credit_account_id
-       WHERE w.account_id = $1 AND t.code = 'gateway_deposit'`,
-      [accountId],
-    )
-  ).rows[0].n as number;
+const gatewayDeposits = (accountId: number) => gatewayDepositCount(ctx, accountId);
 
 async function topUp(apiKey: string, body: Record<string, string>) {
   const response = await app.inject({

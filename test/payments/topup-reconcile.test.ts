@@ -20,6 +20,7 @@ import { expectRefusal } from '../support/envelope.ts';
 import { createCustomer } from '../support/factories.ts';
 import { bearer, createTestApp } from '../support/test-app.ts';
 import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
+import { gatewayDepositCount } from './topup-fixture.ts';
 
 const ctx = await createTestContext({ NUMPOOL_PUBLIC_URL: `http://127.0.0.1:${await freePort()}` });
 await setFxRate({ ctx, input: { currency: 'USD', idrPerUnit: 16_000 } });
@@ -41,14 +42,7 @@ const control = async (path: string, body: unknown = {}) => {
 const lost = { notify: { times: 0 } };
 
 const available = async (accountId: number) => (await getBalance({ ctx, input: { accountId } })).available;
-const deposits = async (accountId: number) =>
-  (
-    await ctx.pool.query(
-      `SELECT count(*)::int AS n FROM transfers t JOIN ledger_accounts w ON w.id = t.credit_account_id
-       WHERE w.account_id = $1 AND t.code = 'gateway_deposit'`,
-      [accountId],
-    )
-  ).rows[0].n as number;
+const deposits = (accountId: number) => gatewayDepositCount(ctx, accountId);
 const topupRow = async (publicId: string) =>
   (
     await ctx.pool.query(

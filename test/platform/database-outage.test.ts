@@ -6,24 +6,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCustomer } from '../support/factories.ts';
-import { startTcpProxy } from '../support/tcp-proxy.ts';
+import { proxiedDatabase } from '../support/proxied-database.ts';
 import { bearer, createTestApp } from '../support/test-app.ts';
-import { contextOn, createTestDatabase } from '../support/test-database.ts';
 import { waitUntil } from '../support/wait.ts';
 
-const database = await createTestDatabase();
-const target = new URL(database.url);
-const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-// Only the request pool goes through the proxy; the job queue keeps the direct line, so this file tests
-// requests alone (the queue's own recovery is another test's).
-const direct = await contextOn(database.url);
-const ctx = await contextOn(
-  proxy.url(database.url),
-  { NUMPOOL_DB_CONNECT_TIMEOUT_MS: '500' },
-  {
-    queue: direct.queue,
-  },
-);
+// Only the request pool goes through the proxy: this file tests requests alone.
+const { proxy, ctx } = await proxiedDatabase();
 const app = await createTestApp(ctx);
 const { apiKey } = await createCustomer(ctx, { balance: 5_000 });
 

@@ -8,25 +8,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSandboxProviders } from '../../src/sandbox/start-sandbox-providers.ts';
 import { en } from '../../web/src/i18n/messages/en.ts';
 import { ru } from '../../web/src/i18n/messages/ru.ts';
-import { startTcpProxy } from '../support/tcp-proxy.ts';
+import { proxiedDatabase } from '../support/proxied-database.ts';
 import { createTestApp } from '../support/test-app.ts';
-import {
-  cleanupAfterFile,
-  contextOn,
-  createTestContext,
-  createTestDatabase,
-} from '../support/test-database.ts';
+import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
 
-const database = await createTestDatabase();
-const target = new URL(database.url);
-const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-// Only the request pool goes through the proxy; the job queue keeps the direct line.
-const direct = await contextOn(database.url);
-const ctx = await contextOn(
-  proxy.url(database.url),
-  { NUMPOOL_DB_CONNECT_TIMEOUT_MS: '500' },
-  { queue: direct.queue },
-);
+const { proxy, ctx, direct } = await proxiedDatabase();
 const supply = await startSandboxProviders({
   ctx: direct,
   input: { port: 0, seed: 1, smsDelayMs: 60_000, noSmsRate: 0 },
