@@ -1,5 +1,6 @@
 /** Gateways configured as an operator would, and top-ups created and sent to a gateway as the flow does. */
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import { CLI_ACTOR } from '../../src/audit/audit-actor.ts';
 import { getBalance } from '../../src/ledger/get-balance.ts';
 import { accountReceivable } from '../../src/payments/account-receivable.ts';
@@ -97,4 +98,17 @@ export async function gatewayDepositCount(ctx: DbContext, accountId: number): Pr
     [accountId],
   );
   return row.rows[0]!.n;
+}
+
+/** The gateway simulator's control API at `simulatorUrl`: POSTs `body` to `/control/<path>`, expects 2xx. */
+export function gatewayControl(simulatorUrl: string) {
+  return async (path: string, body: unknown = {}) => {
+    const response = await fetch(`${simulatorUrl}/control/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status, await response.clone().text()).toBeLessThan(300);
+    return response.json();
+  };
 }

@@ -23,7 +23,7 @@ import { createCustomer } from '../support/factories.ts';
 import { bearer, createTestApp } from '../support/test-app.ts';
 import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
 import { waitUntil } from '../support/wait.ts';
-import { gatewayDepositCount, moneyOf } from './topup-fixture.ts';
+import { gatewayControl, gatewayDepositCount, moneyOf } from './topup-fixture.ts';
 
 const port = await freePort();
 const ctx = await createTestContext({ NUMPOOL_PUBLIC_URL: `http://127.0.0.1:${port}` });
@@ -35,15 +35,7 @@ await app.listen({ port, host: '127.0.0.1' });
 const jobs = await startJobs(ctx);
 cleanupAfterFile(() => jobs.stop());
 
-const control = async (path: string, body: unknown = {}) => {
-  const response = await fetch(`${gateways.url}/control/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status, await response.clone().text()).toBeLessThan(300);
-  return response.json();
-};
+const control = gatewayControl(gateways.url);
 const available = async (accountId: number) => (await getBalance({ ctx, input: { accountId } })).available;
 const gatewayDeposits = (accountId: number) => gatewayDepositCount(ctx, accountId);
 

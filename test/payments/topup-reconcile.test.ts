@@ -20,7 +20,7 @@ import { expectRefusal } from '../support/envelope.ts';
 import { createCustomer } from '../support/factories.ts';
 import { bearer, createTestApp } from '../support/test-app.ts';
 import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
-import { gatewayDepositCount } from './topup-fixture.ts';
+import { gatewayControl, gatewayDepositCount } from './topup-fixture.ts';
 
 const ctx = await createTestContext({ NUMPOOL_PUBLIC_URL: `http://127.0.0.1:${await freePort()}` });
 await setFxRate({ ctx, input: { currency: 'USD', idrPerUnit: 16_000 } });
@@ -29,15 +29,7 @@ cleanupAfterFile(() => gateways.close());
 const app = await createTestApp(ctx);
 const admin = await createCustomer(ctx, { role: 'admin' });
 
-const control = async (path: string, body: unknown = {}) => {
-  const response = await fetch(`${gateways.url}/control/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status, await response.clone().text()).toBeLessThan(300);
-  return response.json();
-};
+const control = gatewayControl(gateways.url);
 /** No notification reaches numpool in this file: every change at a gateway is one it must go and find. */
 const lost = { notify: { times: 0 } };
 
