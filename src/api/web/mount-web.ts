@@ -31,7 +31,8 @@ const API_PREFIXES = [
   '/openapi',
 ];
 
-const isApiPath = (url: string) => {
+/** Whether a request path belongs to an API surface (its 404 is the API's, never a page). */
+export const isApiPath = (url: string) => {
   const path = url.split('?', 1)[0]!;
   return API_PREFIXES.some(
     (prefix) => path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}.`),
