@@ -296,7 +296,11 @@ describe('every operation in /openapi.json', () => {
             headers: built.headers,
             ...(built.payload === undefined ? {} : { payload: built.payload }),
           });
-          expectSmscodeAnswer(response, built.url, `${name}: ${operation.method} ${built.url} ${built.payload ?? ''}`);
+          expectSmscodeAnswer(
+            response,
+            built.url,
+            `${name}: ${operation.method} ${built.url} ${built.payload ?? ''}`,
+          );
         }),
         { numRuns: runs, maxSkipsPerRun: 100 },
       );

@@ -8,11 +8,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_KEY_CHANGES } from '../../accounts/api-key-cache.ts';
 import type { ApiScope } from '../../accounts/api-scopes.ts';
 import { ADDRESS_REFUSED, authenticateApiKey, type Principal } from '../../accounts/authenticate-api-key.ts';
+import { resolveSession } from '../../accounts/sessions/resolve-session.ts';
 import type { AppContext } from '../../app-context.ts';
 import type { SpendingKey } from '../../orders/provision-order.ts';
 import { isDomainError } from '../../platform/errors.ts';
 import type { RequestLimits } from './request-limits.ts';
 import { routeWeight } from './request-weights.ts';
+import { sessionTokenOf } from './session-cookie.ts';
 import { smscodeError } from './smscode-errors.ts';
 
 declare module 'fastify' {
@@ -92,13 +94,25 @@ export function watchKey(
   lost: () => void,
 ): KeyWatch {
   const key = bearerKey(request.headers.authorization);
+  // A stream opened by a signed-in page lasts as long as its session (checked on each heartbeat).
+  const session = key ? undefined : sessionTokenOf(request);
   let done = false;
   const stop = () => {
     done = true;
     unsubscribe();
   };
   const check = () => {
-    if (done || !key) return;
+    if (done) return;
+    if (session)
+      return void resolveSession({ ctx, input: { token: session } }).then(
+        (found) => {
+          if (done || found) return;
+          stop();
+          lost();
+        },
+        (error: unknown) => request.log.warn({ err: error }, 'could not check a session again'),
+      );
+    if (!key) return;
     principalForKey(ctx, key, request.ip).then(
       (found) => {
         if (done || (found !== undefined && found !== 'address' && found.scopes.includes(scope))) return;

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
@@ -68,19 +69,57 @@ export async function mountWeb(app: FastifyInstance, ctx: AppContext, distDir = 
     },
   });
 
-  app.route({
-    method: ['GET', 'HEAD'],
-    url: '/*',
-    schema: { hide: true },
-    handler: async (request, reply) => {
-      if (isApiPath(request.url)) return reply.callNotFound();
-      // Astro writes the response itself; the headers set so far (request id, security) go with it.
-      for (const [name, value] of Object.entries(reply.getHeaders()))
-        if (value !== undefined) reply.raw.setHeader(name, value);
-      reply.hijack();
-      // No `next`: a path without a page renders Astro's own 404 page.
-      await handler(request.raw, reply.raw, undefined, { numpool: webLocals(ctx, request) });
-    },
+  await app.register(async function pages(scope) {
+    // Forms post urlencoded bodies (no JavaScript needed); parsed here, handed to the page as locals.
+    await scope.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+    scope.route({
+      method: ['GET', 'HEAD', 'POST'],
+      url: '/*',
+      schema: { hide: true },
+      handler: async (request, reply) => {
+        if (isApiPath(request.url)) return reply.callNotFound();
+        const locals = webLocals(ctx, app, request);
+        // Astro writes the response itself; the headers set so far (request id, security) go with it,
+        // and so do the cookies the page's API calls set.
+        for (const [name, value] of Object.entries(reply.getHeaders()))
+          if (value !== undefined) reply.raw.setHeader(name, value);
+        keepCookies(reply.raw, locals.cookies);
+        reply.hijack();
+        // No `next`: a path without a page renders Astro's own 404 page.
+        await handler(request.raw, reply.raw, undefined, { numpool: locals });
+      },
+    });
   });
   return true;
+}
+
+/**
+ * Adds the cookies the API calls set to whatever Set-Cookie the page writes (its language cookie):
+ * Node lets writeHead's headers replace setHeader's, so both are merged there.
+ */
+function keepCookies(res: ServerResponse, setCookies: readonly string[]) {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((status: number, ...rest: unknown[]) => {
+    const headers = rest.find((arg) => typeof arg === 'object' && arg !== null) as
+      | Record<string, unknown>
+      | unknown[]
+      | undefined;
+    const own = [res.getHeader('set-cookie') ?? []].flat().map(String);
+    let page: string[] = [];
+    if (Array.isArray(headers)) {
+      // Raw [name, value, name, value…] form.
+      for (let i = headers.length - 2; i >= 0; i -= 2)
+        if (String(headers[i]).toLowerCase() === 'set-cookie') page.push(String(headers.splice(i, 2)[1]));
+      page = page.reverse();
+    } else if (headers) {
+      for (const name of Object.keys(headers))
+        if (name.toLowerCase() === 'set-cookie') {
+          page = [headers[name] ?? []].flat().map(String);
+          delete headers[name];
+        }
+    }
+    const all = [...setCookies, ...own.filter((c) => !setCookies.includes(c)), ...page];
+    if (all.length) res.setHeader('set-cookie', all);
+    return writeHead(status, ...rest);
+  }) as typeof res.writeHead;
 }

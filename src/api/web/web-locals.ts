@@ -3,13 +3,26 @@
  * bound to numpool's context. Pages (web/) import only these types, so no domain module is bundled
  * into the Astro build and no page reaches the database or holds a business rule.
  */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
-import type { Logger } from '../../platform/logger.ts';
 import { type Exploration, type ExploreQuery, exploreOffers } from '../../providers/explore-offers.ts';
 import { getPoolStatus, type PoolState } from '../../providers/get-pool-status.ts';
 import { outageRefusal } from '../plugins/service-refusal.ts';
+import { sessionTokenOf } from '../plugins/session-cookie.ts';
+import { cookieJar, type WebApiCall, WebApiFailure, webApi } from './web-api.ts';
 
+export type { ApiAnswer, ApiCallOptions, ApiMethod, ApiRefusal, WebApiCall } from './web-api.ts';
 export type { Exploration, ExploreQuery, PoolState };
+
+/** The signed-in visitor, as GET /api/session tells it. */
+export interface Viewer {
+  id: number;
+  email: string;
+  role: 'customer' | 'admin';
+  emailVerified: boolean;
+  /** Every form a signed-in page renders sends it back as `_csrf`. */
+  csrfToken: string;
+}
 
 /** How a page that failed is answered: a dependency outage is passing (503), anything else a fault (500). */
 export type PageFailure = { kind: 'unavailable'; retryAfterSeconds: number } | { kind: 'fault' };
@@ -20,25 +33,50 @@ export interface WebLocals {
   publicUrl: string;
   /** Where handler-protocol clients point their base URL. */
   handlerApiUrl: string;
+  /** The signed-in visitor, or null (asked once per request, on first use). */
+  viewer(): Promise<Viewer | null>;
+  /** The posted form's fields (urlencoded; a repeated field keeps its values as an array), or null on GET. */
+  form: Record<string, string | string[]> | null;
+  /** Calls numpool's JSON API as the visitor (web-api.ts); a 5xx throws and renders the 503/500 page. */
+  api: WebApiCall;
+  /** Set-Cookie lines the API calls answered; the mount sends them with the page. */
+  cookies: readonly string[];
   exploreOffers(input: ExploreQuery): Promise<Exploration>;
   poolStatus(): Promise<{ state: PoolState }>;
   /** Logs an error a page's rendering threw, with the request id, and says how to answer it. */
   pageFailed(error: unknown): PageFailure;
 }
 
-export function webLocals(
-  ctx: AppContext,
-  request: { id: string; log: Pick<Logger, 'warn' | 'error'> },
-): WebLocals {
+export function webLocals(ctx: AppContext, app: FastifyInstance, request: FastifyRequest): WebLocals {
   const publicUrl = ctx.config.publicUrl.replace(/\/+$/, '');
+  const form =
+    request.method === 'POST' && request.body && typeof request.body === 'object'
+      ? (request.body as Record<string, string | string[]>)
+      : null;
+  // Only the token the form carried: a token minted now would pass any forged post.
+  const posted = form?._csrf;
+  const jar = cookieJar(typeof request.headers.cookie === 'string' ? request.headers.cookie : undefined);
+  const api = webApi(app, request, jar, () => (typeof posted === 'string' ? posted : undefined));
+  let viewer: Promise<Viewer | null> | undefined;
   return {
     requestId: request.id,
     publicUrl,
     handlerApiUrl: `${publicUrl}/stubs/handler_api.php`,
+    viewer: () => {
+      viewer ??= sessionTokenOf(request) === undefined ? Promise.resolve(null) : viewerOf(api);
+      return viewer;
+    },
+    form,
+    api,
+    cookies: jar.setCookies,
     exploreOffers: (input) => exploreOffers({ ctx, input }),
     poolStatus: () => getPoolStatus({ ctx }),
     pageFailed: (error) => {
       // The same judgement and wording as the API's error mappers (smscode-errors.ts).
+      if (error instanceof WebApiFailure && error.status === 503) {
+        request.log.warn({ err: error }, 'a dependency is unavailable');
+        return { kind: 'unavailable', retryAfterSeconds: error.retryAfterSeconds ?? 2 };
+      }
       const outage = outageRefusal(error);
       if (outage) {
         request.log.warn({ err: error }, 'a dependency is unavailable');
@@ -47,5 +85,21 @@ export function webLocals(
       request.log.error({ err: error }, 'unexpected error');
       return { kind: 'fault' };
     },
+  };
+}
+
+async function viewerOf(api: WebApiCall): Promise<Viewer | null> {
+  const answer = await api<{
+    account: { id: number; email: string; role: Viewer['role']; email_verified: boolean };
+    csrf_token: string | null;
+  }>('GET', '/api/session');
+  if (!answer.ok || !answer.data.csrf_token) return null;
+  const { account, csrf_token } = answer.data;
+  return {
+    id: account.id,
+    email: account.email,
+    role: account.role,
+    emailVerified: account.email_verified,
+    csrfToken: csrf_token,
   };
 }

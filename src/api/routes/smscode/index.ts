@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../../app-context.ts';
-import { requireApiKey } from '../../plugins/api-key-auth.ts';
+import { requireAccount } from '../../plugins/account-auth.ts';
+import { requireCsrfForSessions } from '../../plugins/csrf.ts';
 import type { RequestLimits } from '../../plugins/request-limits.ts';
 import { enforceRouteScopes } from '../../plugins/route-scopes.ts';
 import { catalogRoutes } from './catalog.ts';
@@ -9,13 +10,17 @@ import type { ApiVersion } from './schemas.ts';
 import { streamRoutes } from './stream.ts';
 import { webhookRoutes } from './webhook.ts';
 
-/** The SMSCode-contract surface, mounted at /v1 and at /v2. */
+/**
+ * The SMSCode-contract surface, mounted at /v1 and at /v2: an API key as Bearer, as the contract says; the
+ * web app's signed-in pages use the same routes with their session cookie and CSRF token.
+ */
 export const smscodeRoutes: FastifyPluginAsync<{
   ctx: AppContext;
   limits: RequestLimits;
   version: ApiVersion;
 }> = async (app, { ctx, limits, version }) => {
-  app.addHook('onRequest', requireApiKey(ctx, limits));
+  app.addHook('onRequest', requireAccount(ctx, limits));
+  app.addHook('onRequest', requireCsrfForSessions);
   enforceRouteScopes(app);
   await app.register(catalogRoutes, { ctx, version });
   await app.register(orderRoutes, { ctx, version });

@@ -1,5 +1,17 @@
-/** English: the reference catalog. Every visible string of the web app is a key here. */
+import { adminEn } from './areas/admin.en.ts';
+import { authEn } from './areas/auth.en.ts';
+import { billingEn } from './areas/billing.en.ts';
+import { ordersEn } from './areas/orders.en.ts';
+
+/**
+ * English: the reference catalog. Every visible string of the web app is a key here: the shared ones
+ * below, each area's in areas/ (its Russian twin must have the same keys).
+ */
 export const en = {
+  ...authEn,
+  ...ordersEn,
+  ...billingEn,
+  ...adminEn,
   'site.name': 'numpool',
   'site.tagline': 'Temporary numbers for SMS verification',
   'nav.label': 'Main',
@@ -62,6 +74,47 @@ export const en = {
   'fault.title': 'Something went wrong',
   'fault.text': 'This page could not be shown because of an error on our side.',
   'fault.requestId': 'If you contact support, give this request id: {id}',
+
+  'nav.account': 'Account',
+  'nav.signedInAs': 'Signed in as {email}',
+  'nav.login': 'Log in',
+  'nav.signup': 'Sign up',
+  'nav.logout': 'Log out',
+  'nav.buy': 'Buy a number',
+  'nav.orders': 'Orders',
+  'nav.topup': 'Top up',
+  'nav.balance': 'Balance',
+  'nav.keys': 'API keys',
+  'nav.webhooks': 'Webhooks',
+  'nav.admin': 'Admin',
+  'nav.customer': 'Your account',
+
+  'form.submit': 'Submit',
+  'form.required': 'required',
+  'form.errorTitle': 'That did not work',
+  'state.loading': 'Loading…',
+  'state.empty': 'Nothing here yet.',
+  'state.refresh': 'Refresh',
+  'forbidden.title': 'Not allowed',
+  'forbidden.text': 'Your account may not open this page.',
+
+  'error.VALIDATION_ERROR': 'Some fields are not valid: {message}',
+  'error.UNAUTHORIZED': 'Please log in again.',
+  'error.FORBIDDEN': 'Your account may not do this.',
+  'error.NOT_FOUND': 'It does not exist, or it is not yours.',
+  'error.CONFLICT': 'This conflicts with the current state: {message}',
+  'error.INSUFFICIENT_BALANCE': 'Your balance is too low for this. Top up first.',
+  'error.PROVIDER_ERROR': 'The number provider failed. Nothing was charged; try again.',
+  'error.NO_OFFER_AVAILABLE':
+    'No numbers are available for this choice right now. Try another country or operator.',
+  'error.IDEMPOTENCY_KEY_REUSED':
+    'This form was already sent with other values. Reload the page and try again.',
+  'error.CANCEL_TOO_EARLY': 'This order cannot be cancelled yet: {message}',
+  'error.REQUEST_IN_PROGRESS': 'This is still being processed. Wait a moment.',
+  'error.TEMP_BANNED_ABUSE_GUARD': 'Ordering is paused for your account after many unused numbers: {message}',
+  'error.FX_RATE_UNAVAILABLE': 'The exchange rate is not available right now. Try again shortly.',
+  'error.RATE_LIMIT_EXCEEDED': 'Too many requests. Wait a moment and try again.',
+  'error.other': '{message}',
 } as const;
 
 export type MessageKey = keyof typeof en;

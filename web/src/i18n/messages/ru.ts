@@ -1,6 +1,14 @@
+import { adminRu } from './areas/admin.ru.ts';
+import { authRu } from './areas/auth.ru.ts';
+import { billingRu } from './areas/billing.ru.ts';
+import { ordersRu } from './areas/orders.ru.ts';
 import type { Messages } from './en.ts';
 
 export const ru: Messages = {
+  ...authRu,
+  ...ordersRu,
+  ...billingRu,
+  ...adminRu,
   'site.name': 'numpool',
   'site.tagline': 'Временные номера для SMS-подтверждений',
   'nav.label': 'Основная навигация',
@@ -64,4 +72,45 @@ export const ru: Messages = {
   'fault.title': 'Что-то пошло не так',
   'fault.text': 'Страницу не удалось показать из-за ошибки на нашей стороне.',
   'fault.requestId': 'Если вы обратитесь в поддержку, назовите номер запроса: {id}',
+
+  'nav.account': 'Аккаунт',
+  'nav.signedInAs': 'Вы вошли как {email}',
+  'nav.login': 'Войти',
+  'nav.signup': 'Регистрация',
+  'nav.logout': 'Выйти',
+  'nav.buy': 'Купить номер',
+  'nav.orders': 'Заказы',
+  'nav.topup': 'Пополнить',
+  'nav.balance': 'Баланс',
+  'nav.keys': 'API-ключи',
+  'nav.webhooks': 'Вебхуки',
+  'nav.admin': 'Админка',
+  'nav.customer': 'Ваш аккаунт',
+
+  'form.submit': 'Отправить',
+  'form.required': 'обязательно',
+  'form.errorTitle': 'Не получилось',
+  'state.loading': 'Загрузка…',
+  'state.empty': 'Здесь пока пусто.',
+  'state.refresh': 'Обновить',
+  'forbidden.title': 'Нет доступа',
+  'forbidden.text': 'Вашему аккаунту эта страница недоступна.',
+
+  'error.VALIDATION_ERROR': 'Некоторые поля заполнены неверно: {message}',
+  'error.UNAUTHORIZED': 'Войдите снова.',
+  'error.FORBIDDEN': 'Вашему аккаунту это недоступно.',
+  'error.NOT_FOUND': 'Такого нет, или это не ваше.',
+  'error.CONFLICT': 'Это противоречит текущему состоянию: {message}',
+  'error.INSUFFICIENT_BALANCE': 'Недостаточно средств. Сначала пополните баланс.',
+  'error.PROVIDER_ERROR': 'Поставщик номеров не ответил. Ничего не списано; попробуйте снова.',
+  'error.NO_OFFER_AVAILABLE': 'Сейчас нет номеров для этого выбора. Попробуйте другую страну или оператора.',
+  'error.IDEMPOTENCY_KEY_REUSED':
+    'Эта форма уже отправлена с другими данными. Обновите страницу и повторите.',
+  'error.CANCEL_TOO_EARLY': 'Этот заказ пока нельзя отменить: {message}',
+  'error.REQUEST_IN_PROGRESS': 'Запрос ещё обрабатывается. Подождите немного.',
+  'error.TEMP_BANNED_ABUSE_GUARD':
+    'Заказы приостановлены из-за большого числа неиспользованных номеров: {message}',
+  'error.FX_RATE_UNAVAILABLE': 'Курс валют сейчас недоступен. Попробуйте чуть позже.',
+  'error.RATE_LIMIT_EXCEEDED': 'Слишком много запросов. Подождите и попробуйте снова.',
+  'error.other': '{message}',
 };

@@ -1,0 +1,2 @@
+/** English strings of the admin pages. */
+export const adminEn = {} as const;

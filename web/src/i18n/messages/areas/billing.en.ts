@@ -1,0 +1,2 @@
+/** English strings of the billing pages. */
+export const billingEn = {} as const;

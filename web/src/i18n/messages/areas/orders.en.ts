@@ -1,0 +1,2 @@
+/** English strings of the orders pages. */
+export const ordersEn = {} as const;
