@@ -1,0 +1,155 @@
+/**
+ * What a chaos run must leave behind, read from the database, the simulator and the customers' own
+ * records once everything is quiet. Each check is a boolean, with the offending records beside it.
+ */
+import type { AppContext } from '../../src/app-context.ts';
+import { checkLedger } from '../../src/ledger/check-ledger.ts';
+import { DEFAULT_PERSONAS } from '../../src/sim/index.ts';
+import type { Streams, Traffic, WebhookReceiver } from './traffic.ts';
+
+export interface Window {
+  from: number;
+  to: number;
+  what: string;
+}
+
+interface SimActivation {
+  id: string;
+  persona: string;
+  status: string;
+  messages: Array<{ text: string }>;
+}
+
+async function activations(simUrl: string): Promise<SimActivation[]> {
+  const all: SimActivation[] = [];
+  for (const persona of DEFAULT_PERSONAS) {
+    const response = await fetch(`${simUrl}/control/personas/${persona.name}/activations`);
+    all.push(...((await response.json()) as SimActivation[]));
+  }
+  return all;
+}
+
+const OPEN = new Set(['waiting', 'received', 'waiting_retry']);
+
+/** Waits until no order of the run is open, no webhook is pending and no upstream activation is orphaned. */
+export async function quiescent(ctx: AppContext, accountIds: number[]): Promise<boolean> {
+  const { rows } = await ctx.db.query<{ open: number; pending: number; orphans: number }>(
+    `SELECT (SELECT count(*)::int FROM orders WHERE account_id = ANY($1)
+               AND status IN ('PROVISIONING', 'ACTIVE', 'OTP_RECEIVED')) AS open,
+            (SELECT count(*)::int FROM webhook_deliveries WHERE account_id = ANY($1) AND status = 'pending') AS pending,
+            (SELECT count(*)::int FROM upstream_orphans) AS orphans`,
+    [accountIds],
+  );
+  const r = rows[0]!;
+  return r.open === 0 && r.pending === 0 && r.orphans === 0;
+}
+
+export async function runChecks(input: {
+  ctx: AppContext;
+  simUrl: string;
+  accountIds: number[];
+  traffic: Traffic;
+  streams: Streams;
+  webhooks: WebhookReceiver;
+  outages: Window[];
+}) {
+  const { ctx, accountIds } = input;
+  const details: Record<string, unknown> = {};
+
+  const violations = await checkLedger({ ctx });
+  details.ledger = violations.slice(0, 10);
+
+  // Every wallet = what was deposited − what orders were charged (+ refunds returned), from the transfers.
+  const wallets = await ctx.db.query<{ account_id: number; stored: string; derived: string }>(
+    `SELECT la.account_id,
+            (la.credits_posted - la.debits_posted)::text AS stored,
+            (coalesce((SELECT sum(amount) FROM transfers t WHERE t.credit_account_id = la.id AND t.kind IN ('posted', 'post_pending')), 0)
+             - coalesce((SELECT sum(amount) FROM transfers t WHERE t.debit_account_id = la.id AND t.kind IN ('posted', 'post_pending')), 0))::text AS derived
+     FROM ledger_accounts la WHERE la.account_id = ANY($1)`,
+    [accountIds],
+  );
+  const walletDrift = wallets.rows.filter((w) => w.stored !== w.derived);
+  details.walletDrift = walletDrift.slice(0, 10);
+
+  const doubleCharged = await ctx.db.query<{ order_id: number; charges: number }>(
+    `SELECT o.id AS order_id, count(t.id)::int AS charges
+     FROM orders o JOIN transfers t ON t.pending_id = o.hold_transfer_id AND t.kind = 'post_pending'
+     WHERE o.account_id = ANY($1) GROUP BY o.id HAVING count(t.id) > 1`,
+    [accountIds],
+  );
+  details.doubleCharged = doubleCharged.rows.slice(0, 10);
+
+  const heldOnTerminal = await ctx.db.query<{ id: number; status: string }>(
+    `SELECT o.id, o.status FROM orders o JOIN transfers h ON h.id = o.hold_transfer_id
+     WHERE o.account_id = ANY($1) AND o.status IN ('COMPLETED', 'CANCELED', 'EXPIRED', 'FAILED')
+       AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = h.id)`,
+    [accountIds],
+  );
+  details.heldOnTerminal = heldOnTerminal.rows.slice(0, 10);
+
+  // Upstream: an activation still open at the simulator whose order numpool has closed, or never made.
+  const sim = await activations(input.simUrl);
+  const orders = await ctx.db.query<{
+    id: number;
+    status: string;
+    provider_ref: string;
+    code: string;
+    sms: number;
+  }>(
+    `SELECT o.id, o.status, o.provider_ref, p.code,
+            (SELECT count(*)::int FROM sms_messages s WHERE s.order_id = o.id) AS sms
+     FROM orders o JOIN providers p ON p.id = o.provider_id
+     WHERE o.account_id = ANY($1) AND o.provider_ref IS NOT NULL`,
+    [accountIds],
+  );
+  const byRef = new Map(orders.rows.map((o) => [`${o.code}:${o.provider_ref}`, o]));
+  const openUpstream = sim.filter((a) => OPEN.has(a.status)).map((a) => `${a.persona}:${a.id}`);
+  details.openUpstream = openUpstream.slice(0, 10);
+
+  // Every SMS the simulator sent for an order is on the order, and reached the webhook receiver.
+  const smsMissing: string[] = [];
+  const webhookMissing: number[] = [];
+  for (const activation of sim) {
+    if (activation.messages.length === 0) continue;
+    const order = byRef.get(`${activation.persona}:${activation.id}`);
+    if (!order) continue;
+    if (order.sms < activation.messages.length)
+      smsMissing.push(`order ${order.id}: ${order.sms}/${activation.messages.length}`);
+    if (order.sms > 0 && !input.webhooks.received.has(`${order.id}:order.otp_received`))
+      webhookMissing.push(order.id);
+  }
+  details.smsMissing = smsMissing.slice(0, 10);
+  details.webhookMissing = webhookMissing.slice(0, 10);
+
+  // Every event of an account reached its stream (by resume after each reconnect).
+  const events = await ctx.db.query<{ account_id: number; id: string }>(
+    `SELECT account_id, id::text FROM order_events WHERE account_id = ANY($1)`,
+    [accountIds],
+  );
+  const unseen = events.rows.filter((e) => !input.streams.seen.get(e.account_id)?.has(Number(e.id)));
+  details.sseUnseen = unseen.slice(0, 10);
+
+  const inOutage = (at: number) => input.outages.some((w) => at >= w.from && at <= w.to);
+  const stray5xx = input.traffic.serverErrors.filter((e) => !inOutage(e.at));
+  details.stray5xx = stray5xx.slice(0, 10);
+
+  const checks = {
+    ledger_check_clean: violations.length === 0,
+    wallets_equal_deposits_minus_charges:
+      walletDrift.length === 0 && wallets.rows.length === accountIds.length,
+    no_order_charged_twice: doubleCharged.rows.length === 0,
+    no_hold_pending_on_terminal_order: heldOnTerminal.rows.length === 0,
+    no_upstream_activation_left_open: openUpstream.length === 0,
+    every_sms_on_its_order: smsMissing.length === 0,
+    every_sms_delivered_to_webhook: webhookMissing.length === 0,
+    every_sse_client_saw_every_event: unseen.length === 0,
+    idempotent_retries_returned_the_same_order: input.traffic.creates.replayMismatches === 0,
+    no_5xx_outside_outage_windows: stray5xx.length === 0,
+  };
+  return {
+    checks,
+    details,
+    smsEmitted: sim.reduce((n, a) => n + a.messages.length, 0),
+    events: events.rows.length,
+  };
+}
