@@ -36,6 +36,7 @@ import { smscodeRoutes } from './routes/smscode/index.ts';
 import { systemRoutes } from './routes/system.ts';
 import { numberKeywords } from './schemas/numbers.ts';
 import { mountWeb, WEB_DIST } from './web/mount-web.ts';
+import type { SandboxHint } from './web/web-locals.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -45,6 +46,8 @@ export async function buildApp(
     version?: string;
     /** The web app's build (default web/dist); false serves the API alone. */
     webDist?: string | false;
+    /** Sandbox mode: the demo accounts the login page names. */
+    sandbox?: SandboxHint;
   } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
@@ -96,6 +99,7 @@ export async function buildApp(
   await app.register(providerPushRoutes, { ctx });
   await app.register(paymentNotificationRoutes, { ctx });
   await app.register(handlerApiRoutes, { ctx, limits });
-  if (options.webDist !== false) await mountWeb(app, ctx, options.webDist ?? WEB_DIST);
+  if (options.webDist !== false)
+    await mountWeb(app, ctx, options.webDist ?? WEB_DIST, options.sandbox ?? null);
   return app;
 }

@@ -137,7 +137,18 @@ export async function start(config: Config): Promise<void> {
 
   let url: string | undefined;
   if (servesApi) {
-    app = await buildApp(runtime.requestCtx, { version: VERSION });
+    app = await buildApp(runtime.requestCtx, {
+      version: VERSION,
+      ...(demo
+        ? {
+            sandbox: {
+              customer: { email: demo.credentials.email, password: demo.credentials.password },
+              adminEmail: demo.credentials.admin_email,
+              demoFile: demoFilePath(config.dataDir),
+            },
+          }
+        : {}),
+    });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -14,7 +14,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
-import { type WebLocals, webLocals } from './web-locals.ts';
+import { type SandboxHint, type WebLocals, webLocals } from './web-locals.ts';
 
 /** The build `npm start` and the tests make (scripts/build-web.ts). */
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
@@ -47,7 +47,12 @@ type AstroHandler = (
   locals?: { numpool: WebLocals },
 ) => Promise<void>;
 
-export async function mountWeb(app: FastifyInstance, ctx: AppContext, distDir = WEB_DIST): Promise<boolean> {
+export async function mountWeb(
+  app: FastifyInstance,
+  ctx: AppContext,
+  distDir = WEB_DIST,
+  sandbox: SandboxHint | null = null,
+): Promise<boolean> {
   const entry = join(distDir, 'server', 'entry.mjs');
   if (!existsSync(entry)) {
     ctx.log.info({ distDir }, 'web app not built; serving the API only');
@@ -78,7 +83,7 @@ export async function mountWeb(app: FastifyInstance, ctx: AppContext, distDir = 
       schema: { hide: true },
       handler: async (request, reply) => {
         if (isApiPath(request.url)) return reply.callNotFound();
-        const locals = webLocals(ctx, app, request);
+        const locals = webLocals(ctx, app, request, sandbox);
         // Astro writes the response itself; the headers set so far (request id, security) go with it,
         // and so do the cookies the page's API calls set.
         for (const [name, value] of Object.entries(reply.getHeaders()))

@@ -14,6 +14,16 @@ import { cookieJar, type WebApiCall, WebApiFailure, webApi } from './web-api.ts'
 export type { ApiAnswer, ApiCallOptions, ApiMethod, ApiRefusal, WebApiCall } from './web-api.ts';
 export type { Exploration, ExploreQuery, PoolState };
 
+/**
+ * Sandbox mode only: the demo accounts, so a first visitor can sign in. The admin's password stays in the
+ * terminal banner and demo.json: a sandbox reached from elsewhere must not hand out operator access.
+ */
+export interface SandboxHint {
+  customer: { email: string; password: string };
+  adminEmail: string;
+  demoFile: string;
+}
+
 /** The signed-in visitor, as GET /api/session tells it. */
 export interface Viewer {
   id: number;
@@ -33,6 +43,8 @@ export interface WebLocals {
   publicUrl: string;
   /** Where handler-protocol clients point their base URL. */
   handlerApiUrl: string;
+  /** Set in sandbox mode: who the demo accounts are. */
+  sandbox: SandboxHint | null;
   /** The signed-in visitor, or null (asked once per request, on first use). */
   viewer(): Promise<Viewer | null>;
   /** The posted form's fields (urlencoded; a repeated field keeps its values as an array), or null on GET. */
@@ -47,7 +59,12 @@ export interface WebLocals {
   pageFailed(error: unknown): PageFailure;
 }
 
-export function webLocals(ctx: AppContext, app: FastifyInstance, request: FastifyRequest): WebLocals {
+export function webLocals(
+  ctx: AppContext,
+  app: FastifyInstance,
+  request: FastifyRequest,
+  sandbox: SandboxHint | null = null,
+): WebLocals {
   const publicUrl = ctx.config.publicUrl.replace(/\/+$/, '');
   const form =
     request.method === 'POST' && request.body && typeof request.body === 'object'
@@ -62,6 +79,7 @@ export function webLocals(ctx: AppContext, app: FastifyInstance, request: Fastif
     requestId: request.id,
     publicUrl,
     handlerApiUrl: `${publicUrl}/stubs/handler_api.php`,
+    sandbox,
     viewer: () => {
       viewer ??= sessionTokenOf(request) === undefined ? Promise.resolve(null) : viewerOf(api);
       return viewer;

@@ -98,6 +98,11 @@ export const en = {
   'forbidden.title': 'Not allowed',
   'forbidden.text': 'Your account may not open this page.',
 
+  'sandbox.label': 'Sandbox accounts',
+  'sandbox.title': 'Sandbox.',
+  'sandbox.customer': 'Sign in as the demo customer:',
+  'sandbox.admin': 'The operator account is {email}; its password is in the terminal and in {file}.',
+
   'error.VALIDATION_ERROR': 'Some fields are not valid: {message}',
   'error.UNAUTHORIZED': 'Please log in again.',
   'error.FORBIDDEN': 'Your account may not do this.',

@@ -96,6 +96,11 @@ export const ru: Messages = {
   'forbidden.title': 'Нет доступа',
   'forbidden.text': 'Вашему аккаунту эта страница недоступна.',
 
+  'sandbox.label': 'Демо-аккаунты',
+  'sandbox.title': 'Песочница.',
+  'sandbox.customer': 'Войдите как демо-клиент:',
+  'sandbox.admin': 'Аккаунт оператора — {email}; его пароль в терминале и в {file}.',
+
   'error.VALIDATION_ERROR': 'Некоторые поля заполнены неверно: {message}',
   'error.UNAUTHORIZED': 'Войдите снова.',
   'error.FORBIDDEN': 'Вашему аккаунту это недоступно.',
