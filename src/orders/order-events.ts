@@ -75,6 +75,9 @@ export function eventData(view: OrderView, event: OrderEvent, smsText?: string):
 export const accountChannel = (accountId: number) => `numpool:account:${accountId}`;
 export const orderChannel = (orderId: number) => `numpool:order:${orderId}`;
 
+/** The advisory-lock class of the per-account event-order lock (the account id is the other key). */
+const EVENT_ORDER_LOCK = 7_204_211;
+
 export async function recordOrderEvent({
   ctx,
   input,
@@ -83,6 +86,15 @@ export async function recordOrderEvent({
   input: { order: OrderRecord; event: OrderEvent; now: Date; smsText?: string };
 }): Promise<void> {
   const payload = eventData(orderView(input.order, input.now), input.event, input.smsText);
+  // One account's events take their ids in commit order: the id is drawn under a lock held until this
+  // transaction ends, so a later event can never commit with a lower id. Streams resume from the newest id
+  // a client saw, which is then exact. Taken after the order row and before the wallet (transitionOrder's
+  // order), the same for every transition, so it adds no deadlock.
+  await ctx.db.query({
+    name: 'orders.event-order-lock',
+    text: 'SELECT pg_advisory_xact_lock($1, $2::int)',
+    values: [EVENT_ORDER_LOCK, input.order.accountId % 2_147_483_647],
+  });
   const inserted = await ctx.db.query<{ id: number }>({
     name: 'orders.record-event',
     text: `INSERT INTO order_events (account_id, order_id, event, payload, created_at) VALUES ($1, $2, $3, $4, $5)
