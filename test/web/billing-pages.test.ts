@@ -81,6 +81,8 @@ describe('billing pages', () => {
       const page = await get(path);
       expect(page.statusCode, path).toBe(200);
       expect(page.headers['content-type']).toMatch(/^text\/html/);
+      // A browser's form post keeps its Origin, which the page's origin check needs.
+      expect(page.headers['referrer-policy']).toBe('same-origin');
       expect(page.body).toMatch(new RegExp(`<h1[^>]*>${heading}</h1>`));
     }
   });
@@ -92,8 +94,18 @@ describe('billing pages', () => {
     for (const gateway of ['heleket', 'duitku', 'stripe'])
       expect(html).toContain(`data-testid="topup-form-${gateway}"`);
     expect(html).toContain('<option value="BC">BCA virtual account</option>');
+    expect(html).toContain('QRIS, e-wallets and bank transfer');
     expect(html).toContain(shown('From IDR 10,000 to IDR 50,000,000'));
     expect(html).toContain(`href="/topup/${topup.publicId}"`);
+  });
+
+  it('refuse an amount below the gateway’s minimum in the page, keeping the form as typed', async () => {
+    const { post, api } = await customer();
+    const refused = await post('/topup', { gateway: 'heleket', amount: '0.50', currency: 'USD' });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('role="alert"');
+    expect(refused.body).toMatch(/id="amount-heleket"[^>]*value="0.50"/);
+    expect((await api('GET', '/api/topups')).json().data).toEqual([]);
   });
 
   it('show a top-up with where to pay, and another account’s top-up as the 404 page', async () => {

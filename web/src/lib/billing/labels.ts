@@ -3,7 +3,7 @@ import type { MessageKey } from '../../i18n/messages/en.ts';
 import { en } from '../../i18n/messages/en.ts';
 import type { Translate } from '../../i18n/translate.ts';
 
-type Family = 'gateway' | 'status' | 'kind' | 'method' | 'scope' | 'delivery';
+type Family = 'gateway' | 'gatewayNote' | 'status' | 'kind' | 'method' | 'scope' | 'delivery';
 
 export function labelOf(t: Translate, family: Family, code: string): string {
   const key = `billing.${family}.${code}`;
