@@ -7,6 +7,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { enqueueWebhook } from '../../src/delivery/webhooks/enqueue-webhook.ts';
+import { ru } from '../../web/src/i18n/messages/ru.ts';
 import { formatIdr } from '../../web/src/lib/format.ts';
 import { configureGateways, pendingTopup } from '../payments/topup-fixture.ts';
 import { createCustomer } from '../support/factories.ts';
@@ -85,6 +86,14 @@ describe('billing pages', () => {
       expect(page.headers['referrer-policy']).toBe('same-origin');
       expect(page.body).toMatch(new RegExp(`<h1[^>]*>${heading}</h1>`));
     }
+  });
+
+  it('speak Russian when asked', async () => {
+    const { get } = await customer(1000);
+    const html = (await get('/balance?lang=ru')).body;
+    expect(html).toContain('<html lang="ru"');
+    expect(html).toContain(ru['billing.balance.history']);
+    expect(html).toContain(ru['billing.kind.deposit']);
   });
 
   it('offer each enabled gateway with its currencies and methods, and list past top-ups', async () => {
