@@ -8,5 +8,7 @@ export default defineConfig({
   adapter: node({ mode: 'middleware' }),
   // One cached stylesheet instead of inline styles; pages ship no client script unless one asks for it.
   build: { inlineStylesheets: 'never' },
+  // Never inline a page's script, however small: the CSP (script-src 'self') would block it.
+  vite: { build: { assetsInlineLimit: (file) => (file.endsWith('.js') ? false : undefined) } },
   devToolbar: { enabled: false },
 });

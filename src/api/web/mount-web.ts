@@ -88,6 +88,9 @@ export async function mountWeb(
         // and so do the cookies the page's API calls set.
         for (const [name, value] of Object.entries(reply.getHeaders()))
           if (value !== undefined) reply.raw.setHeader(name, value);
+        // Under the API's no-referrer a browser sends `Origin: null` even with a same-site form post, which
+        // Astro's origin check refuses; same-origin keeps the Origin (and the Referer) on our own site only.
+        reply.raw.setHeader('referrer-policy', 'same-origin');
         keepCookies(reply.raw, locals.cookies);
         reply.hijack();
         // No `next`: a path without a page renders Astro's own 404 page.
