@@ -83,6 +83,9 @@ export async function mountWeb(app: FastifyInstance, ctx: AppContext, distDir = 
         // and so do the cookies the page's API calls set.
         for (const [name, value] of Object.entries(reply.getHeaders()))
           if (value !== undefined) reply.raw.setHeader(name, value);
+        // A page's forms post back to it, and under the API's no-referrer a browser sends them with
+        // `Origin: null`, which Astro's origin check refuses as cross-site: pages keep the referrer in-site.
+        reply.raw.setHeader('referrer-policy', 'same-origin');
         keepCookies(reply.raw, locals.cookies);
         reply.hijack();
         // No `next`: a path without a page renders Astro's own 404 page.
