@@ -9,6 +9,7 @@ import { en } from '../../web/src/i18n/messages/en.ts';
 import { formatIdr } from '../../web/src/lib/format.ts';
 import { createCustomer } from '../support/factories.ts';
 import { PASSWORD } from '../support/log-in.ts';
+import { addProvider } from '../support/pool-fixtures.ts';
 import { cookiesSet } from '../support/sign-in.ts';
 import { createTestApp } from '../support/test-app.ts';
 import { createTestContext } from '../support/test-database.ts';
@@ -16,7 +17,13 @@ import { createTestContext } from '../support/test-database.ts';
 const ctx = await createTestContext();
 const app = await createTestApp(ctx);
 
-const encode = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+/** A form's fields, urlencoded; an array is a repeated field (rows of inputs with one name). */
+const encode = (fields: Record<string, string | string[]>) => {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields))
+    for (const one of [value].flat()) params.append(name, one);
+  return params.toString();
+};
 // Browsers send Origin with every form post; Astro refuses one from another site.
 const FORM = { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' };
 
@@ -44,7 +51,7 @@ async function signedIn(email: string) {
       keep(response.headers['set-cookie']);
       return response;
     },
-    async post(url: string, fields: Record<string, string>) {
+    async post(url: string, fields: Record<string, string | string[]>) {
       const response = await app.inject({
         method: 'POST',
         url,
@@ -86,6 +93,8 @@ describe('admin pages', () => {
       expect(page.statusCode, `${url}: ${page.body.slice(0, 500)}`).toBe(200);
       expect(page.headers['content-type']).toMatch(/^text\/html/);
       expect(page.headers['cache-control']).toBe('no-store');
+      // Their forms post back with the page's Origin (no-referrer would make it null).
+      expect(page.headers['referrer-policy']).toBe('same-origin');
       expect(page.body).toContain(heading);
       expect(page.body).toContain(`aria-label="${en['admin.nav.label']}"`);
     }
@@ -144,7 +153,7 @@ describe('admin pages', () => {
     );
     expect(after.body).toMatch(new RegExp(`data-testid="balance-available"[^>]*>${formatIdr(7_000, 'en')}<`));
     const audit = await adminBrowser.get(`/admin/audit?action=account.credit&target_id=${account.id}`);
-    expect(audit.body).toContain('account.credit');
+    expect(audit.body).toMatch(/<code[^>]*>account\.credit<\/code>/);
     expect(audit.body).toContain('goodwill for a late code');
   });
 
@@ -180,5 +189,85 @@ describe('admin pages', () => {
     expect(detail.status).toBe('active');
     const disable = await adminBrowser.post('/admin/providers', { action: 'disable', provider: 'nobody' });
     expect(disable.statusCode).toBe(403);
+  });
+
+  it('switches a provider off and on, seals its credential, and sets and removes a markup rule', async () => {
+    const provider = await addProvider(ctx);
+    const csrf = hidden((await adminBrowser.get('/admin/providers')).body, '_csrf');
+    const send = (fields: Record<string, string>) =>
+      adminBrowser.post('/admin/providers', { _csrf: csrf, provider: provider.code, ...fields });
+    const stored = async () =>
+      (await adminBrowser.get(`/admin/api/providers/${provider.code}`)).json().data as {
+        enabled: boolean;
+        has_credential: boolean;
+      };
+
+    const off = await send({ action: 'disable' });
+    expect(off.statusCode).toBe(303);
+    expect(off.headers.location).toBe(`/admin/providers?notice=disable&n.provider=${provider.code}`);
+    expect((await stored()).enabled).toBe(false);
+    expect((await send({ action: 'enable' })).statusCode).toBe(303);
+    expect((await stored()).enabled).toBe(true);
+
+    const secret = 'a-new-provider-secret-0123456789';
+    expect((await send({ action: 'credential', credential: secret })).statusCode).toBe(303);
+    const page = await adminBrowser.get('/admin/providers');
+    expect(page.body).not.toContain(secret);
+    expect(page.body).not.toContain('0123456789abcdef0123456789abcdef');
+    expect((await send({ action: 'credential-remove' })).statusCode).toBe(303);
+    expect((await stored()).has_credential).toBe(false);
+
+    const rule = await send({
+      action: 'markup-set',
+      scope: 'provider',
+      target_id: String(provider.id),
+      multiplier: '1.5',
+      add_idr: '100',
+    });
+    expect(rule.statusCode, rule.body.slice(0, 300)).toBe(303);
+    const rules = (await adminBrowser.get('/admin/api/markup-rules')).json().data as Array<{
+      id: number;
+      provider_id: number | null;
+      multiplier: string;
+    }>;
+    const mine = rules.find((r) => r.provider_id === provider.id);
+    expect(Number(mine?.multiplier)).toBe(1.5);
+    expect((await send({ action: 'markup-delete', rule: String(mine!.id) })).statusCode).toBe(303);
+    const after = (await adminBrowser.get('/admin/api/markup-rules')).json().data as Array<{
+      provider_id: number | null;
+    }>;
+    expect(after.some((r) => r.provider_id === provider.id)).toBe(false);
+
+    const refused = await send({ action: 'markup-set', scope: 'global', multiplier: 'lots' });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('role="alert"');
+  });
+
+  it('saves the top-up bonus tiers, reconciles on demand, and filters the audit log', async () => {
+    const csrf = hidden((await adminBrowser.get('/admin/payments')).body, '_csrf');
+    const tiers = await adminBrowser.post('/admin/payments', {
+      _csrf: csrf,
+      action: 'bonus',
+      // Repeated fields, as the form's rows send them; the empty row is dropped.
+      min_idr: ['100000', ''],
+      percent: ['5', ''],
+    });
+    expect(tiers.statusCode, tiers.body.slice(0, 300)).toBe(303);
+    expect((await adminBrowser.get('/admin/api/topup-bonus')).json().data).toEqual({
+      tiers: [{ min_idr: 100_000, percent: '5.00' }],
+    });
+    const reconcile = await adminBrowser.post('/admin/payments', { _csrf: csrf, action: 'reconcile' });
+    expect(reconcile.statusCode).toBe(303);
+    expect(reconcile.headers.location).toMatch(/^\/admin\/payments\?notice=reconcile&n\.checked=/);
+    const review = await adminBrowser.get('/admin/payments?topup_status=review');
+    expect(review.statusCode).toBe(200);
+    expect(review.body).toContain('<option value="review" selected');
+
+    const audit = await adminBrowser.get('/admin/audit?action=topup_bonus.');
+    expect(audit.statusCode).toBe(200);
+    expect(audit.body).toMatch(/<code[^>]*>topup_bonus\.set<\/code>/);
+    expect(audit.body).not.toMatch(/<code[^>]*>account\.credit<\/code>/);
+    const since = await adminBrowser.get('/admin/audit?since=2999-01-01T00:00');
+    expect(since.body).toContain(en['admin.nothingFound']);
   });
 });
