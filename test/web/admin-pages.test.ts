@@ -5,6 +5,8 @@
  * changes nothing.
  */
 import { describe, expect, it } from 'vitest';
+import { placeAbuseBan } from '../../src/abuse/place-abuse-ban.ts';
+import { startSandboxGateways } from '../../src/sandbox/start-sandbox-gateways.ts';
 import { en } from '../../web/src/i18n/messages/en.ts';
 import { formatIdr } from '../../web/src/lib/format.ts';
 import { createCustomer } from '../support/factories.ts';
@@ -12,9 +14,10 @@ import { PASSWORD } from '../support/log-in.ts';
 import { addProvider } from '../support/pool-fixtures.ts';
 import { cookiesSet } from '../support/sign-in.ts';
 import { createTestApp } from '../support/test-app.ts';
-import { createTestContext } from '../support/test-database.ts';
+import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
 
-const ctx = await createTestContext();
+// The abuse guard on, so a ban can be shown and lifted.
+const ctx = await createTestContext({ NUMPOOL_ABUSE_GUARD: '1' });
 const app = await createTestApp(ctx);
 
 /** A form's fields, urlencoded; an array is a repeated field (rows of inputs with one name). */
@@ -67,6 +70,8 @@ async function signedIn(email: string) {
 const hidden = (html: string, name: string) =>
   new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1] ?? '';
 
+const gateways = await startSandboxGateways({ ctx, input: {} });
+cleanupAfterFile(() => gateways.close());
 const { account: admin } = await createCustomer(ctx, { role: 'admin' });
 const { account: customer } = await createCustomer(ctx, { balance: 10_000 });
 const adminBrowser = await signedIn(admin.email);
@@ -269,5 +274,60 @@ describe('admin pages', () => {
     expect(audit.body).not.toMatch(/<code[^>]*>account\.credit<\/code>/);
     const since = await adminBrowser.get('/admin/audit?since=2999-01-01T00:00');
     expect(since.body).toContain(en['admin.nothingFound']);
+  });
+
+  it('edits a gateway’s terms from its form and keeps what the form does not show', async () => {
+    const list = async () =>
+      (await adminBrowser.get('/admin/api/payment-gateways')).json().data as Array<{
+        code: string;
+        enabled: boolean;
+        fee_percent: string;
+        min_amount: string | null;
+        max_amount: string | null;
+        methods: string[];
+        base_url: string;
+      }>;
+    const before = (await list()).find((g) => g.code === 'duitku')!;
+    const page = await adminBrowser.get('/admin/payments');
+    expect(page.body).toContain('data-testid="gateway"');
+    const saved = await adminBrowser.post('/admin/payments', {
+      _csrf: hidden(page.body, '_csrf'),
+      action: 'gateway',
+      gateway: 'duitku',
+      fee_percent: '2.5',
+      min_amount: '20000',
+      max_amount: '',
+    });
+    expect(saved.statusCode, saved.body.slice(0, 300)).toBe(303);
+    const after = (await list()).find((g) => g.code === 'duitku')!;
+    expect(after).toMatchObject({ enabled: false, min_amount: '20000.00', max_amount: null });
+    expect(Number(after.fee_percent)).toBe(2.5);
+    expect(after.methods).toEqual(before.methods);
+    expect(after.base_url).toBe(before.base_url);
+  });
+
+  it('lifts an account’s abuse-guard ban from its page', async () => {
+    const { account } = await createCustomer(ctx);
+    await placeAbuseBan({
+      ctx,
+      input: {
+        accountId: account.id,
+        reason: {
+          orders: 12,
+          failed: 11,
+          failureRate: 11 / 12,
+          thresholds: { windowOrders: 20, minOrders: 10, failureRate: 0.8 },
+        },
+      },
+    });
+    const url = `/admin/accounts/${account.id}`;
+    const page = await adminBrowser.get(url);
+    expect(page.body).toContain(en['admin.account.lift']);
+    const lift = await adminBrowser.post(url, { _csrf: hidden(page.body, '_csrf'), action: 'lift' });
+    expect(lift.statusCode).toBe(303);
+    expect((await adminBrowser.get(`/admin/api/accounts/${account.id}/abuse-guard`)).json().data.banned).toBe(
+      false,
+    );
+    expect((await adminBrowser.get(lift.headers.location!)).body).not.toContain(en['admin.account.lift']);
   });
 });

@@ -29,7 +29,7 @@ export const UNKNOWN_ACTION: ApiAnswer<never> = {
   error: { code: 'VALIDATION_ERROR', message: 'unknown action' } satisfies ApiRefusal,
 };
 
-/** Every answer of the API's key lists as a Record, for keyset paging: the next page's before_id. */
+/** Keyset paging of the API's lists: the next page's before_id, when this page was full. */
 export function nextBeforeId(rows: Array<{ id: number }>, limit: number): number | undefined {
   return rows.length >= limit ? rows[rows.length - 1]?.id : undefined;
 }
