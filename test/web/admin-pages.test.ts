@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { placeAbuseBan } from '../../src/abuse/place-abuse-ban.ts';
 import { startSandboxGateways } from '../../src/sandbox/start-sandbox-gateways.ts';
 import { en } from '../../web/src/i18n/messages/en.ts';
+import { ru } from '../../web/src/i18n/messages/ru.ts';
 import { formatIdr } from '../../web/src/lib/format.ts';
 import { createCustomer } from '../support/factories.ts';
 import { PASSWORD } from '../support/log-in.ts';
@@ -103,6 +104,16 @@ describe('admin pages', () => {
       expect(page.body).toContain(heading);
       expect(page.body).toContain(`aria-label="${en['admin.nav.label']}"`);
     }
+  });
+
+  it('speak Russian when asked', async () => {
+    for (const [url] of PAGES) {
+      const page = await adminBrowser.get(`${url}?lang=ru`);
+      expect(page.statusCode, url).toBe(200);
+      expect(page.body).toContain('<html lang="ru"');
+      expect(page.body).toContain(ru['admin.nav.label']);
+    }
+    await adminBrowser.get('/admin?lang=en');
   });
 
   it('give a customer the 403 page, and send a visitor who is not signed in to log in', async () => {

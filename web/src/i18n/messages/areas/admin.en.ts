@@ -219,7 +219,8 @@ export const adminEn = {
   'admin.audit.title': 'Audit log',
   'admin.audit.search': 'Filter the audit log',
   'admin.audit.action': 'Action',
-  'admin.audit.actionHint': 'e.g. account.credit, or account. for all',
+  'admin.audit.actionHint':
+    'Action: an exact name such as account.credit, or a prefix ending in a dot (account.) for every action of a kind.',
   'admin.audit.actor': 'Actor account',
   'admin.audit.targetType': 'Target type',
   'admin.audit.targetId': 'Target ID',

@@ -221,7 +221,8 @@ export const adminRu: Record<keyof typeof adminEn, string> = {
   'admin.audit.title': 'Журнал аудита',
   'admin.audit.search': 'Фильтр журнала аудита',
   'admin.audit.action': 'Действие',
-  'admin.audit.actionHint': 'например, account.credit или account. для всех',
+  'admin.audit.actionHint':
+    'Действие: точное имя, например account.credit, или префикс с точкой на конце (account.) для всех действий одного вида.',
   'admin.audit.actor': 'Аккаунт исполнителя',
   'admin.audit.targetType': 'Тип объекта',
   'admin.audit.targetId': 'ID объекта',
