@@ -122,12 +122,19 @@ export function webApi(
     });
     jar.absorb(response.headers['set-cookie']);
     const type = String(response.headers['content-type'] ?? '');
-    const body = type.startsWith('application/json') ? (response.json() as Record<string, unknown>) : {};
+    const isJson = type.startsWith('application/json');
+    const body = isJson ? (response.json() as Record<string, unknown>) : {};
     const retryAfter = Number(response.headers['retry-after']);
     const retryAfterSeconds = Number.isFinite(retryAfter) ? retryAfter : undefined;
     const refusal = (body.error ?? undefined) as ApiRefusal | undefined;
     if (response.statusCode >= 500) throw new WebApiFailure(response.statusCode, refusal, retryAfterSeconds);
-    if (response.statusCode < 400) return { ok: true, status: response.statusCode, data: body.data as T };
+    if (response.statusCode < 400)
+      return {
+        ok: true,
+        status: response.statusCode,
+        // A text answer (the Prometheus metrics) is its own data.
+        data: (isJson ? body.data : response.body) as T,
+      };
     return {
       ok: false,
       status: response.statusCode,
