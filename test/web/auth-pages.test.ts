@@ -235,6 +235,41 @@ describe('login', () => {
     }
   });
 
+  it('acts only on posts from the site’s own pages (Sec-Fetch-Site, else Origin)', async () => {
+    const { account } = await createCustomer(ctx);
+    const post = (headers: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: '/login',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: new URLSearchParams({ email: account.email, password: PASSWORD }).toString(),
+      });
+    const refusedPosts: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      {},
+      { origin: 'http://localhost:8080' },
+      { 'sec-fetch-site': 'cross-site', origin: 'http://localhost' },
+      { 'sec-fetch-site': 'same-site', origin: 'null' },
+    ];
+    for (const headers of refusedPosts) {
+      const refused = await post(headers);
+      expect(refused.statusCode, JSON.stringify(headers)).toBe(403);
+      expect(refused.headers['set-cookie'] ?? '').not.toMatch(/numpool_session=/);
+    }
+    const takenPosts: Record<string, string>[] = [
+      { origin: new URL(ctx.config.publicUrl).origin },
+      { origin: 'http://localhost' },
+      // What a browser sends from the site's own page under Referrer-Policy: no-referrer.
+      { 'sec-fetch-site': 'same-origin', origin: 'null' },
+    ];
+    for (const headers of takenPosts) {
+      const taken = await post(headers);
+      expect(taken.statusCode, JSON.stringify(headers)).toBe(303);
+      expect(String(taken.headers['set-cookie'])).toMatch(/numpool_session=/);
+    }
+  });
+
   it('refuses a wrong password in the page', async () => {
     const { account } = await createCustomer(ctx);
     const answer = await new Visitor().post('/login', { email: account.email, password: 'not the password' });
