@@ -107,15 +107,18 @@ describe.runIf(BROWSER_TESTS)('sign-up, verification and two-factor login in a b
 
         await logIn(visit, email);
         expect(await page.getByTestId('email-state').textContent()).toBe(en['auth.account.verified']);
-        await logOut(visit);
-        await logIn(visit, email);
+        // Once is enough to show a plain log-out and log-in; the second run goes straight on.
+        if (viewport === 'phone') {
+          await logOut(visit);
+          await logIn(visit, email);
+        }
 
         await submit(visit, en['auth.twoFactor.setUp'], /\/account$/);
         const secret = (await page.getByTestId('totp-secret').textContent()) ?? '';
         await expect
           .poll(() => page.getByRole('img', { name: en['auth.twoFactor.qrLabel'] }).count())
           .toBe(1);
-        await checkPage(visit, `account-two-factor-setup-${viewport}`);
+        await checkPage(visit, viewport === 'phone' ? 'account-two-factor-setup-phone' : undefined);
         await page.getByLabel(en['auth.twoFactor.code']).fill(totpCodeAt(secret, clock.now()));
         await submit(visit, en['auth.twoFactor.enable'], /\/account$/);
         expect(await page.getByTestId('recovery-codes').locator('li').count()).toBe(10);

@@ -10,6 +10,7 @@ import { findAccount } from '../../src/accounts/find-account.ts';
 import { createSession } from '../../src/accounts/sessions/create-session.ts';
 import { totpCodeAt } from '../../src/accounts/totp/totp.ts';
 import { en } from '../../web/src/i18n/messages/en.ts';
+import { ru } from '../../web/src/i18n/messages/ru.ts';
 import { createCustomer, uniqueEmail } from '../support/factories.ts';
 import { PASSWORD, postLogin } from '../support/log-in.ts';
 import { linkToken, startSmtpReceiver } from '../support/smtp-receiver.ts';
@@ -303,6 +304,20 @@ describe('the account page', () => {
     expect(page.body.match(/data-testid="session"/g)).toHaveLength(1);
     expect(page.body).toContain(en['auth.sessions.current']);
     expect(page.headers['cache-control']).toBe('no-store');
+  });
+
+  it('speaks the visitor’s language', async () => {
+    const { visitor } = await signedIn();
+    const page = await app.inject({
+      method: 'GET',
+      url: '/account?lang=ru',
+      headers: { cookie: visitor.cookie },
+    });
+    expect(page.body).toContain('<html lang="ru"');
+    for (const key of ['auth.account.title', 'auth.twoFactor.off', 'auth.sessions.everywhere'] as const)
+      expect(page.body).toContain(ru[key]);
+    const signup = await app.inject({ method: 'GET', url: '/signup', headers: { 'accept-language': 'ru' } });
+    expect(signup.body).toContain(ru['auth.signup.title']);
   });
 
   it('shows an unconfirmed address as such', async () => {

@@ -82,12 +82,10 @@ export const authEn = {
   'auth.twoFactor.disabled': 'Two-factor sign-in is off.',
 
   'auth.sessions.title': 'Signed-in devices',
-  'auth.sessions.caption': 'Where your account is signed in (times in UTC)',
-  'auth.sessions.device': 'Browser',
+  'auth.sessions.timeZone': 'Times are in UTC.',
   'auth.sessions.address': 'Address',
   'auth.sessions.started': 'Signed in',
   'auth.sessions.lastSeen': 'Last active',
-  'auth.sessions.action': 'Action',
   'auth.sessions.current': 'this device',
   'auth.sessions.unknown': 'unknown',
   'auth.sessions.revoke': 'Sign out',

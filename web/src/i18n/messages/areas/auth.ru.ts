@@ -84,12 +84,10 @@ export const authRu: Record<keyof typeof authEn, string> = {
   'auth.twoFactor.disabled': 'Двухфакторный вход выключен.',
 
   'auth.sessions.title': 'Устройства со входом',
-  'auth.sessions.caption': 'Где выполнен вход в аккаунт (время UTC)',
-  'auth.sessions.device': 'Браузер',
+  'auth.sessions.timeZone': 'Время указано в UTC.',
   'auth.sessions.address': 'Адрес',
   'auth.sessions.started': 'Вход',
   'auth.sessions.lastSeen': 'Активность',
-  'auth.sessions.action': 'Действие',
   'auth.sessions.current': 'это устройство',
   'auth.sessions.unknown': 'неизвестно',
   'auth.sessions.revoke': 'Выйти',
