@@ -304,6 +304,8 @@ describe('the account page', () => {
     expect(page.body.match(/data-testid="session"/g)).toHaveLength(1);
     expect(page.body).toContain(en['auth.sessions.current']);
     expect(page.headers['cache-control']).toBe('no-store');
+    // Signed in, sign-up leads here.
+    expect((await visitor.get('/signup')).headers.location).toBe('/account');
   });
 
   it('speaks the visitor’s language', async () => {
