@@ -11,4 +11,6 @@ export default defineConfig({
   // Never inline a page's script, however small: the CSP (script-src 'self') would block it.
   vite: { build: { assetsInlineLimit: (file) => (file.endsWith('.js') ? false : undefined) } },
   devToolbar: { enabled: false },
+  // numpool's mount checks a form post's Origin against its public URL (src/api/web/form-origin.ts).
+  security: { checkOrigin: false },
 });

@@ -2,7 +2,8 @@
  * Two-factor sign-in: setup gives a secret that is stored sealed and changes nothing until enabled with a
  * code; enabling returns ten recovery codes once and renews the session; login then needs a code (never
  * the same one twice) or a recovery code (each good once); disabling needs the password and a code.
- * Malformed codes are refused, never a 500; logs never carry a credential.
+ * GET /api/session tells whether it is on. Malformed codes are refused, never a 500; logs never carry a
+ * credential.
  */
 import { describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/accounts/totp/totp.ts';
@@ -68,6 +69,7 @@ describe('TOTP setup and enable', () => {
     expect(stored.rows[0].totp_enabled_at).toBeNull();
     // Pending: login still needs only the password.
     expect((await postLogin(app, { email: account.email, password: PASSWORD })).statusCode).toBe(200);
+    expect((await session(browser.cookies)).json().data.account.two_factor_enabled).toBe(false);
 
     const other = await logInAs(app, account.email);
     expect(
@@ -92,7 +94,9 @@ describe('TOTP setup and enable', () => {
     // A privilege change: the session that enabled it and every other one end; this browser has a new one.
     expect((await session(browser.cookies)).statusCode).toBe(401);
     expect((await session(other.cookies)).statusCode).toBe(401);
-    expect((await session(browserFrom(enabled, browser).cookies)).statusCode).toBe(200);
+    const renewed = await session(browserFrom(enabled, browser).cookies);
+    expect(renewed.statusCode).toBe(200);
+    expect(renewed.json().data.account.two_factor_enabled).toBe(true);
     expect((await post('setup', browserFrom(enabled, browser).headers)).statusCode).toBe(409);
     const audit = await listAudit({ ctx, input: { targetId: String(account.id), action: 'account.' } });
     expect(audit.map((e) => e.action).filter((a) => a.startsWith('account.totp_'))).toEqual([

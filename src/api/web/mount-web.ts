@@ -14,6 +14,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
+import { isSameOriginPost } from './form-origin.ts';
 import { type SandboxHint, type WebLocals, webLocals } from './web-locals.ts';
 
 /** The build `npm start` and the tests make (scripts/build-web.ts). */
@@ -83,6 +84,8 @@ export async function mountWeb(
       schema: { hide: true },
       handler: async (request, reply) => {
         if (isApiPath(request.url)) return reply.callNotFound();
+        if (request.method === 'POST' && !isSameOriginPost(request, ctx.config.publicUrl))
+          return reply.code(403).type('text/plain; charset=utf-8').send('Cross-site form posts are refused');
         const locals = webLocals(ctx, app, request, sandbox);
         // Astro writes the response itself; the headers set so far (request id, security) go with it,
         // and so do the cookies the page's API calls set.

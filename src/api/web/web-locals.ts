@@ -30,6 +30,7 @@ export interface Viewer {
   email: string;
   role: 'customer' | 'admin';
   emailVerified: boolean;
+  twoFactorEnabled: boolean;
   /** Every form a signed-in page renders sends it back as `_csrf`. */
   csrfToken: string;
 }
@@ -108,7 +109,13 @@ export function webLocals(
 
 async function viewerOf(api: WebApiCall): Promise<Viewer | null> {
   const answer = await api<{
-    account: { id: number; email: string; role: Viewer['role']; email_verified: boolean };
+    account: {
+      id: number;
+      email: string;
+      role: Viewer['role'];
+      email_verified: boolean;
+      two_factor_enabled: boolean;
+    };
     csrf_token: string | null;
   }>('GET', '/api/session');
   if (!answer.ok || !answer.data.csrf_token) return null;
@@ -118,6 +125,7 @@ async function viewerOf(api: WebApiCall): Promise<Viewer | null> {
     email: account.email,
     role: account.role,
     emailVerified: account.email_verified,
+    twoFactorEnabled: account.two_factor_enabled,
     csrfToken: csrf_token,
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { findAccount } from '../../../accounts/find-account.ts';
+import { isTotpEnabled } from '../../../accounts/totp/is-totp-enabled.ts';
 import type { AppContext } from '../../../app-context.ts';
 import { principalOf } from '../../plugins/api-key-auth.ts';
 import { csrfTokenFor } from '../../plugins/csrf.ts';
@@ -15,6 +16,7 @@ const Session = Type.Object(
         email: Type.String(),
         role: Type.String(),
         email_verified: Type.Boolean({ description: 'whether the address was proven by a mailed link' }),
+        two_factor_enabled: Type.Boolean({ description: 'whether login asks for an authenticator code' }),
       },
       { additionalProperties: false },
     ),
@@ -37,7 +39,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const account = await findAccount({ ctx, input: { ref: String(principal.accountId) } });
+      const [account, twoFactorEnabled] = await Promise.all([
+        findAccount({ ctx, input: { ref: String(principal.accountId) } }),
+        isTotpEnabled({ ctx, input: { accountId: principal.accountId } }),
+      ]);
       return {
         success: true as const,
         data: {
@@ -46,6 +51,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
             email: account.email,
             role: account.role,
             email_verified: account.emailVerifiedAt !== null,
+            two_factor_enabled: twoFactorEnabled,
           },
           csrf_token: principal.sessionId === undefined ? null : csrfTokenFor(reply, principal.sessionId),
         },
