@@ -79,6 +79,9 @@ export async function mountWeb(app: FastifyInstance, ctx: AppContext, distDir = 
       handler: async (request, reply) => {
         if (isApiPath(request.url)) return reply.callNotFound();
         const locals = webLocals(ctx, app, request);
+        // Under `no-referrer` (the API's policy) a browser sends `Origin: null` with a form post, which
+        // Astro refuses as cross-site; pages send a referrer to their own origin only.
+        reply.header('referrer-policy', 'same-origin');
         // Astro writes the response itself; the headers set so far (request id, security) go with it,
         // and so do the cookies the page's API calls set.
         for (const [name, value] of Object.entries(reply.getHeaders()))
