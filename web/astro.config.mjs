@@ -8,5 +8,8 @@ export default defineConfig({
   adapter: node({ mode: 'middleware' }),
   // One cached stylesheet instead of inline styles; pages ship no client script unless one asks for it.
   build: { inlineStylesheets: 'never' },
+  // Astro inlines a page script smaller than this limit, which the CSP (script-src 'self') would block:
+  // every script stays a file.
+  vite: { build: { assetsInlineLimit: 0 } },
   devToolbar: { enabled: false },
 });
