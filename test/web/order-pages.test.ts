@@ -117,12 +117,20 @@ describe('ordering pages', () => {
     expect(await buyer.balance()).toBe(before - orders[0].amount.canonical_amount);
     expect(await ledgerViolations(world)).toEqual([]);
 
-    // A new confirm page has a new key: a second purchase.
+    // A new confirm page has a new key: a second purchase, once for two posts at the same moment (the
+    // later one waits for the first's answer).
     const second = await buyer.visitor.get(confirmUrl);
     const secondFields = formFields(second.body, 'confirm-buy');
     expect(secondFields.idempotency_key).not.toBe(fields.idempotency_key);
-    const placed = await buyer.visitor.post(confirmUrl, secondFields);
-    expect(orderIdOf(placed.headers.location)).not.toBe(id);
+    const both = await Promise.all([
+      buyer.visitor.post(confirmUrl, secondFields),
+      buyer.visitor.post(confirmUrl, secondFields),
+    ]);
+    const secondId = orderIdOf(both[0].headers.location);
+    expect(secondId).not.toBe(id);
+    expect(orderIdOf(both[1].headers.location)).toBe(secondId);
+    expect((await buyer.call('GET', '/v2/orders')).json().data).toHaveLength(2);
+    expect(await ledgerViolations(world)).toEqual([]);
   });
 
   it('shows the price on the confirm step and says why an order was refused', async () => {
@@ -165,6 +173,8 @@ describe('ordering pages', () => {
 
     const page = await buyer.visitor.get(`/orders/${id}`);
     expect(page.statusCode).toBe(200);
+    // A browser sends its form posts' Origin only under a policy that lets it (Astro refuses `null`).
+    expect(page.headers['referrer-policy']).toBe('same-origin');
     expect(page.body).toContain(`+${order.phone_number}`);
     expect(page.body).toContain(en['orders.status.ACTIVE']);
     // A fresh order may not be cancelled yet: the form is there for the script, hidden.
