@@ -151,6 +151,37 @@ describe.runIf(BROWSER_TESTS)('buy flow in the browser', () => {
       expect(await page.getByTestId('order-status').textContent()).toBe(en['orders.status.CANCELED']);
       expect(await balance()).toBe(before.balance);
       await screenshot(page, 'buy-flow-7-cancelled-desktop');
+      await page.goto(`${web.url}/orders`);
+      expect(await page.locator(`[data-order-row="${id}"]`).count()).toBe(1);
+      await expectAccessible(page);
+      await screenshot(page, 'buy-flow-8-orders-desktop');
+      assertCleanConsole(visit);
+    } finally {
+      await visit.close();
+    }
+  });
+
+  it('buys and reads the code with JavaScript off: the time as text, a refresh link (phone)', async () => {
+    const visit = await openPage(browser, 'phone', { javaScriptEnabled: false });
+    try {
+      await logIn(visit);
+      const { page } = visit;
+      await page.goto(`${web.url}/buy?service=${WHATSAPP}&country=${INDONESIA}`);
+      await chooseCheapestOffer(visit);
+      await Promise.all([
+        page.waitForURL(/\/orders\/\d+\?placed=1$/),
+        page.getByTestId('confirm-buy').click(),
+      ]);
+      const id = Number(/\/orders\/(\d+)/.exec(page.url())![1]);
+      expect(await page.getByRole('button', { name: en['orders.order.copy'] }).count()).toBe(0);
+      expect(await page.locator('time').first().textContent()).toMatch(/UTC$/);
+      await deliverSms(web, id, { code: '204571' });
+      await Promise.all([
+        page.waitForURL(new RegExp(`/orders/${id}$`)),
+        page.getByRole('link', { name: en['state.refresh'] }).click(),
+      ]);
+      expect(await page.getByTestId('otp-code').textContent()).toBe('204571');
+      await screenshot(page, 'buy-flow-6-code-nojs-phone');
       assertCleanConsole(visit);
     } finally {
       await visit.close();

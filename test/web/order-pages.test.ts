@@ -7,6 +7,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/messages/en.ts';
+import { ru } from '../../web/src/i18n/messages/ru.ts';
 import { formatPrice } from '../../web/src/lib/order-format.ts';
 import { customer, deliverSms, ledgerViolations, orderWorld, WHATSAPP } from '../orders/order-fixture.ts';
 import { PASSWORD } from '../support/log-in.ts';
@@ -94,6 +95,13 @@ describe('ordering pages', () => {
     }
   });
 
+  it('speaks Russian when asked', async () => {
+    const buyer = await signedIn();
+    const page = await buyer.visitor.get(`/buy?service=${WHATSAPP}&country=${INDONESIA}&lang=ru`);
+    expect(page.body).toMatch(new RegExp(`<h1[^>]*>${ru['orders.buy.title']}</h1>`));
+    expect(page.body).toContain(ru['orders.buy.choose']);
+  });
+
   it('walks the buy steps on the server and places one order for a form posted twice', async () => {
     const buyer = await signedIn();
     const before = await buyer.balance();
@@ -154,9 +162,16 @@ describe('ordering pages', () => {
     expect(refused.body).toContain('href="/topup"');
     expect((await poor.call('GET', '/v2/orders')).json().data).toEqual([]);
 
+    // A limit under every offer: nothing to sell at that price, and the page says so.
+    const rich = await signedIn();
+    const tooLow = await rich.visitor.get(confirmUrl);
+    const cheap = { ...formFields(tooLow.body, 'confirm-buy'), max_price: '0.00000001' };
+    const none = await rich.visitor.post(confirmUrl, cheap);
+    expect(none.statusCode).toBe(422);
+    expect(none.body).toContain(en['error.NO_OFFER_AVAILABLE']);
+
     // A form without the page's CSRF token places nothing.
     const { _csrf, ...forged } = formFields(confirm.body, 'confirm-buy');
-    const rich = await signedIn();
     const noToken = await rich.visitor.post(confirmUrl, forged);
     expect(noToken.statusCode).toBe(403);
     expect((await rich.call('GET', '/v2/orders')).json().data).toEqual([]);
