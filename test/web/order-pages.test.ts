@@ -226,6 +226,19 @@ describe('ordering pages', () => {
     expect(page.body).toContain('Your WhatsApp code is 482913');
     expect(page.body).toMatch(/<form[^>]*data-action="finish"(?![^>]*hidden)[^>]*>/);
     expect(page.body).toMatch(/<form[^>]*data-action="cancel"[^>]*hidden/);
+
+    // Once the resend cooldown is over, another SMS can be asked for: the order waits again, code kept.
+    world.clock.advance(31_000);
+    const resendable = await buyer.visitor.get(`/orders/${id}`);
+    expect(resendable.body).toMatch(/<form[^>]*data-action="resend"(?![^>]*hidden)[^>]*>/);
+    const resent = await buyer.visitor.post(`/orders/${id}`, formFields(resendable.body, 'order-resend'));
+    expect(resent.headers.location).toBe(`/orders/${id}?done=resend`);
+    const waiting = await buyer.visitor.get(`/orders/${id}?done=resend`);
+    expect(waiting.body).toContain(en['orders.order.done.resend']);
+    expect(waiting.body).toContain(en['orders.status.ACTIVE']);
+    expect(waiting.body).toContain('482913');
+    await deliverSms(world, id, { code: '771204', text: 'Your WhatsApp code is 771204' });
+
     const finished = await buyer.visitor.post(`/orders/${id}`, formFields(page.body, 'order-finish'));
     expect(finished.statusCode).toBe(303);
     const after = await buyer.visitor.get(`/orders/${id}?done=finish`);
