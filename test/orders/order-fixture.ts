@@ -97,7 +97,7 @@ export async function customer(world: OrderWorld, balance = 1_000_000) {
 
 /** The provider of an order sends it an SMS, and numpool's poller picks it up (on node `on`). */
 export async function deliverSms(
-  world: OrderWorld,
+  world: Pick<OrderWorld, 'supply'> & { ctx: AppContext },
   orderId: number,
   sms: { text?: string; code?: string } = {},
   on: AppContext = world.ctx,

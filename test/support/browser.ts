@@ -16,7 +16,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, expect } from 'vitest';
 import type { AppContext } from '../../src/app-context.ts';
-import { startSandboxProviders } from '../../src/sandbox/start-sandbox-providers.ts';
+import { type SandboxSupply, startSandboxProviders } from '../../src/sandbox/start-sandbox-providers.ts';
 import { createTestApp } from './test-app.ts';
 import { cleanupAfterFile, createTestContext } from './test-database.ts';
 
@@ -47,11 +47,13 @@ export interface WebApp {
   ctx: AppContext;
   app: FastifyInstance;
   url: string;
+  /** The simulator behind the sandbox providers (a test delivers SMS through it). */
+  supply: SandboxSupply;
 }
 
 /** numpool with the sandbox catalog, listening on a free loopback port until the file ends. */
-export async function startWebApp(): Promise<WebApp> {
-  const ctx = await createTestContext();
+export async function startWebApp(env: NodeJS.ProcessEnv = {}): Promise<WebApp> {
+  const ctx = await createTestContext(env);
   const supply = await startSandboxProviders({
     ctx,
     input: { port: 0, seed: 1, smsDelayMs: 60_000, noSmsRate: 0 },
@@ -59,7 +61,7 @@ export async function startWebApp(): Promise<WebApp> {
   cleanupAfterFile(() => supply.simulator.close());
   const app = await createTestApp(ctx);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { ctx, app, url };
+  return { ctx, app, url, supply };
 }
 
 /** One Chromium for the file, closed after it. */
