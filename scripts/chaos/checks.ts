@@ -31,8 +31,8 @@ async function activations(simUrl: string): Promise<SimActivation[]> {
 
 const OPEN = new Set(['waiting', 'received', 'waiting_retry']);
 
-/** Waits until no order of the run is open, no webhook is pending and no upstream activation is orphaned. */
-export async function quiescent(ctx: AppContext, accountIds: number[]): Promise<boolean> {
+/** What is still open: orders, pending webhooks, upstream activations numpool still has to close. */
+export async function stillOpen(ctx: AppContext, accountIds: number[]) {
   const { rows } = await ctx.db.query<{ open: number; pending: number; orphans: number }>(
     `SELECT (SELECT count(*)::int FROM orders WHERE account_id = ANY($1)
                AND status IN ('PROVISIONING', 'ACTIVE', 'OTP_RECEIVED')) AS open,
@@ -40,7 +40,12 @@ export async function quiescent(ctx: AppContext, accountIds: number[]): Promise<
             (SELECT count(*)::int FROM upstream_orphans) AS orphans`,
     [accountIds],
   );
-  const r = rows[0]!;
+  return rows[0]!;
+}
+
+/** Nothing of the run is open, no webhook is pending and no upstream activation is orphaned. */
+export async function quiescent(ctx: AppContext, accountIds: number[]): Promise<boolean> {
+  const r = await stillOpen(ctx, accountIds);
   return r.open === 0 && r.pending === 0 && r.orphans === 0;
 }
 
@@ -58,6 +63,8 @@ export async function runChecks(input: {
 
   const violations = await checkLedger({ ctx });
   details.ledger = violations.slice(0, 10);
+  const open = await stillOpen(ctx, accountIds);
+  details.stillOpen = open.open + open.pending + open.orphans > 0 ? [open] : [];
 
   // Every wallet = what was deposited − what orders were charged (+ refunds returned), from the transfers.
   const wallets = await ctx.db.query<{ account_id: number; stored: string; derived: string }>(
@@ -103,7 +110,12 @@ export async function runChecks(input: {
     [accountIds],
   );
   const byRef = new Map(orders.rows.map((o) => [`${o.code}:${o.provider_ref}`, o]));
-  const openUpstream = sim.filter((a) => OPEN.has(a.status)).map((a) => `${a.persona}:${a.id}`);
+  const openUpstream = sim
+    .filter((a) => OPEN.has(a.status))
+    .map((a) => {
+      const order = byRef.get(`${a.persona}:${a.id}`);
+      return `${a.persona}:${a.id} (${a.status}; ${order ? `order ${order.id} ${order.status}` : 'no order'})`;
+    });
   details.openUpstream = openUpstream.slice(0, 10);
 
   // Every SMS the simulator sent for an order is on the order, and reached the webhook receiver.
@@ -114,7 +126,9 @@ export async function runChecks(input: {
     const order = byRef.get(`${activation.persona}:${activation.id}`);
     if (!order) continue;
     if (order.sms < activation.messages.length)
-      smsMissing.push(`order ${order.id}: ${order.sms}/${activation.messages.length}`);
+      smsMissing.push(
+        `order ${order.id} ${order.status}: ${order.sms}/${activation.messages.length} (${activation.persona})`,
+      );
     if (order.sms > 0 && !input.webhooks.received.has(`${order.id}:order.otp_received`))
       webhookMissing.push(order.id);
   }
