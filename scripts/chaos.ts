@@ -45,6 +45,7 @@ const CONCURRENCY = env('CHAOS_CONCURRENCY', 10);
 const KILL_EVERY_MS = env('CHAOS_KILL_EVERY_SECONDS', 8) * 1000;
 /** After a dependency comes back, pools reconnect and retries settle: 5xx there are the outage's. */
 const OUTAGE_GRACE_MS = 5_000;
+/** Orders expire after 60 s; an orphaned activation is cancelled within 30 s of its 20-s grace. */
 const QUIESCENCE_MS = 180_000;
 
 const log = (message: string) =>
@@ -155,7 +156,7 @@ async function main(): Promise<number> {
   const quietBy = Date.now() + QUIESCENCE_MS;
   let quiet = false;
   while (!quiet && Date.now() < quietBy) {
-    quiet = await quiescent(ctx, accountIds).catch(() => false);
+    quiet = await quiescent(ctx, accountIds, cluster.simUrl).catch(() => false);
     if (!quiet) await sleep(1_000);
   }
   // The streams have had time to carry the last events.

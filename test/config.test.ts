@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       NUMPOOL_SYNC_INTERVAL_SECONDS: '60',
       NUMPOOL_ORDER_TTL_SECONDS: '900',
       NUMPOOL_MIN_CANCEL_SECONDS: '60',
+      NUMPOOL_ORPHAN_GRACE_SECONDS: '45',
       NUMPOOL_RESEND_COOLDOWN_SECONDS: '10',
       NUMPOOL_DAILY_CANCEL_LIMIT: '20',
       NUMPOOL_WEBHOOK_ALLOW_PRIVATE: '1',
@@ -94,7 +95,13 @@ describe('loadConfig', () => {
       demoApiKey: '0123456789abcdef0123456789abcdef',
       fxUsdIdr: 15500,
       syncIntervalSeconds: 60,
-      orders: { ttlSeconds: 900, minCancelSeconds: 60, resendCooldownSeconds: 10, dailyCancelLimit: 20 },
+      orders: {
+        ttlSeconds: 900,
+        minCancelSeconds: 60,
+        orphanGraceSeconds: 45,
+        resendCooldownSeconds: 10,
+        dailyCancelLimit: 20,
+      },
       webhooks: { allowPrivate: true, retryScale: 0.5 },
       retention: { smsDays: 10, deliveryDays: 5, eventsDays: 2 },
       db: {

@@ -43,10 +43,14 @@ export async function stillOpen(ctx: AppContext, accountIds: number[]) {
   return rows[0]!;
 }
 
-/** Nothing of the run is open, no webhook is pending and no upstream activation is orphaned. */
-export async function quiescent(ctx: AppContext, accountIds: number[]): Promise<boolean> {
+/**
+ * Nothing of the run is open, no webhook is pending, and no activation is open at the simulator (an
+ * activation no order owns is cancelled by the orphan sweep once its grace has passed).
+ */
+export async function quiescent(ctx: AppContext, accountIds: number[], simUrl: string): Promise<boolean> {
   const r = await stillOpen(ctx, accountIds);
-  return r.open === 0 && r.pending === 0 && r.orphans === 0;
+  if (r.open + r.pending + r.orphans > 0) return false;
+  return (await activations(simUrl)).every((a) => !OPEN.has(a.status));
 }
 
 export async function runChecks(input: {

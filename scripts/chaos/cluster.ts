@@ -50,6 +50,9 @@ const CHAOS_SETTINGS: Record<string, string> = {
   NUMPOOL_WEBHOOK_RETRY_SCALE: '0.02',
   NUMPOOL_ORDER_TTL_SECONDS: '60',
   NUMPOOL_MIN_CANCEL_SECONDS: '0',
+  // An activation whose order was never recorded (a node killed mid-create, a provider that answered too
+  // late) is cancelled at the provider after this.
+  NUMPOOL_ORPHAN_GRACE_SECONDS: '20',
   NUMPOOL_RESEND_COOLDOWN_SECONDS: '0',
   NUMPOOL_DAILY_CANCEL_LIMIT: '1000000',
   NUMPOOL_ABUSE_GUARD: '0',

@@ -19,7 +19,8 @@ import { purgeExpiredData } from '../retention/purge-expired-data.ts';
 
 export interface Sweep {
   name: string;
-  everyMs: number;
+  /** The pace; a function when it follows the configuration. */
+  everyMs: number | ((config: AppContext['config']) => number);
   run(ctx: AppContext): Promise<unknown>;
 }
 
@@ -33,7 +34,12 @@ export const SWEEPS: Sweep[] = [
       return expireOrders({ ctx });
     },
   },
-  { name: 'upstream-orphans', everyMs: 60_000, run: (ctx) => reconcileUpstream({ ctx }) },
+  {
+    name: 'upstream-orphans',
+    // Twice per grace period, at most once a minute: an orphan waits little more than its grace.
+    everyMs: (config) => Math.min(60_000, (config.orders.orphanGraceSeconds * 1000) / 2),
+    run: (ctx) => reconcileUpstream({ ctx }),
+  },
   { name: 'idempotency-reaper', everyMs: 3_600_000, run: (ctx) => reapIdempotencyKeys({ ctx }) },
   { name: 'retention', everyMs: 3_600_000, run: (ctx) => purgeExpiredData({ ctx }) },
   { name: 'topup-reconcile', everyMs: 60_000, run: (ctx) => reconcileTopups({ ctx }) },
@@ -56,14 +62,21 @@ export const SWEEPS: Sweep[] = [
  * A sweep's lease outlives a renewal (every third of it) by a wide margin, and is sized to the sweep's
  * own pace: a dead holder's sweep resumes after this, so a 2-second poll is not held up for a minute.
  */
-export function sweepLeaseMs(sweep: Sweep): number {
-  return Math.min(Math.max(3 * sweep.everyMs, 10_000), 600_000);
+export function sweepLeaseMs(sweep: Sweep, config: AppContext['config']): number {
+  return Math.min(Math.max(3 * sweepPace(sweep, config), 10_000), 600_000);
+}
+
+export function sweepPace(sweep: Sweep, config: AppContext['config']): number {
+  return typeof sweep.everyMs === 'number' ? sweep.everyMs : sweep.everyMs(config);
 }
 
 /** Runs one tick of a sweep if no other process is running it; false when skipped. */
 export async function runSweepOnce(ctx: AppContext, sweep: Sweep): Promise<boolean> {
-  const tick = await withLease(ctx, `sweep:${sweep.name}`, { ttlMs: sweepLeaseMs(sweep), log: ctx.log }, () =>
-    sweep.run(ctx),
+  const tick = await withLease(
+    ctx,
+    `sweep:${sweep.name}`,
+    { ttlMs: sweepLeaseMs(sweep, ctx.config), log: ctx.log },
+    () => sweep.run(ctx),
   );
   return tick.ran;
 }
@@ -73,17 +86,20 @@ export function startSweeps(ctx: AppContext, sweeps: Sweep[] = SWEEPS): () => Pr
   const running = new Set<Promise<unknown>>();
   const timers = sweeps.map((sweep) => {
     let busy = false;
-    const timer = setInterval(() => {
-      if (busy || stopping) return;
-      busy = true;
-      const tick = runSweepOnce(ctx, sweep)
-        .catch((error: unknown) => ctx.log.warn({ err: error, sweep: sweep.name }, 'sweep failed'))
-        .finally(() => {
-          busy = false;
-          running.delete(tick);
-        });
-      running.add(tick);
-    }, sweep.everyMs);
+    const timer = setInterval(
+      () => {
+        if (busy || stopping) return;
+        busy = true;
+        const tick = runSweepOnce(ctx, sweep)
+          .catch((error: unknown) => ctx.log.warn({ err: error, sweep: sweep.name }, 'sweep failed'))
+          .finally(() => {
+            busy = false;
+            running.delete(tick);
+          });
+        running.add(tick);
+      },
+      sweepPace(sweep, ctx.config),
+    );
     timer.unref();
     return timer;
   });

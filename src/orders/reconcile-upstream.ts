@@ -1,12 +1,11 @@
 /**
  * Upstream activations that no order owns — a crash between the provider handing out a number and the
  * order recording it — are cancelled at the provider, so we do not pay for numbers nobody uses. An
- * activation must stay unowned for a while first: the order that owns it may be committing right now.
+ * activation must stay unowned for a while first (NUMPOOL_ORPHAN_GRACE_SECONDS, 120 s): the order that owns
+ * it may be committing right now.
  */
 import { listProviders } from '../providers/list-providers.ts';
 import type { OrdersContext } from './orders-context.ts';
-
-export const ORPHAN_GRACE_SECONDS = 120;
 
 export async function reconcileUpstream({ ctx }: { ctx: OrdersContext }): Promise<{ canceled: number }> {
   let canceled = 0;
@@ -36,7 +35,7 @@ export async function reconcileUpstream({ ctx }: { ctx: OrdersContext }): Promis
       const due = await ctx.db.query<{ provider_ref: string }>(
         `SELECT provider_ref FROM upstream_orphans
          WHERE provider_id = $1 AND first_seen_at <= $2::timestamptz - make_interval(secs => $3)`,
-        [provider.id, now, ORPHAN_GRACE_SECONDS],
+        [provider.id, now, ctx.config.orders.orphanGraceSeconds],
       );
       for (const { provider_ref: ref } of due.rows) {
         await adapter

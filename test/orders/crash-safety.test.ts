@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { reconcileProvisioning, STUCK_AFTER_SECONDS } from '../../src/orders/reconcile-provisioning.ts';
-import { ORPHAN_GRACE_SECONDS, reconcileUpstream } from '../../src/orders/reconcile-upstream.ts';
+import { reconcileUpstream } from '../../src/orders/reconcile-upstream.ts';
 import { getProvider } from '../../src/providers/list-providers.ts';
 import { PROCESS_TEST_TIMEOUT, STARTUP_TIMEOUT } from '../support/cli-process.ts';
 import { waitUntil } from '../support/wait.ts';
@@ -76,7 +76,7 @@ describe('an activation no order owns', () => {
     const stray = await adapter.acquireNumber({ countryId: INDONESIA, platformId: WHATSAPP });
 
     expect(await reconcileUpstream({ ctx: world.ctx })).toEqual({ canceled: 0 });
-    world.clock.advance((ORPHAN_GRACE_SECONDS + 1) * 1000);
+    world.clock.advance((world.ctx.config.orders.orphanGraceSeconds + 1) * 1000);
     expect(await reconcileUpstream({ ctx: world.ctx })).toEqual({ canceled: 1 });
 
     const control = await fetch(

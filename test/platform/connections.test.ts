@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app-context.ts';
 import { loadConfig } from '../../src/config.ts';
-import { runSweepOnce, SWEEPS, type Sweep, sweepLeaseMs } from '../../src/jobs/sweeps.ts';
+import { runSweepOnce, SWEEPS, type Sweep, sweepLeaseMs, sweepPace } from '../../src/jobs/sweeps.ts';
 import { pgErrorCode } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createProvider } from '../../src/providers/save-provider.ts';
@@ -65,11 +65,19 @@ describe('a sweep tick', () => {
 
   it('leases for a time sized to its pace, so a dead holder stops a fast sweep only briefly', () => {
     const poll = SWEEPS.find((sweep) => sweep.name === 'sms-poll')!;
-    expect(sweepLeaseMs(poll)).toBe(10_000);
+    const { config } = one;
+    expect(sweepLeaseMs(poll, config)).toBe(10_000);
     for (const sweep of SWEEPS) {
-      expect(sweepLeaseMs(sweep)).toBeGreaterThanOrEqual(Math.min(3 * sweep.everyMs, 600_000));
-      expect(sweepLeaseMs(sweep)).toBeLessThanOrEqual(Math.max(3 * sweep.everyMs, 10_000));
+      const pace = sweepPace(sweep, config);
+      expect(sweepLeaseMs(sweep, config)).toBeGreaterThanOrEqual(Math.min(3 * pace, 600_000));
+      expect(sweepLeaseMs(sweep, config)).toBeLessThanOrEqual(Math.max(3 * pace, 10_000));
     }
+    // The orphan sweep follows its grace period: twice per grace, at most once a minute.
+    const orphans = SWEEPS.find((sweep) => sweep.name === 'upstream-orphans')!;
+    expect(sweepPace(orphans, config)).toBe(60_000);
+    expect(sweepPace(orphans, { ...config, orders: { ...config.orders, orphanGraceSeconds: 20 } })).toBe(
+      10_000,
+    );
   });
 
   it('frees its sweep when the run fails', async () => {
