@@ -1,5 +1,5 @@
 /**
- * One fresh database per test file, cloned from the migrated template; dropped when the file ends.
+ * One fresh database per test file, cloned from the migrated template; dropped once the file ends.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,11 +38,15 @@ export interface TestDatabase {
 
 /** A new database: cloned from the template, or empty (for migration tests). */
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
-  const name = `numpool_t_${randomBytes(6).toString('hex')}`;
+  const name = `${inject('pgDatabasePrefix')}${randomBytes(6).toString('hex')}`;
   await onServer(
     options.empty ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`,
   );
-  cleanupAfterFile(() => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  // Dropping waits for a checkpoint of the whole server (seconds on a busy one), so the next file starts
+  // meanwhile; the run's teardown drops whatever a worker that exited left behind (global-setup.ts).
+  cleanupAfterFile(() => {
+    onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+  });
   return { name, url: databaseUrl(inject('pgAdminUrl'), name) };
 }
 
