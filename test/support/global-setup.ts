@@ -16,6 +16,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgAdminUrl: string;
     pgTemplate: string;
+    /** Names every test database of this run, so the teardown finds those still there. */
+    pgDatabasePrefix: string;
   }
 }
 
@@ -29,9 +31,26 @@ async function admin(url: string, sql: string): Promise<void> {
   }
 }
 
+/** The databases whose names start with prefix (made of letters, digits and underscores only). */
+async function databasesNamed(url: string, prefix: string): Promise<string[]> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [prefix],
+    );
+    return rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
+}
+
 export default async function setup(project: TestProject) {
   const server = await openTestServer();
-  const template = `numpool_tpl_${process.pid}_${Date.now()}`;
+  const run = `${process.pid}_${Date.now()}`;
+  const template = `numpool_tpl_${run}`;
+  const prefix = `numpool_t_${run}_`;
   await admin(server.adminUrl, `CREATE DATABASE ${template}`);
   const pool = createPool(databaseUrl(server.adminUrl, template), { max: 2 });
   try {
@@ -50,9 +69,12 @@ export default async function setup(project: TestProject) {
   }
   project.provide('pgAdminUrl', server.adminUrl);
   project.provide('pgTemplate', template);
+  project.provide('pgDatabasePrefix', prefix);
   console.log(`tests use the ${server.kind} PostgreSQL server, template ${template}`);
 
   return async () => {
+    for (const name of await databasesNamed(server.adminUrl, prefix))
+      await admin(server.adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin(server.adminUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await server.stop();
   };

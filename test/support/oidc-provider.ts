@@ -3,6 +3,7 @@
  * screens are answered by the test: whoever `signInAs` names logs in and consents at once. A test browser
  * follows the provider's redirects with a cookie jar of its own until it is sent back to numpool.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -30,7 +31,9 @@ export async function startOidcProvider(options: { redirectUri: string }): Promi
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const clientId = 'numpool-test';
+  // numpool caches a provider's discovered metadata per issuer and client for the life of the process, which
+  // outlives a test file; a later file's provider may get the same port.
+  const clientId = `numpool-test-${randomBytes(4).toString('hex')}`;
   const clientSecret = 'a-client-secret-for-tests-only';
   const provider = new Provider(issuer, {
     clients: [

@@ -13,7 +13,17 @@ import { cleanupAfterFile } from './test-database.ts';
 import { waitUntil } from './wait.ts';
 
 export const REDIS_URL = process.env.NUMPOOL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const FILE_NAMESPACE = `numpool-test-${randomBytes(6).toString('hex')}`;
+// Made with the file's first bus and forgotten when the file ends: modules outlive a file in a worker.
+let fileNamespace: string | undefined;
+function namespaceOfThisFile(): string {
+  if (!fileNamespace) {
+    fileNamespace = `numpool-test-${randomBytes(6).toString('hex')}`;
+    cleanupAfterFile(() => {
+      fileNamespace = undefined;
+    });
+  }
+  return fileNamespace;
+}
 
 /**
  * A node's bus on connections of its own, disconnected when the file ends (after the contexts close);
@@ -22,7 +32,7 @@ const FILE_NAMESPACE = `numpool-test-${randomBytes(6).toString('hex')}`;
 export function redisBus(options: { url?: string; resyncEveryMs?: number } = {}): EventBus {
   const redis = createRedis(options.url ?? REDIS_URL, createLogger('silent'));
   cleanupAfterFile(() => redis.disconnect());
-  return createRedisBus(redis, FILE_NAMESPACE, { resyncEveryMs: options.resyncEveryMs });
+  return createRedisBus(redis, namespaceOfThisFile(), { resyncEveryMs: options.resyncEveryMs });
 }
 
 /** Two nodes' buses. */

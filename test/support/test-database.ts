@@ -1,12 +1,12 @@
 /**
- * One fresh database per test file, cloned from the migrated template; dropped when the file ends.
+ * One fresh database per test file, cloned from the migrated template; dropped once the file ends.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, inject } from 'vitest';
+import { inject } from 'vitest';
 import type { AppContext } from '../../src/app-context.ts';
 import { loadConfig } from '../../src/config.ts';
 import { QUEUES } from '../../src/jobs/queues.ts';
@@ -16,15 +16,10 @@ import { createPool } from '../../src/platform/db.ts';
 import { startJobQueue } from '../../src/platform/job-queue.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { type ContextParts, createContext } from '../../src/runtime/create-context.ts';
+import { cleanupAfterFile } from './file-cleanups.ts';
 import { databaseUrl } from './postgres-server.ts';
 
-// Cleanups run when the test file ends, whether the resource was made at file level or inside a test.
-const cleanups: Array<() => Promise<void>> = [];
-afterAll(async () => {
-  const failures: unknown[] = [];
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => failures.push(error));
-  if (failures.length > 0) throw failures[0];
-});
+export { cleanupAfterFile };
 
 async function onServer(sql: string): Promise<void> {
   const client = new pg.Client(inject('pgAdminUrl'));
@@ -41,18 +36,17 @@ export interface TestDatabase {
   url: string;
 }
 
-/** Runs when the current test file ends. */
-export function cleanupAfterFile(cleanup: () => Promise<void> | void): void {
-  cleanups.push(async () => cleanup());
-}
-
 /** A new database: cloned from the template, or empty (for migration tests). */
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
-  const name = `numpool_t_${randomBytes(6).toString('hex')}`;
+  const name = `${inject('pgDatabasePrefix')}${randomBytes(6).toString('hex')}`;
   await onServer(
     options.empty ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`,
   );
-  cleanups.push(() => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  // Dropping waits for a checkpoint of the whole server (seconds on a busy one), so the next file starts
+  // meanwhile; the run's teardown drops whatever a worker that exited left behind (global-setup.ts).
+  cleanupAfterFile(() => {
+    onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+  });
   return { name, url: databaseUrl(inject('pgAdminUrl'), name) };
 }
 
@@ -64,7 +58,7 @@ export async function createTestContext(
   const database = await createTestDatabase();
   const ctx = await contextOn(database.url, env, parts);
   // Whatever a test file did through the verbs, the ledger's invariants hold when it ends.
-  cleanups.push(async () => {
+  cleanupAfterFile(async () => {
     const violations = await checkLedger({ ctx });
     if (violations.length > 0)
       throw new Error(
@@ -103,7 +97,7 @@ export async function contextOn(
   const queue = parts.queue ?? (await startJobQueue({ url, log, supervise: true, queues: QUEUES }));
   const bus = parts.bus ?? createInProcessBus();
   const ctx = createContext({ pool, config, log, secret: config.secret!, ...parts, queue, bus });
-  cleanups.push(async () => {
+  cleanupAfterFile(async () => {
     await queue.stop();
     await bus.close();
     await ctx.catalogCache.close();
