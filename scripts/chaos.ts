@@ -45,8 +45,11 @@ const CONCURRENCY = env('CHAOS_CONCURRENCY', 10);
 const KILL_EVERY_MS = env('CHAOS_KILL_EVERY_SECONDS', 8) * 1000;
 /** After a dependency comes back, pools reconnect and retries settle: 5xx there are the outage's. */
 const OUTAGE_GRACE_MS = 5_000;
-/** Orders expire after 60 s; an orphaned activation is cancelled within 30 s of its 20-s grace. */
-const QUIESCENCE_MS = 180_000;
+/**
+ * Orders expire after 60 s; one a killed node left provisioning is released after 90 s; an activation no
+ * order recorded is cancelled within 10 s of its 20-s grace.
+ */
+const QUIESCENCE_MS = 240_000;
 
 const log = (message: string) =>
   process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${message}\n`);

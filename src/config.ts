@@ -23,6 +23,7 @@ const EnvSchema = Type.Object({
   NUMPOOL_ORDER_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400 }),
   NUMPOOL_MIN_CANCEL_SECONDS: Type.Integer({ minimum: 0, maximum: 3_600 }),
   NUMPOOL_ORPHAN_GRACE_SECONDS: Type.Integer({ minimum: 10, maximum: 86_400 }),
+  NUMPOOL_CREATE_TIMEOUT_SECONDS: Type.Integer({ minimum: 10, maximum: 3_600 }),
   NUMPOOL_RESEND_COOLDOWN_SECONDS: Type.Integer({ minimum: 0, maximum: 3_600 }),
   NUMPOOL_DAILY_CANCEL_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   NUMPOOL_WEBHOOK_ALLOW_PRIVATE: Type.Union([Type.Literal('0'), Type.Literal('1')]),
@@ -77,6 +78,7 @@ const DEFAULTS = {
   NUMPOOL_ORDER_TTL_SECONDS: '1200',
   NUMPOOL_MIN_CANCEL_SECONDS: '120',
   NUMPOOL_ORPHAN_GRACE_SECONDS: '120',
+  NUMPOOL_CREATE_TIMEOUT_SECONDS: '300',
   NUMPOOL_RESEND_COOLDOWN_SECONDS: '30',
   NUMPOOL_DAILY_CANCEL_LIMIT: '500',
   NUMPOOL_WEBHOOK_ALLOW_PRIVATE: '0',
@@ -129,6 +131,7 @@ const HINTS: Record<keyof Static<typeof EnvSchema>, string> = {
   NUMPOOL_ORDER_TTL_SECONDS: 'an integer from 60 to 86400 (seconds)',
   NUMPOOL_MIN_CANCEL_SECONDS: 'an integer from 0 to 3600 (seconds)',
   NUMPOOL_ORPHAN_GRACE_SECONDS: 'an integer from 10 to 86400 (seconds)',
+  NUMPOOL_CREATE_TIMEOUT_SECONDS: 'an integer from 10 to 3600 (seconds)',
   NUMPOOL_RESEND_COOLDOWN_SECONDS: 'an integer from 0 to 3600 (seconds)',
   NUMPOOL_DAILY_CANCEL_LIMIT: 'a positive integer',
   NUMPOOL_WEBHOOK_ALLOW_PRIVATE: '0, or 1 to allow http and private addresses (development only)',
@@ -178,6 +181,7 @@ const NUMERIC = new Set<string>([
   'NUMPOOL_ORDER_TTL_SECONDS',
   'NUMPOOL_MIN_CANCEL_SECONDS',
   'NUMPOOL_ORPHAN_GRACE_SECONDS',
+  'NUMPOOL_CREATE_TIMEOUT_SECONDS',
   'NUMPOOL_RESEND_COOLDOWN_SECONDS',
   'NUMPOOL_DAILY_CANCEL_LIMIT',
   'NUMPOOL_RETENTION_SMS_DAYS',
@@ -230,6 +234,11 @@ export interface Config {
     minCancelSeconds: number;
     /** How long an upstream activation no order owns waits before it is cancelled at the provider. */
     orphanGraceSeconds: number;
+    /**
+     * The longest a create may run (candidates × provider timeouts): its idempotency key is locked this
+     * long, and an order still provisioning a minute past it was left by a dead process and is released.
+     */
+    createTimeoutSeconds: number;
     resendCooldownSeconds: number;
     dailyCancelLimit: number;
   };
@@ -342,6 +351,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ttlSeconds: parsed.NUMPOOL_ORDER_TTL_SECONDS,
       minCancelSeconds: parsed.NUMPOOL_MIN_CANCEL_SECONDS,
       orphanGraceSeconds: parsed.NUMPOOL_ORPHAN_GRACE_SECONDS,
+      createTimeoutSeconds: parsed.NUMPOOL_CREATE_TIMEOUT_SECONDS,
       resendCooldownSeconds: parsed.NUMPOOL_RESEND_COOLDOWN_SECONDS,
       dailyCancelLimit: parsed.NUMPOOL_DAILY_CANCEL_LIMIT,
     },

@@ -53,6 +53,11 @@ const CHAOS_SETTINGS: Record<string, string> = {
   // An activation whose order was never recorded (a node killed mid-create, a provider that answered too
   // late) is cancelled at the provider after this.
   NUMPOOL_ORPHAN_GRACE_SECONDS: '20',
+  // A create takes seconds here (three providers × 5 s at worst): an order a killed node left provisioning
+  // is released 90 s on instead of 6 minutes.
+  NUMPOOL_CREATE_TIMEOUT_SECONDS: '30',
+  // Two cores run seven processes: shedding (tested on its own) would refuse load the check is about.
+  NUMPOOL_SHED_POOL_WAITING: '0',
   NUMPOOL_RESEND_COOLDOWN_SECONDS: '0',
   NUMPOOL_DAILY_CANCEL_LIMIT: '1000000',
   NUMPOOL_ABUSE_GUARD: '0',

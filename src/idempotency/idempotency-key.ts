@@ -2,7 +2,8 @@
  * Idempotency keys (Brandur's design): (account, scope, key) is claimed in its own transaction before any
  * effect. A repeat with the same request replays the stored result; with a different request it is
  * refused; while the first is still running it is told to retry. A key whose run died (lock older than
- * LOCK_SECONDS, never finished) is taken over and the run resumes from what it had done.
+ * lockSeconds — the create timeout, NUMPOOL_CREATE_TIMEOUT_SECONDS — never finished) is taken over and the
+ * run resumes from what it had done.
  */
 import { createHash } from 'node:crypto';
 import type { DbContext } from '../platform/db.ts';
@@ -10,8 +11,6 @@ import { DomainError, type DomainErrorCode } from '../platform/errors.ts';
 
 export type IdempotencyScope = 'create' | 'reactivate';
 export const KEY_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
-/** Longer than the longest provisioning run (a few candidates × provider timeouts). */
-export const LOCK_SECONDS = 300;
 /** Keys are kept at least this long (then reaped). */
 export const RETENTION_HOURS = 72;
 
@@ -47,7 +46,13 @@ export async function claimIdempotencyKey<T>({
   input,
 }: {
   ctx: DbContext;
-  input: { accountId: number; scope: IdempotencyScope; key: string; requestHash: string };
+  input: {
+    accountId: number;
+    scope: IdempotencyScope;
+    key: string;
+    requestHash: string;
+    lockSeconds: number;
+  };
 }): Promise<Claim<T>> {
   if (!KEY_PATTERN.test(input.key)) {
     throw new DomainError('VALIDATION_ERROR', 'idempotency-key must be 1-128 characters of A-Z a-z 0-9 _ -');
@@ -107,7 +112,7 @@ export async function claimIdempotencyKey<T>({
          AND (c.locked_at IS NULL OR c.locked_at < now() - make_interval(secs => $5))
        RETURNING k.id)
      SELECT c.id, c.request_hash, c.recovery_point, c.result, EXISTS (SELECT 1 FROM taken) AS taken FROM current c`,
-    [input.accountId, input.scope, input.key, input.requestHash, LOCK_SECONDS],
+    [input.accountId, input.scope, input.key, input.requestHash, input.lockSeconds],
   );
   const row = existing.rows[0];
   if (!row) throw new DomainError('REQUEST_IN_PROGRESS', 'the same key is being processed; retry shortly');

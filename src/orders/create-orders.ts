@@ -267,6 +267,7 @@ async function claimAndStart(
     scope: 'create' as const,
     key: input.idempotencyKey ?? `auto-${crypto.randomUUID()}`,
     requestHash: requestHash(input.fingerprint),
+    lockSeconds: ctx.config.orders.createTimeoutSeconds,
   };
   const first = candidates[0];
   if (quantity === 1 && first) {

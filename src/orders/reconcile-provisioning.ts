@@ -4,12 +4,11 @@
  * cleaned up by the upstream sweep (reconcile-upstream.ts).
  */
 
-import { LOCK_SECONDS } from '../idempotency/idempotency-key.ts';
 import type { OrdersContext } from './orders-context.ts';
 import { failProvisioning } from './provision-order.ts';
 
-/** Older than any live provisioning run can be (see the idempotency lock). */
-export const STUCK_AFTER_SECONDS = LOCK_SECONDS + 60;
+/** Older than any live provisioning run can be: the create timeout (the idempotency lock) and a minute. */
+export const stuckAfterSeconds = (config: OrdersContext['config']) => config.orders.createTimeoutSeconds + 60;
 
 export function releaseProvisioningOrder({
   ctx,
@@ -25,7 +24,7 @@ export async function reconcileProvisioning({ ctx }: { ctx: OrdersContext }): Pr
   const stuck = await ctx.db.query<{ id: number }>(
     `SELECT id FROM orders WHERE status = 'PROVISIONING' AND created_at < $1::timestamptz - make_interval(secs => $2)
      ORDER BY created_at LIMIT 500`,
-    [ctx.clock.now(), STUCK_AFTER_SECONDS],
+    [ctx.clock.now(), stuckAfterSeconds(ctx.config)],
   );
   let released = 0;
   for (const { id } of stuck.rows) {

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { reconcileProvisioning, STUCK_AFTER_SECONDS } from '../../src/orders/reconcile-provisioning.ts';
+import { reconcileProvisioning, stuckAfterSeconds } from '../../src/orders/reconcile-provisioning.ts';
 import { reconcileUpstream } from '../../src/orders/reconcile-upstream.ts';
 import { getProvider } from '../../src/providers/list-providers.ts';
 import { PROCESS_TEST_TIMEOUT, STARTUP_TIMEOUT } from '../support/cli-process.ts';
@@ -49,7 +49,7 @@ describe('a process killed mid-create', { timeout: PROCESS_TEST_TIMEOUT }, () =>
       const held = await me.balance();
       expect(held).toBeLessThan(1_000_000);
       expect(await reconcileProvisioning({ ctx: world.ctx })).toBe(0); // too young: it might still be running
-      world.clock.advance((STUCK_AFTER_SECONDS + 1) * 1000);
+      world.clock.advance((stuckAfterSeconds(world.ctx.config) + 1) * 1000);
       expect(await reconcileProvisioning({ ctx: world.ctx })).toBe(1);
       const order = await world.ctx.db.query('SELECT status, failed_reason FROM orders WHERE id = $1', [
         orderId,
