@@ -61,6 +61,10 @@ export interface ListOrdersInput {
   status?: string | undefined;
   /** Only ACTIVE and OTP_RECEIVED. */
   activeOnly?: boolean;
+  /** Created at or after this moment. */
+  createdFrom?: Date | undefined;
+  /** Created strictly before this moment. */
+  createdBefore?: Date | undefined;
 }
 
 /** An account's visible orders, most recent first. */
@@ -79,9 +83,17 @@ export async function listOrders({
     }
     statuses = statuses.filter((s) => s === wanted);
   }
+  for (const [name, moment] of [
+    ['created_from', input.createdFrom],
+    ['created_to', input.createdBefore],
+  ] as const)
+    if (moment && Number.isNaN(moment.getTime()))
+      throw new DomainError('VALIDATION_ERROR', `${name} is not a calendar date`);
   return selectOrders(ctx, {
     accountId: input.accountId,
     statuses,
+    createdFrom: input.createdFrom,
+    createdBefore: input.createdBefore,
     page: input.activeOnly
       ? undefined
       : { limit: clamp(input.limit, 1, 100, 20), offset: clamp(input.offset, 0, OFFSET_MAX, 0) },

@@ -162,6 +162,18 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
           status: Type.Optional(
             Type.String({ description: 'ACTIVE | OTP_RECEIVED | COMPLETED | CANCELED | EXPIRED' }),
           ),
+          created_from: Type.Optional(
+            Type.String({
+              pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+              description: 'created on or after this UTC day',
+            }),
+          ),
+          created_to: Type.Optional(
+            Type.String({
+              pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+              description: 'created on or before this UTC day',
+            }),
+          ),
         }),
         response: {
           200: envelope(Type.Array(v2 ? V2OrderSummary : V1OrderSummary)),
@@ -172,9 +184,15 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
     async (request) => {
       const fx = await readFx();
       const now = ctx.clock.now();
+      const { created_from: from, created_to: to, ...query } = request.query;
       const orders = await listOrders({
         ctx,
-        input: { accountId: principalOf(request).accountId, ...request.query },
+        input: {
+          accountId: principalOf(request).accountId,
+          ...query,
+          createdFrom: from === undefined ? undefined : utcDay(from),
+          createdBefore: to === undefined ? undefined : utcDay(to, 1),
+        },
       });
       return withMeta(
         orders.map((o) => summary(orderView(o, now), fx)),
@@ -406,3 +424,11 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
     },
   );
 };
+
+/** The start of a UTC day given as YYYY-MM-DD, plus `days`; an impossible date is an Invalid Date. */
+function utcDay(day: string, days = 0): Date {
+  const start = new Date(`${day}T00:00:00Z`);
+  // 2026-02-31 would roll over into March: refuse it rather than guess.
+  if (Number.isNaN(start.getTime()) || start.toISOString().slice(0, 10) !== day) return new Date(Number.NaN);
+  return new Date(start.getTime() + days * 86_400_000);
+}

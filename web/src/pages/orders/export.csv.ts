@@ -12,11 +12,13 @@ const EXPORT_MAX = 10_000;
 export const GET: APIRoute = async ({ locals, url, redirect }) => {
   if (!(await locals.numpool.viewer()))
     return redirect(`/login?next=${encodeURIComponent(`${url.pathname}${url.search}`)}`, 303);
-  const { status } = readFilters(url.searchParams);
+  const { status, from, to } = readFilters(url.searchParams);
   const orders: OrderSummary[] = [];
   while (orders.length < EXPORT_MAX) {
     const answer = await listOrders(locals.numpool.api, {
       status,
+      from,
+      to,
       limit: API_PAGE_MAX,
       offset: orders.length,
     });

@@ -83,6 +83,8 @@ export const ordersEn = {
   'orders.list.history': 'History',
   'orders.list.none': 'No orders match.',
   'orders.list.anyStatus': 'Any status',
+  'orders.list.from': 'Created from',
+  'orders.list.to': 'Created to',
   'orders.list.filter': 'Filter',
   'orders.list.csv': 'Download CSV',
   'orders.list.pages': 'Pages',

@@ -85,6 +85,8 @@ export const ordersRu: Record<keyof typeof ordersEn, string> = {
   'orders.list.history': 'История',
   'orders.list.none': 'Подходящих заказов нет.',
   'orders.list.anyStatus': 'Любой статус',
+  'orders.list.from': 'Создан с',
+  'orders.list.to': 'Создан по',
   'orders.list.filter': 'Показать',
   'orders.list.csv': 'Скачать CSV',
   'orders.list.pages': 'Страницы',
