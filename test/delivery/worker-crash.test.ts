@@ -74,6 +74,8 @@ describe('a worker killed mid-delivery', () => {
       expect(await deliveryStatus()).toBe('delivered');
       second.kill('SIGKILL');
       await new Promise((resolve) => second.once('exit', resolve));
+      // Once in effect: the POST that died with its worker, the one sent after the takeover, no other.
+      expect(receiver.received).toHaveLength(2);
     },
     PROCESS_TEST_TIMEOUT,
   );

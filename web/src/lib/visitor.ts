@@ -8,7 +8,7 @@ import type { Viewer } from '../../../src/api/web/web-locals.ts';
 
 /** Only same-site paths: a `next` pointing elsewhere would make the login page an open redirect. */
 export function safeNext(next: string | null | undefined, fallback = '/orders'): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
   return next;
 }
 
