@@ -100,6 +100,7 @@ describe('CSRF on cookie-authenticated state changes', () => {
       role: 'customer',
       // Made by an operator (the factory goes through createAccount): verified from the start.
       email_verified: true,
+      two_factor_enabled: false,
     });
     const byKey = await app.inject({
       method: 'GET',
