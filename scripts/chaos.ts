@@ -18,9 +18,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { patchPersona } from '../bench/lib/environment.ts';
 import { installCleanup, sleep, stopAll } from '../bench/lib/processes.ts';
 import { createCustomers } from '../bench/lib/seed.ts';
+import { patchPersona } from '../bench/lib/simulated-supply.ts';
 import { DEFAULT_PERSONAS } from '../src/sim/index.ts';
 import { quiescent, runChecks, type Window } from './chaos/checks.ts';
 import { startCluster } from './chaos/cluster.ts';

@@ -17,12 +17,11 @@ import { loadConfig } from '../../src/config.ts';
 import { freePort } from '../../src/platform/free-port.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { ProviderRecord } from '../../src/providers/provider.ts';
-import { createProvider } from '../../src/providers/save-provider.ts';
-import { type SyncSummary, syncProviderOffers } from '../../src/providers/sync-offers.ts';
+import type { SyncSummary } from '../../src/providers/sync-offers.ts';
 import { openRuntime, type Runtime } from '../../src/runtime/open-runtime.ts';
-import { DEFAULT_PERSONAS } from '../../src/sim/index.ts';
 import { databaseUrl, openTestServer } from '../../test/support/postgres-server.ts';
 import { type Child, NUMPOOL_BIN, startNode, waitForHttp } from './processes.ts';
+import { patchPersona, startSimulatedSupply } from './simulated-supply.ts';
 
 /** The throughput scenarios run with the limiter on but never limiting; fairness runs the defaults. */
 export const UNLIMITED: Record<string, string> = {
@@ -137,53 +136,14 @@ export async function openBenchEnv(): Promise<BenchEnv> {
     runtime = await openRuntime(loadConfig({ ...common, NUMPOOL_ROLE: 'api' }), createLogger('error'));
     const { ctx } = runtime;
 
-    const simPort = await freePort();
-    const sim = startNode('simulator', [NUMPOOL_BIN, 'sim'], {
-      ...common,
-      NUMPOOL_SIM_PORT: String(simPort),
-      // SMS come only when the bench injects them.
-      NUMPOOL_SIM_SMS_DELAY_MS: '600000',
-      NUMPOOL_SIM_NO_SMS_RATE: '1',
-    });
-    children.push(sim);
-    await sim.waitForOutput(/control API: /, START_TIMEOUT_MS);
-    const simUrl = `http://127.0.0.1:${simPort}`;
-    // The simulator prints each persona's base URL as a line of JSON.
-    const baseUrls = new Map(
-      sim
-        .output()
-        .split('\n')
-        .filter((line) => line.startsWith('{"persona"'))
-        .map((line) => JSON.parse(line) as { persona: string; base_url: string })
-        .map((p) => [p.persona, p.base_url]),
+    // SMS come only when the bench injects them.
+    const { sim, simUrl, providers, syncs } = await startSimulatedSupply(
+      ctx,
+      common,
+      { delayMs: 600_000, noSmsRate: 1 },
+      START_TIMEOUT_MS,
     );
-    for (const persona of DEFAULT_PERSONAS) {
-      // No latency, no fault, money for every order the run places.
-      await patchPersona(simUrl, persona.name, { fault: 'ok', latencyMs: 0, balance: '1000000000' });
-    }
-
-    const providers: ProviderRecord[] = [];
-    const syncs: Array<SyncSummary & { code: string }> = [];
-    for (const [index, persona] of DEFAULT_PERSONAS.entries()) {
-      const provider = await createProvider({
-        ctx,
-        input: {
-          code: persona.name,
-          kind: persona.protocol === 'fivesim' ? 'fivesim' : 'handler',
-          name: `Simulator ${persona.name}`,
-          baseUrl: baseUrls.get(persona.name) ?? `${simUrl}/${persona.name}`,
-          credential: persona.credential,
-          currency: persona.currency,
-          settings: persona.dialect ? { dialect: persona.dialect } : {},
-          priority: 100 + index,
-        },
-      });
-      providers.push(provider);
-      syncs.push({
-        ...(await syncProviderOffers({ ctx, input: { providerId: provider.id } })),
-        code: persona.name,
-      });
-    }
+    children.push(sim);
     console.log(
       `synced ${syncs.map((s) => `${s.code} ${s.offers} offers in ${s.durationMs} ms`).join(', ')}`,
     );
@@ -248,13 +208,4 @@ export async function openBenchEnv(): Promise<BenchEnv> {
     await close();
     throw error;
   }
-}
-
-export async function patchPersona(simUrl: string, persona: string, patch: Record<string, unknown>) {
-  const response = await fetch(`${simUrl}/control/personas/${persona}`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(patch),
-  });
-  if (!response.ok) throw new Error(`simulator refused ${JSON.stringify(patch)}: ${await response.text()}`);
 }

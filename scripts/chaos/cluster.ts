@@ -8,16 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { patchPersona } from '../../bench/lib/environment.ts';
 import { type Child, NUMPOOL_BIN, startNode, waitForHttp } from '../../bench/lib/processes.ts';
+import { patchPersona, startSimulatedSupply } from '../../bench/lib/simulated-supply.ts';
 import type { AppContext } from '../../src/app-context.ts';
 import { loadConfig } from '../../src/config.ts';
 import { freePort } from '../../src/platform/free-port.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { createProvider } from '../../src/providers/save-provider.ts';
-import { syncProviderOffers } from '../../src/providers/sync-offers.ts';
 import { openRuntime, type Runtime } from '../../src/runtime/open-runtime.ts';
-import { DEFAULT_PERSONAS } from '../../src/sim/index.ts';
 
 const START_TIMEOUT_MS = 120_000;
 
@@ -128,43 +125,13 @@ export async function startCluster(options: { databaseUrl: string; redisUrl: str
     // Schema, catalog seed and FX rate first, so the roles start on a ready database.
     runtime = await openRuntime(loadConfig({ ...common, NUMPOOL_ROLE: 'api' }), createLogger('error'));
     const { ctx } = runtime;
-    const simPort = await freePort();
-    const sim = startNode('simulator', [NUMPOOL_BIN, 'sim'], {
-      ...common,
-      NUMPOOL_SIM_PORT: String(simPort),
-      NUMPOOL_SIM_SMS_DELAY_MS: '1500',
-      NUMPOOL_SIM_NO_SMS_RATE: '0.1',
-    });
-    children.push(sim);
-    await sim.waitForOutput(/control API: /, START_TIMEOUT_MS);
-    const simUrl = `http://127.0.0.1:${simPort}`;
-    const baseUrls = new Map(
-      sim
-        .output()
-        .split('\n')
-        .filter((line) => line.startsWith('{"persona"'))
-        .map((line) => JSON.parse(line) as { persona: string; base_url: string })
-        .map((p) => [p.persona, p.base_url]),
+    const { sim, simUrl, providers } = await startSimulatedSupply(
+      ctx,
+      common,
+      { delayMs: 1_500, noSmsRate: 0.1 },
+      START_TIMEOUT_MS,
     );
-    const providers = [];
-    for (const [index, persona] of DEFAULT_PERSONAS.entries()) {
-      await patchPersona(simUrl, persona.name, { fault: 'ok', latencyMs: 0, balance: '1000000000' });
-      const provider = await createProvider({
-        ctx,
-        input: {
-          code: persona.name,
-          kind: persona.protocol === 'fivesim' ? 'fivesim' : 'handler',
-          name: `Simulator ${persona.name}`,
-          baseUrl: baseUrls.get(persona.name) ?? `${simUrl}/${persona.name}`,
-          credential: persona.credential,
-          currency: persona.currency,
-          settings: persona.dialect ? { dialect: persona.dialect } : {},
-          priority: 100 + index,
-        },
-      });
-      await syncProviderOffers({ ctx, input: { providerId: provider.id } });
-      providers.push(provider);
-    }
+    children.push(sim);
 
     const start = async (node: NumpoolNode) => {
       const port = node.url ? new URL(node.url).port : undefined;
