@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { CLI_ACTOR } from '../../src/audit/audit-actor.ts';
+import { startJobs } from '../../src/jobs/job-runner.ts';
 import { getBalance } from '../../src/ledger/get-balance.ts';
 import { accountReceivable } from '../../src/payments/account-receivable.ts';
 import { configureGateway } from '../../src/payments/configure-gateway.ts';
@@ -9,6 +10,11 @@ import { createTopupRecord } from '../../src/payments/create-topup-record.ts';
 import type { GatewayCode } from '../../src/payments/gateway-port.ts';
 import { markTopupPending } from '../../src/payments/mark-topup-pending.ts';
 import type { DbContext } from '../../src/platform/db.ts';
+import { freePort } from '../../src/platform/free-port.ts';
+import { setFxRate } from '../../src/pricing/fx-rates.ts';
+import { startSandboxGateways } from '../../src/sandbox/start-sandbox-gateways.ts';
+import { createTestApp } from '../support/test-app.ts';
+import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
 
 type Ctx = DbContext & { secret: string };
 
@@ -111,4 +117,22 @@ export function gatewayControl(simulatorUrl: string) {
     expect(response.status, await response.clone().text()).toBeLessThan(300);
     return response.json();
   };
+}
+
+/**
+ * numpool listening on a free port that is also its public URL (the gateways call it back there), with
+ * the sandbox gateways, a USD rate of 16,000 IDR and its jobs, until the file ends.
+ */
+export async function startPaymentsApp(env: NodeJS.ProcessEnv = {}) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const ctx = await createTestContext({ NUMPOOL_PUBLIC_URL: url, ...env });
+  await setFxRate({ ctx, input: { currency: 'USD', idrPerUnit: 16_000 } });
+  const gateways = await startSandboxGateways({ ctx, input: {} });
+  cleanupAfterFile(() => gateways.close());
+  const app = await createTestApp(ctx);
+  await app.listen({ port, host: '127.0.0.1' });
+  const jobs = await startJobs(ctx);
+  cleanupAfterFile(() => jobs.stop());
+  return { ctx, app, url, port, gateways };
 }

@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/accounts/create-api-key.ts';
 import { CLI_ACTOR, SYSTEM_ACTOR } from '../../src/audit/audit-actor.ts';
-import { startJobs } from '../../src/jobs/job-runner.ts';
 import { adjustBalance } from '../../src/ledger/adjust-balance.ts';
 import { checkLedger } from '../../src/ledger/check-ledger.ts';
 import { getBalance } from '../../src/ledger/get-balance.ts';
@@ -15,25 +14,14 @@ import { findNotifiedTopup } from '../../src/payments/find-notified-topup.ts';
 import { readGatewaySettings } from '../../src/payments/gateway-settings.ts';
 import { reconcileTopups } from '../../src/payments/reconcile-topups.ts';
 import { setTopupBonus } from '../../src/payments/set-topup-bonus.ts';
-import { freePort } from '../../src/platform/free-port.ts';
-import { setFxRate } from '../../src/pricing/fx-rates.ts';
-import { SANDBOX_GATEWAYS, startSandboxGateways } from '../../src/sandbox/start-sandbox-gateways.ts';
+import { SANDBOX_GATEWAYS } from '../../src/sandbox/start-sandbox-gateways.ts';
 import { signStripePayload } from '../../src/sim/gateways/stripe-sim.ts';
 import { createCustomer } from '../support/factories.ts';
-import { bearer, createTestApp } from '../support/test-app.ts';
-import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
+import { bearer } from '../support/test-app.ts';
 import { waitUntil } from '../support/wait.ts';
-import { gatewayControl, gatewayDepositCount, moneyOf } from './topup-fixture.ts';
+import { gatewayControl, gatewayDepositCount, moneyOf, startPaymentsApp } from './topup-fixture.ts';
 
-const port = await freePort();
-const ctx = await createTestContext({ NUMPOOL_PUBLIC_URL: `http://127.0.0.1:${port}` });
-await setFxRate({ ctx, input: { currency: 'USD', idrPerUnit: 16_000 } });
-const gateways = await startSandboxGateways({ ctx, input: {} });
-cleanupAfterFile(() => gateways.close());
-const app = await createTestApp(ctx);
-await app.listen({ port, host: '127.0.0.1' });
-const jobs = await startJobs(ctx);
-cleanupAfterFile(() => jobs.stop());
+const { ctx, app, port, gateways } = await startPaymentsApp();
 
 const control = gatewayControl(gateways.url);
 const available = async (accountId: number) => (await getBalance({ ctx, input: { accountId } })).available;

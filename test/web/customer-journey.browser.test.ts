@@ -6,15 +6,12 @@
  * balance then shows the top-up less the price, and the ledger is clean.
  */
 import { describe, expect, it } from 'vitest';
-import { startJobs } from '../../src/jobs/job-runner.ts';
 import { checkLedger } from '../../src/ledger/check-ledger.ts';
 import { getBalance } from '../../src/ledger/get-balance.ts';
-import { freePort } from '../../src/platform/free-port.ts';
-import { setFxRate } from '../../src/pricing/fx-rates.ts';
-import { startSandboxGateways } from '../../src/sandbox/start-sandbox-gateways.ts';
 import { startSandboxProviders } from '../../src/sandbox/start-sandbox-providers.ts';
 import { en } from '../../web/src/i18n/messages/en.ts';
 import { deliverSms } from '../orders/order-fixture.ts';
+import { startPaymentsApp } from '../payments/topup-fixture.ts';
 import {
   assertCleanConsole,
   BROWSER_TESTS,
@@ -25,8 +22,7 @@ import {
 } from '../support/browser.ts';
 import { uniqueEmail } from '../support/factories.ts';
 import { linkToken, startSmtpReceiver } from '../support/smtp-receiver.ts';
-import { createTestApp } from '../support/test-app.ts';
-import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
+import { cleanupAfterFile, type createTestContext } from '../support/test-database.ts';
 
 const PASSPHRASE = 'my first numpool passphrase';
 const INDONESIA = 6;
@@ -44,21 +40,12 @@ describe.runIf(BROWSER_TESTS)('a customer’s first visit, end to end', () => {
 
   it('starts numpool with simulated providers and gateways, SMTP, its jobs, and a browser', async () => {
     smtp = await startSmtpReceiver();
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    ctx = await createTestContext({ SMTP_URL: smtp.url, NUMPOOL_PUBLIC_URL: url });
-    await setFxRate({ ctx, input: { currency: 'USD', idrPerUnit: 16_000 } });
+    ({ ctx, url } = await startPaymentsApp({ SMTP_URL: smtp.url }));
     supply = await startSandboxProviders({
       ctx,
       input: { port: 0, seed: 3, smsDelayMs: 600_000, noSmsRate: 0 },
     });
     cleanupAfterFile(() => supply.simulator.close());
-    const gateways = await startSandboxGateways({ ctx, input: {} });
-    cleanupAfterFile(() => gateways.close());
-    const app = await createTestApp(ctx);
-    await app.listen({ port, host: '127.0.0.1' });
-    const jobs = await startJobs(ctx);
-    cleanupAfterFile(() => jobs.stop());
     visit = await openPage(await launchBrowser(), 'desktop');
   });
 

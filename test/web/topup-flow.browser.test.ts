@@ -5,12 +5,9 @@
  * console and for axe at phone and desktop sizes.
  */
 import { describe, expect, it } from 'vitest';
-import { startJobs } from '../../src/jobs/job-runner.ts';
-import { freePort } from '../../src/platform/free-port.ts';
-import { setFxRate } from '../../src/pricing/fx-rates.ts';
-import { startSandboxGateways } from '../../src/sandbox/start-sandbox-gateways.ts';
 import { en } from '../../web/src/i18n/messages/en.ts';
 import { formatIdr } from '../../web/src/lib/format.ts';
+import { startPaymentsApp } from '../payments/topup-fixture.ts';
 import {
   assertCleanConsole,
   BROWSER_TESTS,
@@ -22,8 +19,6 @@ import {
 } from '../support/browser.ts';
 import { createCustomer } from '../support/factories.ts';
 import { PASSWORD } from '../support/log-in.ts';
-import { createTestApp } from '../support/test-app.ts';
-import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
 
 describe.runIf(BROWSER_TESTS)('a top-up in the browser', () => {
   let url: string;
@@ -33,17 +28,9 @@ describe.runIf(BROWSER_TESTS)('a top-up in the browser', () => {
   let topupPath: string;
 
   it('starts numpool with the sandbox gateways, its jobs and a browser', async () => {
-    // The gateways call numpool back at its public URL: the port it listens on.
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const ctx = await createTestContext({ NUMPOOL_PUBLIC_URL: url });
-    await setFxRate({ ctx, input: { currency: 'USD', idrPerUnit: 16_000 } });
-    const gateways = await startSandboxGateways({ ctx, input: {} });
-    cleanupAfterFile(() => gateways.close());
-    const app = await createTestApp(ctx);
-    await app.listen({ port, host: '127.0.0.1' });
-    const jobs = await startJobs(ctx);
-    cleanupAfterFile(() => jobs.stop());
+    const started = await startPaymentsApp();
+    url = started.url;
+    const { ctx } = started;
     browser = await launchBrowser();
     email = (await createCustomer(ctx)).account.email;
   });
