@@ -2,10 +2,10 @@
  * Hostile values that once reached PostgreSQL or the file system and came back as 500s: each is now a
  * 4xx in its surface's own format.
  */
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createCustomer } from './support/factories.ts';
+import { rawGet } from './support/raw-get.ts';
 import { bearer, createTestApp } from './support/test-app.ts';
 import { createTestContext } from './support/test-database.ts';
 
@@ -125,24 +125,6 @@ describe('NUL characters', () => {
     expect(form.body).toBe('BAD_ACTION');
   });
 });
-
-/** A GET sent as written: no client-side normalisation of "..", like curl --path-as-is. */
-function rawGet(port: number, path: string): Promise<{ status: number; type: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => {
-          body += chunk;
-        });
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }),
-        );
-      })
-      .on('error', reject);
-  });
-}
 
 describe('static documentation paths', () => {
   it('never answer a 5xx or a file outside the docs, whatever the path', async () => {

@@ -2,12 +2,12 @@
  * How the web app sits in the HTTP server: without a build the API boots alone; with one, pages and
  * their assets are served, and the API's prefixes keep their own answers.
  */
-import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { en } from '../../web/src/i18n/messages/en.ts';
 import { ru } from '../../web/src/i18n/messages/ru.ts';
+import { rawGet } from '../support/raw-get.ts';
 import { createTestApp } from '../support/test-app.ts';
 import { createTestContext } from '../support/test-database.ts';
 
@@ -67,20 +67,7 @@ describe('the web mount', () => {
     // A raw client sends the path as it is: it still lies under /admin/api, whose 404 is JSON.
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as AddressInfo;
-    const raw = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: dotted, method: 'GET' }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => {
-          body += chunk;
-        });
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }),
-        );
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    const raw = await rawGet(port, dotted);
     expect(raw.status).toBe(404);
     expect(raw.type).toMatch(/^application\/json/);
     expect(JSON.parse(raw.body)).toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
