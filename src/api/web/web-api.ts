@@ -47,38 +47,44 @@ export class WebApiFailure extends Error {
   }
 }
 
+/** A cookie an answer set, as light-my-request parses its Set-Cookie lines (values decoded). */
+interface SetCookie {
+  name: string;
+  value: string;
+  expires?: Date;
+  maxAge?: number;
+}
+
 /** Cookies the calls set, to be sent to the browser with the page. */
 export interface CookieJar {
   /** The Cookie header the next call sends: the browser's, updated by what earlier calls set. */
   header(): string | undefined;
   /** Every Set-Cookie the calls answered, in order. */
   readonly setCookies: string[];
-  absorb(setCookie: string | string[] | undefined): void;
+  absorb(lines: string | string[] | undefined, parsed: readonly SetCookie[]): void;
 }
 
-export function cookieJar(initial: string | undefined): CookieJar {
+/** A jar holding the browser's cookies (as @fastify/cookie parsed them). */
+export function cookieJar(initial: Record<string, string | undefined>): CookieJar {
   const values = new Map<string, string>();
-  for (const part of (initial ?? '').split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0) values.set(part.slice(0, at).trim(), part.slice(at + 1).trim());
-  }
+  for (const [name, value] of Object.entries(initial)) if (value !== undefined) values.set(name, value);
   const setCookies: string[] = [];
   return {
     setCookies,
     header: () =>
-      values.size ? [...values].map(([name, value]) => `${name}=${value}`).join('; ') : undefined,
-    absorb(setCookie) {
-      for (const line of [setCookie ?? []].flat()) {
-        setCookies.push(line);
-        const pair = line.split(';', 1)[0]!;
-        const at = pair.indexOf('=');
-        if (at <= 0) continue;
-        const name = pair.slice(0, at).trim();
-        const value = pair.slice(at + 1).trim();
+      values.size
+        ? [...values].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ')
+        : undefined,
+    absorb(lines, parsed) {
+      setCookies.push(...[lines ?? []].flat());
+      for (const cookie of parsed) {
         // An emptied or already-expired cookie is a deletion.
-        if (value === '' || /;\s*max-age=0/i.test(line) || /expires=thu, 01 jan 1970/i.test(line))
-          values.delete(name);
-        else values.set(name, value);
+        const gone =
+          cookie.value === '' ||
+          cookie.maxAge === 0 ||
+          (cookie.expires !== undefined && cookie.expires.getTime() <= Date.now());
+        if (gone) values.delete(cookie.name);
+        else values.set(cookie.name, cookie.value);
       }
     },
   };
@@ -120,7 +126,7 @@ export function webApi(
       remoteAddress: request.ip,
       ...(hasBody ? { payload: JSON.stringify(options.body) } : {}),
     });
-    jar.absorb(response.headers['set-cookie']);
+    jar.absorb(response.headers['set-cookie'], response.cookies as SetCookie[]);
     const type = String(response.headers['content-type'] ?? '');
     const isJson = type.startsWith('application/json');
     const body = isJson ? (response.json() as Record<string, unknown>) : {};

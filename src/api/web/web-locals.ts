@@ -73,7 +73,7 @@ export function webLocals(
       : null;
   // Only the token the form carried: a token minted now would pass any forged post.
   const posted = form?._csrf;
-  const jar = cookieJar(typeof request.headers.cookie === 'string' ? request.headers.cookie : undefined);
+  const jar = cookieJar(request.cookies ?? {});
   const api = webApi(app, request, jar, () => (typeof posted === 'string' ? posted : undefined));
   let viewer: Promise<Viewer | null> | undefined;
   return {
