@@ -61,10 +61,10 @@ export interface ListOrdersInput {
   status?: string | undefined;
   /** Only ACTIVE and OTP_RECEIVED. */
   activeOnly?: boolean;
-  /** Created at or after this moment. */
-  createdFrom?: Date | undefined;
-  /** Created strictly before this moment. */
-  createdBefore?: Date | undefined;
+  /** Created on or after this UTC day (YYYY-MM-DD). */
+  createdFromDay?: string | undefined;
+  /** Created on or before this UTC day (YYYY-MM-DD). */
+  createdToDay?: string | undefined;
 }
 
 /** An account's visible orders, most recent first. */
@@ -83,21 +83,25 @@ export async function listOrders({
     }
     statuses = statuses.filter((s) => s === wanted);
   }
-  for (const [name, moment] of [
-    ['created_from', input.createdFrom],
-    ['created_to', input.createdBefore],
-  ] as const)
-    if (moment && Number.isNaN(moment.getTime()))
-      throw new DomainError('VALIDATION_ERROR', `${name} is not a calendar date`);
   return selectOrders(ctx, {
     accountId: input.accountId,
     statuses,
-    createdFrom: input.createdFrom,
-    createdBefore: input.createdBefore,
+    createdFrom: dayStart(input.createdFromDay, 'created_from'),
+    createdBefore: dayStart(input.createdToDay, 'created_to', 1),
     page: input.activeOnly
       ? undefined
       : { limit: clamp(input.limit, 1, 100, 20), offset: clamp(input.offset, 0, OFFSET_MAX, 0) },
   });
+}
+
+/** The start of a UTC day (YYYY-MM-DD), `days` later; a day that is not on the calendar is refused. */
+function dayStart(day: string | undefined, name: string, days = 0): Date | undefined {
+  if (day === undefined) return undefined;
+  const start = new Date(`${day}T00:00:00Z`);
+  // 2026-02-31 would roll over into March: refuse it rather than guess.
+  if (Number.isNaN(start.getTime()) || start.toISOString().slice(0, 10) !== day)
+    throw new DomainError('VALIDATION_ERROR', `${name} is not a calendar date`);
+  return new Date(start.getTime() + days * 86_400_000);
 }
 
 export interface ListOrderHistoryInput {

@@ -190,8 +190,8 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
         input: {
           accountId: principalOf(request).accountId,
           ...query,
-          createdFrom: from === undefined ? undefined : utcDay(from),
-          createdBefore: to === undefined ? undefined : utcDay(to, 1),
+          createdFromDay: from,
+          createdToDay: to,
         },
       });
       return withMeta(
@@ -424,11 +424,3 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; version: 
     },
   );
 };
-
-/** The start of a UTC day given as YYYY-MM-DD, plus `days`; an impossible date is an Invalid Date. */
-function utcDay(day: string, days = 0): Date {
-  const start = new Date(`${day}T00:00:00Z`);
-  // 2026-02-31 would roll over into March: refuse it rather than guess.
-  if (Number.isNaN(start.getTime()) || start.toISOString().slice(0, 10) !== day) return new Date(Number.NaN);
-  return new Date(start.getTime() + days * 86_400_000);
-}
