@@ -94,7 +94,8 @@ async function main(): Promise<number> {
   const streams = openStreams(cluster.apiUrls, customers);
   const outages: Window[] = [];
   let kills = 0;
-  const restarts = { postgres: 0, redis: 0, personas: 0 };
+  const restarts = { postgres: 0, redis: 0 };
+  let personaFaults = 0;
   const until = Date.now() + SECONDS * 1000;
 
   const chaos = (async () => {
@@ -134,7 +135,7 @@ async function main(): Promise<number> {
         const fault = pick(['down', 'slow', 'garbage'] as const);
         log(`persona ${persona}: ${fault}`);
         await patchPersona(cluster.simUrl, persona, { fault, latencyMs: fault === 'slow' ? 3_000 : 0 });
-        restarts.personas++;
+        personaFaults++;
         await sleep(2_000 + Math.random() * 3_000);
         await patchPersona(cluster.simUrl, persona, { fault: 'ok', latencyMs: 0 });
         nextPersona = Date.now() + 3_000 + Math.random() * 4_000;
@@ -177,8 +178,8 @@ async function main(): Promise<number> {
   const summary = {
     orders: traffic.orders.size,
     kills,
-    restarts: { postgres: restarts.postgres, redis: restarts.redis },
-    persona_faults: restarts.personas,
+    restarts,
+    persona_faults: personaFaults,
     seconds: Math.round((Date.now() - started) / 1000),
     creates: traffic.creates,
     sms_emitted: result.smsEmitted,
