@@ -3,8 +3,8 @@
  * the gateway's current amount and, for a dispute, its current state decide what is done. So a stale or
  * replayed amount is never used, and an "opened" that arrives after the dispute was won re-credits rather
  * than debits (both verbs move only what is not moved yet, so every order of arrival ends the same). A
- * gateway without such a call (Heleket) leaves the notification's word. What the gateway re-reads must
- * be about the top-up's own charge, or nothing moves.
+ * gateway without such a call leaves the notification's word (Duitku has no refunds to re-check). What
+ * the gateway re-reads must be about the top-up's own charge, or nothing moves.
  */
 import type { Logger } from '../platform/logger.ts';
 import type { IgnoredEvent, PaymentGateway, ReversalEvent } from './gateway-port.ts';

@@ -11,7 +11,9 @@
  *   is re-checked with the gateway's status call: pending ones, and expired or failed ones too, since a
  *   late success must still be credited.
  * - Recently credited top-ups the gateway now reports failed or expired are mismatches; nothing is
- *   debited automatically.
+ *   debited automatically. One it reports refunded (Heleket's `refund_paid`) is debited through the
+ *   refund verb, as its notification would have: the gateway already gave the money back, so a lost
+ *   refund notification must not leave it credited (the verb moves only what has not moved yet).
  *
  * Mismatches are kept in payment_mismatches (one row per payment and kind, however many sweeps see it).
  * A gateway that cannot be reached is skipped until the next run; a concurrent run (the sweep and an
@@ -21,6 +23,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { DbContext } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
 import { applyPaymentStatus } from './apply-payment-status.ts';
+import { debitTopupRefund } from './debit-topup.ts';
 import {
   GATEWAY_CODES,
   type GatewayCode,
@@ -55,6 +58,8 @@ export interface ReconcileSummary {
   /** Top-ups re-checked one by one with their gateway's status call. */
   checked: number;
   credited: number;
+  /** Credited top-ups whose refund at the gateway was debited by this run. */
+  refunded: number;
   /** Unresolved mismatches seen by this run, those it recorded first, and all unresolved ones. */
   mismatches: { found: number; new: number; open: number };
   unreachable: GatewayCode[];
@@ -67,6 +72,7 @@ export async function reconcileTopups({ ctx }: { ctx: ReconcileContext }): Promi
     listed: 0,
     checked: 0,
     credited: 0,
+    refunded: 0,
     mismatches: { found: 0, new: 0, open: 0 },
     unreachable: [],
   };
@@ -82,7 +88,7 @@ export async function reconcileTopups({ ctx }: { ctx: ReconcileContext }): Promi
     }
   }
   summary.mismatches.open = await countOpenMismatches(ctx.db);
-  if (summary.credited > 0 || summary.mismatches.found > 0)
+  if (summary.credited > 0 || summary.refunded > 0 || summary.mismatches.found > 0)
     ctx.log.warn(summary, 'top-up reconciliation acted');
   return summary;
 }
@@ -171,6 +177,18 @@ async function settle(
           kind: 'credited_not_paid',
           detail: creditedNotPaidDetail(topup.publicId, status),
         });
+      else if (status.state === 'refunded' && status.paidAmount !== null) {
+        const debit = await debitTopupRefund({
+          ctx,
+          input: {
+            gateway: topup.gateway,
+            gatewayPaymentId: topup.gatewayPaymentId!,
+            amount: status.paidAmount,
+            currency: status.paidCurrency ?? undefined,
+          },
+        });
+        if (!debit.replayed) summary.refunded++;
+      }
       return;
     }
     // Review is an operator's; a top-up not yet sent to the gateway has nothing to settle.

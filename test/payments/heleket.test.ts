@@ -193,6 +193,27 @@ describe('Heleket adapter against the simulator', () => {
     expect((await gateway.fetchStatus({ gatewayPaymentId: uuid, topupId })).state).toBe('refunded');
   });
 
+  it('a refund is re-checked with the info call: the invoice refunded there, its paid amount counts', async () => {
+    const { topupId, uuid } = await create('7.00');
+    await control(`/payments/${uuid}/pay`, { notify: { times: 0 } });
+    const claimed = {
+      kind: 'refund',
+      gatewayPaymentId: uuid,
+      chargeRef: null,
+      reversalRef: null,
+      topupId,
+      amount: '700.00',
+      currency: 'USD',
+    } as const;
+    // Not refunded at Heleket yet: asked again later rather than acted on.
+    expect((await gatewayError(gateway.fetchReversal!(claimed))).retryable).toBe(true);
+    await control(`/payments/${uuid}/refund`, { notify: { times: 0 } });
+    expect(await gateway.fetchReversal!(claimed)).toEqual({ ...claimed, amount: '7.00' });
+    // About another top-up, it proves nothing and is not asked again.
+    const other = { ...claimed, topupId: 'np-topup-999999' };
+    expect((await gatewayError(gateway.fetchReversal!(other))).retryable).toBe(false);
+  });
+
   it('duplicates arrive with the same event key; out of order, an older status follows the final one', async () => {
     const { uuid } = await create();
     await control(`/payments/${uuid}/pay`, { notify: { times: 3, outOfOrder: true } });

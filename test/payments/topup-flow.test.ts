@@ -296,6 +296,51 @@ describe('what is never credited', () => {
   });
 });
 
+describe('refunds (Heleket)', () => {
+  /** A 10.00 USD Heleket top-up, paid and credited (160,000 IDR): its id and invoice uuid. */
+  async function paidHeleketTopup(apiKey: string) {
+    const topup = await topUp(apiKey, { gateway: 'heleket', amount: '10.00', currency: 'USD' });
+    const uuid = await gatewayId(topup.id);
+    await control(`heleket/payments/${uuid}/pay`, {});
+    await credited(apiKey, topup.id);
+    return { topup, uuid };
+  }
+  const refundOutcome = (uuid: string) =>
+    waitUntil(async () => {
+      const row = await ctx.pool.query(
+        `SELECT outcome FROM payment_events
+         WHERE gateway = 'heleket' AND event_key = $1 AND processed_at IS NOT NULL`,
+        [`${uuid}:refund_paid`],
+      );
+      return row.rows[0]?.outcome as string | undefined;
+    }, 15_000);
+
+  it('refund_paid, sent twice, is re-checked with the info call and takes the invoice back once; what was spent is owed', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const { uuid } = await paidHeleketTopup(apiKey);
+    await spend(account.id, 60_000);
+    await control(`heleket/payments/${uuid}/refund`, { notify: { times: 2 } });
+    expect(await refundOutcome(uuid)).toBe('refund_debited 160000');
+    expect(await moneyBecomes(account.id, { available: 0, owed: 60_000 })).toBeTruthy();
+    // Reconciliation sees the refund too, and moves nothing more.
+    await reconcileTopups({ ctx });
+    expect(await money(account.id)).toEqual({ available: 0, owed: 60_000 });
+    expect(await checkLedger({ ctx })).toEqual([]);
+  });
+
+  it('a refund whose notification was lost is taken back by reconciliation, exactly once', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const { uuid } = await paidHeleketTopup(apiKey);
+    await control(`heleket/payments/${uuid}/refund`, { notify: { times: 0 } });
+    expect(await available(account.id)).toBe(160_000);
+    const first = await reconcileTopups({ ctx });
+    expect(first.refunded).toBeGreaterThanOrEqual(1);
+    await reconcileTopups({ ctx });
+    expect(await money(account.id)).toEqual({ available: 0, owed: 0 });
+    expect(await checkLedger({ ctx })).toEqual([]);
+  });
+});
+
 describe('refunds and disputes (Stripe)', () => {
   it('a refund at the gateway debits the wallet; the charge it names finds the top-up', async () => {
     const { account, apiKey } = await createCustomer(ctx);

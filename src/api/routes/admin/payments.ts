@@ -224,6 +224,9 @@ export const paymentAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
                 listed: Type.Integer({ description: "payments read from the gateways' own lists" }),
                 checked: Type.Integer({ description: 'top-ups re-checked one by one' }),
                 credited: Type.Integer(),
+                refunded: Type.Integer({
+                  description: 'credited top-ups whose refund at the gateway was debited',
+                }),
                 mismatches: Type.Object(
                   {
                     found: Type.Integer({ description: 'unresolved mismatches this run saw' }),

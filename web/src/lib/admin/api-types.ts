@@ -142,6 +142,7 @@ export interface ReconcileSummary {
   listed: number;
   checked: number;
   credited: number;
+  refunded: number;
   mismatches: { found: number; new: number; open: number };
   unreachable: string[];
 }

@@ -38,7 +38,7 @@ export const adminEn = {
   'admin.notice.lift': 'The abuse-guard ban is lifted.',
   'admin.notice.refunded': 'The order is refunded: {amount} back to the wallet.',
   'admin.notice.reconcile':
-    'Reconciliation ran: {checked} top-ups checked, {credited} credited, {open} open mismatches.',
+    'Reconciliation ran: {checked} top-ups checked, {credited} credited, {refunded} refunds taken back, {open} open mismatches.',
   'admin.notice.topup-resolve': 'Top-up {topup} is decided.',
   'admin.notice.mismatch-resolve': 'The mismatch is resolved.',
   'admin.notice.gateway': 'Gateway {gateway} is saved.',

@@ -41,7 +41,7 @@ export const adminRu: Record<keyof typeof adminEn, string> = {
   'admin.notice.lift': 'Блокировка защиты от злоупотреблений снята.',
   'admin.notice.refunded': 'Заказ возвращён: {amount} зачислено на кошелёк.',
   'admin.notice.reconcile':
-    'Сверка выполнена: проверено пополнений — {checked}, зачислено — {credited}, открытых расхождений — {open}.',
+    'Сверка выполнена: проверено пополнений — {checked}, зачислено — {credited}, списано возвратов — {refunded}, открытых расхождений — {open}.',
   'admin.notice.topup-resolve': 'Решение по пополнению {topup} принято.',
   'admin.notice.mismatch-resolve': 'Расхождение закрыто.',
   'admin.notice.gateway': 'Платёжный шлюз {gateway} сохранён.',
