@@ -21,7 +21,7 @@ import { createLogger } from '../platform/logger.ts';
 import { countEnabledProviders } from '../providers/count-enabled-providers.ts';
 import { type DemoCredentials, demoFilePath, ensureDemoAccounts } from '../sandbox/ensure-demo-accounts.ts';
 import { sandboxBanWarning } from '../sandbox/sandbox-ban-odds.ts';
-import { startSandboxGateways } from '../sandbox/start-sandbox-gateways.ts';
+import { sandboxGatewaysFile, startSandboxGateways } from '../sandbox/start-sandbox-gateways.ts';
 import {
   connectSandboxPush,
   type SandboxSupply,
@@ -155,7 +155,11 @@ export async function start(config: Config): Promise<void> {
     url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     log.info({ url, role: config.role, version: VERSION }, 'numpool listening');
     if (supply) await connectSandboxPush({ ctx, input: { supply, apiUrl: url } });
-    if (sandbox) gateways = await startSandboxGateways({ ctx, input: {} });
+    if (sandbox)
+      gateways = await startSandboxGateways({
+        ctx,
+        input: { stateFile: sandboxGatewaysFile(config.dataDir) },
+      });
   }
   if (demo) printSandboxBanner(config, url, demo.credentials, supply, gateways);
 }

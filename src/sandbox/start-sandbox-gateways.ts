@@ -3,7 +3,13 @@
  * numpool's gateways, so a demo customer tops up end to end with no outside network. Each payment page
  * (or the simulator's control API) "pays", and the gateway persona then sends its signed notification to
  * numpool like the real one would. The credentials are the sandbox's own, not secrets.
+ *
+ * With a state file (numpool start: `<data dir>/sandbox-gateways.json`) the simulated gateways keep their
+ * payments and their port across restarts, as the database keeps the top-ups made at them: a top-up made
+ * before a restart can still be paid, re-checked, and its stored payment URL opened. Their faults do not
+ * survive a restart.
  */
+import { join } from 'node:path';
 import { SYSTEM_ACTOR } from '../audit/audit-actor.ts';
 import type { Config } from '../config.ts';
 import { configureGateway } from '../payments/configure-gateway.ts';
@@ -14,6 +20,7 @@ import { duitkuSim } from '../sim/gateways/duitku-sim.ts';
 import { type GatewaySimulator, startGatewaySimulator } from '../sim/gateways/gateway-sim-server.ts';
 import { heleketSim } from '../sim/gateways/heleket-sim.ts';
 import { stripeSim } from '../sim/gateways/stripe-sim.ts';
+import type { SimLogger } from '../sim/types.ts';
 
 export const SANDBOX_GATEWAYS = {
   heleket: { merchant: 'sandbox-heleket-merchant', paymentKey: 'sandbox-heleket-payment-key' },
@@ -21,15 +28,22 @@ export const SANDBOX_GATEWAYS = {
   stripe: { secretKey: 'sk_test_numpool_sandbox', webhookSecret: 'whsec_numpool_sandbox' },
 } as const;
 
+export function sandboxGatewaysFile(dataDir: string): string {
+  return join(dataDir, 'sandbox-gateways.json');
+}
+
 export async function startSandboxGateways({
   ctx,
   input,
 }: {
-  ctx: DbContext & { config: Config; secret: string };
-  input: { port?: number | undefined };
+  ctx: DbContext & { config: Config; secret: string; log?: SimLogger };
+  /** Without a stateFile the gateways start empty and forget everything at close. */
+  input: { port?: number | undefined; stateFile?: string | undefined };
 }): Promise<GatewaySimulator> {
   const simulator = await startGatewaySimulator({
     port: input.port ?? 0,
+    ...(input.stateFile ? { stateFile: input.stateFile } : {}),
+    ...(ctx.log ? { log: ctx.log } : {}),
     sims: [
       heleketSim(SANDBOX_GATEWAYS.heleket),
       duitkuSim(SANDBOX_GATEWAYS.duitku),

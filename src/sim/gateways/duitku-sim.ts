@@ -13,6 +13,8 @@
  * - `POST /faults {down?, statusDisagrees?}` (and `GET /faults`): `down` answers every wire call 503;
  *   `statusDisagrees` makes the status call report a paid transaction as `01` pending.
  * - `GET /payments`, `GET /payments/{reference}`: what the persona holds, with what numpool sent.
+ *
+ * exportState/restoreState carry the transactions (and the VA number sequence); faults reset on restart.
  */
 import { DUITKU_METHODS, duitkuMethodGroup } from '../../payments/duitku/duitku-methods.ts';
 import {
@@ -26,6 +28,7 @@ import {
 import { json, type Reply } from '../http-io.ts';
 import { methodFee, newReference, qrisPayload, vaNumber } from './duitku-sim-codes.ts';
 import type { GatewaySim, GatewaySimRequest } from './gateway-sim.ts';
+import { copyOf, isSaved, savedList } from './saved-state.ts';
 
 type StatusCode = '00' | '01' | '02';
 
@@ -347,6 +350,27 @@ export function duitkuSim(options: DuitkuKeys & { now?: () => number }): Gateway
     close() {
       for (const controller of inFlight) controller.abort();
       inFlight.clear();
+    },
+
+    exportState() {
+      return { transactions: [...byReference.values()], vaSequence };
+    },
+
+    restoreState(state) {
+      const saved = savedList(state, 'transactions', ['reference', 'merchantOrderId', 'paymentMethod']);
+      for (const tx of saved) {
+        const known = ['00', '01', '02'].includes(tx.statusCode as string);
+        if (!known || typeof tx.paymentAmount !== 'number' || !isSaved(tx.request))
+          throw new Error(`saved transaction ${String(tx.reference)} lacks its status, amount or request`);
+      }
+      const sequence = (state as { vaSequence?: unknown }).vaSequence;
+      byReference.clear();
+      byOrderId.clear();
+      for (const tx of copyOf<DuitkuSimTransaction[]>(saved)) {
+        byReference.set(tx.reference, tx);
+        byOrderId.set(tx.merchantOrderId, tx);
+      }
+      vaSequence = Number.isSafeInteger(sequence) ? (sequence as number) : saved.length;
     },
   };
 }

@@ -4,6 +4,8 @@
  * "pay" a payment and then send the signed notification to the URL numpool gave — with faults on demand
  * (duplicate and out-of-order notifications, a bad signature, a status call that disagrees, down at
  * creation). One node:http server hosts them all; startGatewaySimulator builds it from the personas asked.
+ * A persona's payments can be exported as plain JSON and restored, so the sandbox's stand-ins keep them
+ * across a restart as the real gateways do; faults, timers and pending notifications are not kept.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Reply } from '../http-io.ts';
@@ -30,4 +32,11 @@ export interface GatewaySim {
   control(request: GatewaySimRequest): Promise<Reply>;
   /** Stops timers and pending notification retries. */
   close(): void;
+  /**
+   * The durable state (payments and what hangs off them) as plain JSON, to be serialised at once: it may
+   * share objects with the persona. Faults are left out on purpose: a restarted gateway works again.
+   */
+  exportState(): unknown;
+  /** Replaces the durable state with one exportState gave; throws, changing nothing, on a malformed one. */
+  restoreState(state: unknown): void;
 }

@@ -4,6 +4,8 @@
  * memory. Control API (under `/control/heleket`): list, pay, set any status, refund, faults — pay and the
  * others POST the signed webhook to the invoice's url_callback, with duplicates, out-of-order delivery and
  * a bad signature on demand. Webhooks are sent in the background; the listing shows each delivery.
+ * exportState/restoreState carry the invoices with their deliveries; faults reset on restart, and a
+ * webhook still being retried at close is not sent again.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
@@ -17,6 +19,7 @@ import { json, jsonBody, type Reply, text } from '../http-io.ts';
 import type { SimLogger } from '../types.ts';
 import type { GatewaySim, GatewaySimRequest } from './gateway-sim.ts';
 import { type HeleketDelivery, HeleketNotifier } from './heleket-sim-notifier.ts';
+import { copyOf, savedList } from './saved-state.ts';
 
 export const HELEKET_SIM_STATUSES = [
   'check',
@@ -158,6 +161,26 @@ class HeleketSim implements GatewaySim {
 
   close(): void {
     this.#notifier.close();
+  }
+
+  exportState(): unknown {
+    return { invoices: [...this.#byUuid.values()] };
+  }
+
+  restoreState(state: unknown): void {
+    const invoices = savedList(state, 'invoices', ['uuid', 'orderId', 'amount', 'currency', 'status']);
+    for (const invoice of invoices) {
+      if (!(HELEKET_SIM_STATUSES as readonly unknown[]).includes(invoice.status))
+        throw new Error(`saved invoice ${String(invoice.uuid)} has an unknown status`);
+      if (!Array.isArray(invoice.deliveries))
+        throw new Error(`saved invoice ${String(invoice.uuid)} has no deliveries`);
+    }
+    this.#byUuid.clear();
+    this.#byOrder.clear();
+    for (const invoice of copyOf<SimInvoice[]>(invoices)) {
+      this.#byUuid.set(invoice.uuid, invoice);
+      this.#byOrder.set(invoice.orderId, invoice.uuid);
+    }
   }
 
   #authenticate(request: GatewaySimRequest): Reply | undefined {

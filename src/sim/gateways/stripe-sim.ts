@@ -8,10 +8,14 @@
  * Events are delivered one at a time in the order they were made (so duplicates and out-of-order
  * deliveries are exactly what a test asked for); a non-2xx answer is retried twice, re-signed with a
  * fresh timestamp as Stripe does, then dropped. close() stops pending deliveries.
+ *
+ * exportState/restoreState carry the sessions with their charges and disputes, the idempotency replies
+ * and the webhook endpoint; faults reset on restart, and events not yet delivered at close are dropped.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { json, type Reply, text } from '../http-io.ts';
 import type { GatewaySim, GatewaySimRequest } from './gateway-sim.ts';
+import { copyOf, isSaved, savedList } from './saved-state.ts';
 import { FormError, type FormValue, parseStripeForm } from './stripe-form.ts';
 
 const API_VERSION = '2026-10-28.endive';
@@ -162,6 +166,41 @@ class StripeSim implements GatewaySim {
 
   close(): void {
     this.#abort.abort();
+  }
+
+  exportState(): unknown {
+    return {
+      // In creation order, which the list call depends on.
+      sessions: [...this.#sessions.values()],
+      idempotent: [...this.#idempotent].map(([key, first]) => ({ key, ...first })),
+      endpoint: this.#endpoint,
+    };
+  }
+
+  restoreState(state: unknown): void {
+    const sessions = savedList(state, 'sessions', []);
+    for (const sim of sessions) {
+      const session = sim.session;
+      if (!isSaved(session) || typeof session.id !== 'string' || typeof session.status !== 'string')
+        throw new Error('a saved session lacks its checkout session');
+      if (!isSaved(sim.paymentIntentMetadata))
+        throw new Error(`saved session ${session.id} lacks its metadata`);
+      for (const part of [sim.charge, sim.dispute])
+        if (part !== null && !(isSaved(part) && typeof part.id === 'string'))
+          throw new Error(`saved session ${session.id} has a malformed charge or dispute`);
+    }
+    const idempotent = savedList(state, 'idempotent', ['key', 'body']);
+    if (idempotent.some((first) => !isSaved(first.reply)))
+      throw new Error('a saved idempotent request lacks its reply');
+    const endpoint = (state as { endpoint?: unknown }).endpoint ?? null;
+    if (endpoint !== null && !savedEndpoint(endpoint))
+      throw new Error('the saved webhook endpoint is malformed');
+    this.#sessions.clear();
+    for (const sim of copyOf<SimSession[]>(sessions)) this.#sessions.set(sim.session.id, sim);
+    this.#idempotent.clear();
+    for (const { key, body, reply } of copyOf<Array<{ key: string; body: string; reply: Reply }>>(idempotent))
+      this.#idempotent.set(key, { body, reply });
+    this.#endpoint = endpoint === null ? null : { url: endpoint.url, secret: endpoint.secret };
   }
 
   #authenticate(request: GatewaySimRequest): Reply | undefined {
@@ -561,6 +600,10 @@ class StripeSim implements GatewaySim {
 export function signStripePayload(body: string, secret: string, t: number): string {
   const v1 = createHmac('sha256', secret).update(`${t}.${body}`, 'utf8').digest('hex');
   return `t=${t},v1=${v1}`;
+}
+
+function savedEndpoint(value: unknown): value is { url: string; secret: string } {
+  return isSaved(value) && typeof value.url === 'string' && typeof value.secret === 'string';
 }
 
 function view(sim: SimSession): Obj {
