@@ -13,7 +13,7 @@ import { type Config, ConfigError, loadConfig, type Role } from './config.ts';
 import { checkLedger } from './ledger/check-ledger.ts';
 import { deposit } from './ledger/deposit.ts';
 import { getBalance } from './ledger/get-balance.ts';
-import { refundOrder } from './orders/refund-order.ts';
+import { refundCompletedOrder } from './orders/manual-refund.ts';
 import { configureGateway } from './payments/configure-gateway.ts';
 import { assertGatewayCode } from './payments/gateway-settings.ts';
 import { reconcileTopups } from './payments/reconcile-topups.ts';
@@ -318,11 +318,15 @@ admin
 
 admin
   .command('refund <order>')
-  .description('refund a charged order in full (a new reversing transfer; once per order)')
-  .option('--memo <text>')
-  .action(async (order: string, flags: { memo?: string }) => {
+  .description('refund a completed order in full (a new reversing transfer; once per order; audited)')
+  .requiredOption('--reason <text>', 'why (kept on the transfer and in the audit log)')
+  .action(async (order: string, flags: { reason: string }) => {
+    // The same verb as the console's refund: only a completed order, once, audited in its transaction.
     const refund = await withRuntime((ctx) =>
-      refundOrder({ ctx, input: { orderId: positiveInteger(order), memo: flags.memo } }),
+      refundCompletedOrder({
+        ctx,
+        input: { orderId: positiveInteger(order), reason: flags.reason, actor: CLI_ACTOR },
+      }),
     );
     console.log(JSON.stringify(refund));
   });
