@@ -2,6 +2,7 @@
  * Configuration from environment variables, parsed and validated once at boot, then passed in.
  * Nothing else reads process.env.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
@@ -44,6 +45,7 @@ const EnvSchema = Type.Object({
   NUMPOOL_SHED_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000 }),
   NUMPOOL_SHED_POOL_WAITING: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
   NUMPOOL_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/\\s]+/?$' })),
+  NUMPOOL_TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 2_000 })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   NUMPOOL_MAIL_FROM: Type.String({ minLength: 3, maxLength: 254 }),
   NUMPOOL_OIDC_ISSUER: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -153,6 +155,8 @@ const HINTS: Record<keyof Static<typeof EnvSchema>, string> = {
   NUMPOOL_SHED_POOL_WAITING: 'an integer from 0 to 1000000 (waiting requests; 0 = off)',
   NUMPOOL_PUBLIC_URL:
     'the origin customers reach, such as https://numpool.example (links in mail; https makes cookies Secure)',
+  NUMPOOL_TRUST_PROXY:
+    'comma-separated addresses or CIDR ranges of the reverse proxies in front (or loopback, linklocal, uniquelocal)',
   SMTP_URL: 'an smtp:// or smtps:// URL (without it, mail is written to $NUMPOOL_DATA_DIR/mail/)',
   NUMPOOL_MAIL_FROM: 'a From address for outgoing mail',
   NUMPOOL_OIDC_ISSUER: 'an OpenID Connect issuer URL',
@@ -267,6 +271,12 @@ export interface Config {
   rateLimit: { enabled: boolean; keyMax: number; ipMax: number; windowSeconds: number };
   /** Load shedding: refuse requests (503) past these levels; 0 switches a check off. */
   shed: { eventLoopDelayMs: number; poolWaiting: number };
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed (addresses, CIDR ranges, or proxy-addr's
+   * loopback / linklocal / uniquelocal). Empty: the client is the peer of the connection. Never "any":
+   * a client could then name any address and escape the per-address limits.
+   */
+  trustProxy: string[];
   /** The origin customers reach (links in mail, OIDC redirect); https makes session cookies Secure. */
   publicUrl: string;
   /** Without smtpUrl, mail is written to $NUMPOOL_DATA_DIR/mail/ and logged (sandbox). */
@@ -332,6 +342,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   }
+  const trustProxy =
+    typeof raw.NUMPOOL_TRUST_PROXY === 'string' ? trustedProxies(raw.NUMPOOL_TRUST_PROXY) : [];
+  if (trustProxy === undefined)
+    problems.push(
+      `NUMPOOL_TRUST_PROXY=${JSON.stringify(env.NUMPOOL_TRUST_PROXY)}: expected ${HINTS.NUMPOOL_TRUST_PROXY}`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
 
   const parsed = raw as Static<typeof EnvSchema>;
@@ -382,6 +398,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       eventLoopDelayMs: parsed.NUMPOOL_SHED_EVENT_LOOP_DELAY_MS,
       poolWaiting: parsed.NUMPOOL_SHED_POOL_WAITING,
     },
+    trustProxy: trustProxy ?? [],
     publicUrl: (parsed.NUMPOOL_PUBLIC_URL ?? `http://${parsed.HOST}:${parsed.PORT}`).replace(/\/$/, ''),
     mail: { smtpUrl: parsed.SMTP_URL, from: parsed.NUMPOOL_MAIL_FROM },
     oidc:
@@ -413,4 +430,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: parsed.LOG_LEVEL,
   };
+}
+
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** The NUMPOOL_TRUST_PROXY list, each entry an address, a CIDR range or a named range; undefined if bad. */
+function trustedProxies(value: string): string[] | undefined {
+  const entries = value.split(',').map((e) => e.trim());
+  const valid = entries.every((entry) => {
+    if (PROXY_RANGES.has(entry)) return true;
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || extra !== undefined) return false;
+    if (prefix === undefined) return true;
+    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  });
+  return valid ? entries : undefined;
 }

@@ -65,6 +65,7 @@ describe('loadConfig', () => {
       NUMPOOL_SHED_EVENT_LOOP_DELAY_MS: '0',
       NUMPOOL_SHED_POOL_WAITING: '25',
       NUMPOOL_PUBLIC_URL: 'https://numpool.example/',
+      NUMPOOL_TRUST_PROXY: '10.0.0.0/8',
       SMTP_URL: 'smtp://mail:25',
       NUMPOOL_MAIL_FROM: 'numpool <hello@numpool.example>',
       NUMPOOL_OIDC_ISSUER: 'https://accounts.example',
@@ -116,6 +117,7 @@ describe('loadConfig', () => {
       },
       rateLimit: { enabled: false, keyMax: 500, ipMax: 50, windowSeconds: 10 },
       shed: { eventLoopDelayMs: 0, poolWaiting: 25 },
+      trustProxy: ['10.0.0.0/8'],
       publicUrl: 'https://numpool.example',
       mail: { smtpUrl: 'smtp://mail:25', from: 'numpool <hello@numpool.example>' },
       oidc: { issuer: 'https://accounts.example', clientId: 'client', clientSecret: 'shh' },
@@ -125,6 +127,27 @@ describe('loadConfig', () => {
       sim: { port: 9100, seed: 42, smsDelayMs: 250, noSmsRate: 0.25 },
       logLevel: 'info',
     });
+  });
+
+  it('reads the trusted proxies as addresses, ranges and named ranges; refuses anything else', () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(loadConfig({ NUMPOOL_TRUST_PROXY: '10.0.0.0/8, 192.0.2.1,fd00::/8,loopback' }).trustProxy).toEqual(
+      ['10.0.0.0/8', '192.0.2.1', 'fd00::/8', 'loopback'],
+    );
+    for (const bad of [
+      'true',
+      '*',
+      '10.0.0.0/33',
+      '::/129',
+      '10.0.0.1/8/1',
+      '10.0.0.0/',
+      'proxy.example',
+      '1,',
+    ]) {
+      expect(problemsOf({ NUMPOOL_TRUST_PROXY: bad })).toEqual([
+        `NUMPOOL_TRUST_PROXY=${JSON.stringify(bad)}: expected comma-separated addresses or CIDR ranges of the reverse proxies in front (or loopback, linklocal, uniquelocal)`,
+      ]);
+    }
   });
 
   it('treats an empty variable as unset', () => {

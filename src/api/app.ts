@@ -55,6 +55,8 @@ export async function buildApp(
     bodyLimit: BODY_LIMIT_BYTES,
     // Ids are always ours: a client-supplied X-Request-Id is not trusted to be unique.
     requestIdHeader: false,
+    // The client's address (limits, throttling, audit) comes from X-Forwarded-For only via a listed proxy.
+    trustProxy: ctx.config.trustProxy.length > 0 ? ctx.config.trustProxy : false,
     genReqId: () => randomUUID(),
     logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
     return503OnClosing: true,
