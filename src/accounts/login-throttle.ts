@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
+import { clientBucketOf } from '../platform/client-address.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { RateLimits } from '../platform/rate-limits.ts';
@@ -24,7 +25,8 @@ export interface LoginThrottleContext {
 
 export interface LoginAttempt {
   emailKey: string;
-  ip: string;
+  /** The client's address as counted (clientBucketOf: an IPv6 client by its /64). */
+  addressKey: string;
   /** Set when the account or the address has failed too often: seconds until the window ends. */
   retryAfterSeconds: number | undefined;
 }
@@ -38,10 +40,11 @@ export async function countLoginAttempt(
   { email, ip }: { email: string; ip: string },
 ): Promise<LoginAttempt> {
   const emailKey = emailKeyOf(email);
+  const addressKey = clientBucketOf(ip);
   // Without its counters, login closes (503) rather than let guesses through unthrottled.
   const [byAccount, byIp] = await Promise.all([
     ctx.rateLimits.spend(ACCOUNT_GROUP, emailKey, 1, windowMs(ctx)),
-    ctx.rateLimits.spend(IP_GROUP, ip, 1, windowMs(ctx)),
+    ctx.rateLimits.spend(IP_GROUP, addressKey, 1, windowMs(ctx)),
   ]).catch((error: unknown) => {
     ctx.log.error({ err: error }, 'login throttle counters unavailable');
     throw new DomainError('SERVICE_UNAVAILABLE', 'login is unavailable; retry shortly', {
@@ -53,14 +56,18 @@ export async function countLoginAttempt(
     byIp.points > ctx.config.login.ipFailures ? byIp.msBeforeReset : 0,
   ];
   const wait = Math.max(...waits);
-  return { emailKey, ip, retryAfterSeconds: wait > 0 ? Math.max(1, Math.ceil(wait / 1000)) : undefined };
+  return {
+    emailKey,
+    addressKey,
+    retryAfterSeconds: wait > 0 ? Math.max(1, Math.ceil(wait / 1000)) : undefined,
+  };
 }
 
 /** The attempt succeeded: the account starts afresh, and the address gets its point back. */
 export async function clearLoginFailures(ctx: LoginThrottleContext, attempt: LoginAttempt): Promise<void> {
   await bestEffort(ctx, [
     ctx.rateLimits.forget(ACCOUNT_GROUP, attempt.emailKey, windowMs(ctx)),
-    ctx.rateLimits.refund(IP_GROUP, attempt.ip, 1, windowMs(ctx)),
+    ctx.rateLimits.refund(IP_GROUP, attempt.addressKey, 1, windowMs(ctx)),
   ]);
 }
 
@@ -68,7 +75,7 @@ export async function clearLoginFailures(ctx: LoginThrottleContext, attempt: Log
 export async function refundLoginAttempt(ctx: LoginThrottleContext, attempt: LoginAttempt): Promise<void> {
   await bestEffort(ctx, [
     ctx.rateLimits.refund(ACCOUNT_GROUP, attempt.emailKey, 1, windowMs(ctx)),
-    ctx.rateLimits.refund(IP_GROUP, attempt.ip, 1, windowMs(ctx)),
+    ctx.rateLimits.refund(IP_GROUP, attempt.addressKey, 1, windowMs(ctx)),
   ]);
 }
 

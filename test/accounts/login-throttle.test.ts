@@ -164,6 +164,26 @@ describe('login throttling per address', () => {
     expect(entries[0]!.ip).toBe(address);
   });
 
+  it('counts an IPv6 client by its /64: stepping through the block buys no fresh guesses; the next block goes on', async () => {
+    const block = `2001:db8:${(++addresses).toString(16)}:7`;
+    for (let i = 0; i < IP_FAILURES; i++) {
+      const { account } = await createCustomer(ctx);
+      const address = `${block}::${(i + 1).toString(16)}`;
+      expect(
+        (await postLogin(app, { email: account.email, password: 'wrong' }, { address })).statusCode,
+      ).toBe(401);
+    }
+    const { account } = await createCustomer(ctx);
+    const sameBlock = `${block}:ffff:ffff:ffff:ffff`;
+    expectThrottled(
+      await postLogin(app, { email: account.email, password: PASSWORD }, { address: sameBlock }),
+    );
+    const nextBlock = `2001:db8:${addresses.toString(16)}:8::1`;
+    expect(
+      (await postLogin(app, { email: account.email, password: PASSWORD }, { address: nextBlock })).statusCode,
+    ).toBe(200);
+  });
+
   it('does not count successful logins against the address', async () => {
     const { account } = await createCustomer(ctx);
     const address = newAddress();

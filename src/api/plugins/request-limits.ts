@@ -20,6 +20,7 @@
 import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
+import { clientBucketOf } from '../../platform/client-address.ts';
 import type { RateLimits } from '../../platform/rate-limits.ts';
 import { registeredCounter } from './registered-counter.ts';
 import { ServiceRefusal } from './service-refusal.ts';
@@ -138,7 +139,7 @@ export async function registerRequestLimits(app: FastifyInstance, ctx: AppContex
     async spend(request, reply, weight) {
       if (weight <= 0) return;
       const group = request.principal ? 'key' : 'ip';
-      const who = group === 'key' ? keyBudgetOf(request) : `a${request.ip}`;
+      const who = group === 'key' ? keyBudgetOf(request) : `a${clientBucketOf(request.ip)}`;
       const spent = spentUntil.get(who);
       if (spent) {
         const resetSeconds = Math.ceil((spent.until - Date.now()) / 1000);
