@@ -3,6 +3,7 @@
  * their assets are served, and the API's prefixes keep their own answers.
  */
 import type { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { en } from '../../web/src/i18n/messages/en.ts';
@@ -24,6 +25,24 @@ describe('the web mount', () => {
       expect(page.json()).toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
     } finally {
       await bare.close();
+    }
+  });
+
+  it('compresses pages as the browser asks (br, then gzip), and sends them plain to one that asks for neither', async () => {
+    const plain = await app.inject({ method: 'GET', url: '/' });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    for (const [accept, encoding, decode] of [
+      ['br, gzip', 'br', brotliDecompressSync],
+      ['gzip', 'gzip', gunzipSync],
+    ] as const) {
+      const page = await app.inject({ method: 'GET', url: '/', headers: { 'accept-encoding': accept } });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-encoding']).toBe(encoding);
+      expect(page.headers.vary).toContain('Accept-Encoding');
+      expect(page.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+      // It decodes to the whole page.
+      expect(decode(page.rawPayload).toString('utf8')).toContain('</html>');
     }
   });
 

@@ -12,8 +12,10 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
+import compression from 'compression';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
+import { BROTLI_OPTIONS, COMPRESSION_THRESHOLD_BYTES } from '../plugins/compression.ts';
 import { isSameOriginPost } from './form-origin.ts';
 import { type SandboxHint, type WebLocals, webLocals } from './web-locals.ts';
 
@@ -60,6 +62,13 @@ export async function mountWeb(
     return false;
   }
   const { handler } = (await import(pathToFileURL(entry).href)) as { handler: AstroHandler };
+  // Astro writes pages to the raw response, past @fastify/compress: they are compressed at that level,
+  // with the API's threshold and brotli quality (br or gzip as the browser asks).
+  // Typed for Express, it patches a plain Node response.
+  const compress = compression({
+    threshold: COMPRESSION_THRESHOLD_BYTES,
+    brotli: BROTLI_OPTIONS,
+  }) as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
   // Only the files of the build become routes (no wildcard), so nothing else is shadowed.
   await app.register(fastifyStatic, {
@@ -96,6 +105,9 @@ export async function mountWeb(
         reply.raw.setHeader('referrer-policy', 'same-origin');
         keepCookies(reply.raw, locals.cookies);
         reply.hijack();
+        await new Promise<void>((next) => {
+          compress(request.raw, reply.raw, next);
+        });
         // No `next`: a path without a page renders Astro's own 404 page.
         await handler(request.raw, reply.raw, undefined, { numpool: locals });
       },
