@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/audit/list-audit.ts';
+import { freePort } from '../../src/platform/free-port.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createRedis } from '../../src/platform/redis.ts';
 import { createCustomer, uniqueEmail } from '../support/factories.ts';
@@ -223,6 +224,24 @@ describe('login throttling on several nodes', () => {
     expect((await postLogin(app, { email: account.email, password: PASSWORD }, { address })).statusCode).toBe(
       200,
     );
+  });
+});
+
+describe('login throttling when Redis is unreachable', () => {
+  it('closes login with 503 and Retry-After rather than let guesses through uncounted; no session is made', async () => {
+    const gone = createRedis(`redis://127.0.0.1:${await freePort()}`, createLogger('silent'));
+    cleanupAfterFile(() => gone.disconnect());
+    const node = await createTestApp(
+      await contextOn(ctx.url, { ...throttled, NUMPOOL_RATE_LIMIT: '0' }, { redis: gone }),
+    );
+    const { account } = await createCustomer(ctx);
+    for (const password of ['wrong', PASSWORD]) {
+      const answer = await postLogin(node, { email: account.email, password }, { address: newAddress() });
+      expect(answer.statusCode).toBe(503);
+      expect(answer.json()).toMatchObject({ success: false, error: { code: 'SERVICE_UNAVAILABLE' } });
+      expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
+      expect(answer.headers['set-cookie']).toBeUndefined();
+    }
   });
 });
 
