@@ -43,13 +43,10 @@ export async function searchAccounts({
   const q = input.q?.trim().toLowerCase();
   if (q) {
     if (q.length > 254) throw new DomainError('VALIDATION_ERROR', 'q must be at most 254 characters');
-    const text = param(q);
-    // strpos, not LIKE: the operator's text is matched literally, % and _ included.
-    where.push(
-      /^\d{1,15}$/.test(q)
-        ? `(id = ${param(Number(q))} OR strpos(email, ${text}) > 0)`
-        : `strpos(email, ${text}) > 0`,
-    );
+    // LIKE, so the trigram index can answer it; the operator's text is matched literally (\, % and _
+    // escaped).
+    const text = `email LIKE ${param(`%${q.replace(/[\\%_]/g, '\\$&')}%`)}`;
+    where.push(/^\d{1,15}$/.test(q) ? `(id = ${param(Number(q))} OR ${text})` : text);
   }
   if (input.role !== undefined) where.push(`role = ${param(input.role)}`);
   if (input.status !== undefined) where.push(STATE_CLAUSE[input.status]);

@@ -116,6 +116,20 @@ describe('the console refuses everyone but admins', () => {
 });
 
 describe('account search and detail', () => {
+  it('can answer an email substring from the trigram index, without reading every account', async () => {
+    const client = await ctx.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // So few test rows make a sequential scan cheaper; forbidding it shows the index is usable at all.
+      await client.query('SET LOCAL enable_seqscan = off');
+      const plan = await client.query(`EXPLAIN SELECT id FROM accounts WHERE email LIKE '%mple.te%'`);
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('accounts_email_trgm');
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
   it('finds by email substring or id, filters by role and state, newest first, paged by before_id', async () => {
     const a = await createCustomer(ctx);
     const b = await createCustomer(ctx);
@@ -124,8 +138,15 @@ describe('account search and detail', () => {
     const part = a.account.email.slice(0, 12);
     const byEmail = (await call('GET', `/accounts?q=${encodeURIComponent(part.toUpperCase())}`)).json().data;
     expect(byEmail.map((x: { email: string }) => x.email)).toEqual([a.account.email]);
-    // A LIKE wildcard is matched literally.
-    expect((await call('GET', '/accounts?q=%25')).json().data).toEqual([]);
+    // LIKE's wildcards and escape are matched literally.
+    for (const q of ['%', '_', '\\', 'x%y', `${part.slice(0, 3)}_`])
+      expect((await call('GET', `/accounts?q=${encodeURIComponent(q)}`)).json().data, q).toEqual([]);
+    const underscored = await createCustomer(ctx, { email: `under_score.${a.account.id}@example.test` });
+    expect(
+      (await call('GET', `/accounts?q=${encodeURIComponent(`under_score.${a.account.id}`)}`))
+        .json()
+        .data.map((x: { id: number }) => x.id),
+    ).toEqual([underscored.account.id]);
 
     const admins = (await call('GET', '/accounts?role=admin')).json().data;
     expect(admins.every((x: { role: string }) => x.role === 'admin')).toBe(true);

@@ -10,10 +10,17 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${randomBytes(5).toString('hex')}@example.test`;
 }
 
-export async function createCustomer(ctx: DbContext, options: { balance?: number; role?: AccountRole } = {}) {
+export async function createCustomer(
+  ctx: DbContext,
+  options: { balance?: number; role?: AccountRole; email?: string } = {},
+) {
   const { account } = await createAccount({
     ctx,
-    input: { email: uniqueEmail(), role: options.role ?? 'customer', password: 'correct horse battery' },
+    input: {
+      email: options.email ?? uniqueEmail(),
+      role: options.role ?? 'customer',
+      password: 'correct horse battery',
+    },
   });
   const { key, id: apiKeyId } = await issueApiKey({ ctx, input: { accountId: account.id } });
   if (options.balance) await deposit({ ctx, input: { accountId: account.id, amount: options.balance } });
