@@ -397,10 +397,13 @@ export async function provisionOrder({
   }
 
   const onlyEmpty = kinds.length > 0 && kinds.every((k) => k === 'NO_NUMBERS');
+  // Where the only other answers were "no numbers", the limit or the balance is what kept the order from
+  // a provider that was never asked: that is the refusal the customer can act on.
+  const passedOver = kinds.length === 0 || onlyEmpty;
   const outcome: ProvisionOutcome =
-    overLimit && kinds.length === 0
+    overLimit && passedOver
       ? refusalOf(overLimit)
-      : stoppedByBalance && kinds.length === 0
+      : stoppedByBalance && passedOver
         ? { ok: false, code: 'INSUFFICIENT_BALANCE', message: lastMessage }
         : onlyEmpty
           ? { ok: false, code: 'NO_OFFER_AVAILABLE', message: 'no numbers available for this request' }

@@ -168,6 +168,35 @@ describe('a daily spend limit', () => {
     expect((await keyed()).body).toBe(first.body);
   });
 
+  it('holds when failover moves an order to a dearer provider: it goes there only if the dearer price still fits', async () => {
+    // The cheapest provider is out of numbers (all its offers): the order fails over to the next one.
+    const cheapestProvider = candidates[0]!.providerCode;
+    const dearer = candidates.find((c) => c.providerCode !== cheapestProvider);
+    expect(dearer!.price).toBeGreaterThan(price);
+    const cheaper = [cheapestProvider];
+    for (const code of cheaper) world.supply.simulator.setFault(code, 'no_numbers');
+    try {
+      const unrouted = { catalog_product_id: world.catalogProductId };
+      // Room for the cheapest price, not for the dearer one the order would fail over to.
+      const tight = await limitedKey(dearer!.price - 1);
+      const refused = await tight.create(unrouted);
+      expect(refused.statusCode, refused.body).toBe(429);
+      expect(refused.json().error).toMatchObject({ code: 'RATE_LIMIT_EXCEEDED' });
+      expect(await spentOf(tight.keyId)).toBe(0);
+      expect(await tight.balance()).toBe(1_000_000);
+
+      const roomy = await limitedKey(dearer!.price);
+      const created = await roomy.create(unrouted);
+      expect(created.statusCode, created.body).toBe(200);
+      expect(created.json().data.orders[0].amount).toBe(dearer!.price);
+      expect(await spentOf(roomy.keyId)).toBe(dearer!.price);
+      expect(await roomy.balance()).toBe(1_000_000 - dearer!.price);
+    } finally {
+      for (const code of cheaper) world.supply.simulator.setFault(code, 'ok');
+    }
+    expect(await ledgerViolations(world)).toEqual([]);
+  });
+
   it('applies a limit set or raised from the session at once, though the key was cached', async () => {
     const me = await limitedKey(price);
     expect((await me.create()).statusCode).toBe(200);

@@ -73,6 +73,29 @@ describe('routed create with failover', () => {
     expect(await me.balance()).toBe(1_000_000);
   });
 
+  it('says the balance is too low when the only provider it covers is out of numbers and the next costs more', async () => {
+    const candidates = await findCandidates({
+      ctx: world.ctx,
+      input: { catalogProductId: world.catalogProductId },
+    });
+    const cheapest = candidates[0]!;
+    const next = candidates.find((c) => c.providerCode !== cheapest.providerCode)!;
+    expect(next.price).toBeGreaterThan(cheapest.price);
+    const me = await customer(world, next.price - 1);
+    world.supply.simulator.setFault(cheapest.providerCode, 'no_numbers');
+    try {
+      const created = await me.call('POST', '/v1/orders/create', {
+        catalog_product_id: world.catalogProductId,
+      });
+      expect(created.statusCode, created.body).toBe(409);
+      expect(created.json().error.code).toBe('INSUFFICIENT_BALANCE');
+    } finally {
+      world.supply.simulator.setFault(cheapest.providerCode, 'ok');
+    }
+    expect(await me.balance()).toBe(next.price - 1);
+    expect(await ledgerViolations(world)).toEqual([]);
+  });
+
   it('never charges above max_price and honours prefer_provider', async () => {
     const me = await customer(world);
     const candidates = await findCandidates({
