@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { type IncomingNotification, NotificationRejected } from '../../src/payments/gateway-port.ts';
+import { currentDisputeOf } from '../../src/payments/stripe/map-stripe-event.ts';
 import { createStripeGateway } from '../../src/payments/stripe/stripe-gateway.ts';
 import { centsToDollars, dollarsToCents } from '../../src/payments/stripe/stripe-money.ts';
 import { signStripePayload } from '../../src/sim/gateways/stripe-sim.ts';
@@ -182,7 +183,7 @@ describe('event mapping', () => {
     });
   });
 
-  it('disputes: created, won and lost; other closings are ignored', () => {
+  it('disputes: created, won and lost; other closings and inquiries (which take no funds) are ignored', () => {
     expect(map('charge.dispute.created', { ...dispute, status: 'needs_response' })).toEqual({
       kind: 'dispute_opened',
       gatewayPaymentId: null,
@@ -200,6 +201,14 @@ describe('event mapping', () => {
     });
     expect(map('charge.dispute.closed', { ...dispute, status: 'warning_closed' })).toMatchObject({
       kind: 'ignored',
+    });
+    for (const status of ['warning_needs_response', 'warning_under_review']) {
+      expect(map('charge.dispute.created', { ...dispute, status })).toMatchObject({ kind: 'ignored' });
+      // Re-checked, an inquiry moves nothing either.
+      expect(currentDisputeOf({ ...dispute, status })).toMatchObject({ kind: 'ignored' });
+    }
+    expect(currentDisputeOf({ ...dispute, status: 'needs_response' })).toMatchObject({
+      kind: 'dispute_opened',
     });
   });
 

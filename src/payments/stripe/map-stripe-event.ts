@@ -32,7 +32,12 @@ export function mapStripeEvent(type: string, object: Json): NotificationEvent {
     };
   }
   if (type === 'charge.refunded') return refundOf(object);
-  if (type === 'charge.dispute.created') return disputeOf('dispute_opened', object);
+  if (type === 'charge.dispute.created') {
+    const status = requireString(object, 'status');
+    // An inquiry (`warning_*`) takes no funds; if it escalates, Stripe opens a new dispute that does.
+    if (INQUIRY.has(status)) return { kind: 'ignored', reason: `an inquiry (${status}) takes no funds` };
+    return disputeOf('dispute_opened', object);
+  }
   if (type === 'charge.dispute.closed') {
     const status = requireString(object, 'status');
     const kind = status === 'won' ? 'dispute_won' : status === 'lost' ? 'dispute_lost' : undefined;
@@ -57,13 +62,10 @@ export function refundOf(charge: Json): ReversalEvent {
   };
 }
 
-/** Dispute statuses while it is undecided (inquiries, `warning_*`, included). */
-const OPEN_DISPUTE = new Set([
-  'warning_needs_response',
-  'warning_under_review',
-  'needs_response',
-  'under_review',
-]);
+/** Dispute statuses while it is undecided and its funds are withheld. */
+const OPEN_DISPUTE = new Set(['needs_response', 'under_review']);
+/** An inquiry's statuses: Stripe withholds nothing for them, so nothing is debited. */
+const INQUIRY = new Set(['warning_needs_response', 'warning_under_review', 'warning_closed']);
 
 /** A retrieved dispute: what its status says now — opened, won or lost; anything else moves nothing. */
 export function currentDisputeOf(dispute: Json): ReversalEvent | IgnoredEvent {
