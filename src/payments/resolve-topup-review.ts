@@ -66,6 +66,8 @@ export async function resolveTopupReview({
         gatewayPaymentId: topup.gatewayPaymentId!,
         paidAmount: status.paidAmount!,
         paidCurrency: status.paidCurrency!,
+        // Stripe's disputes name only the charge: without it stored, they could not find this top-up.
+        chargeRef: status.chargeRef,
       },
     });
     const decided = await decide(tx.db, topup.id, 'credit', note);

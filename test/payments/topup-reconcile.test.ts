@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { getBalance } from '../../src/ledger/get-balance.ts';
+import { markTopupReview } from '../../src/payments/mark-topup-status.ts';
 import { reconcileTopups } from '../../src/payments/reconcile-topups.ts';
 import { freePort } from '../../src/platform/free-port.ts';
 import { setFxRate } from '../../src/pricing/fx-rates.ts';
@@ -328,6 +329,22 @@ describe('top-ups in review: an operator decides, once', () => {
     expect(await available(account.id)).toBe(0);
     expect((await topupRow(topup.id)).status).toBe('failed');
     expect(await audited('topup.review_reject', topup.id)).toHaveLength(1);
+  });
+
+  it('a Stripe top-up credited from review keeps its charge, so a later dispute finds it', async () => {
+    const customer = await createCustomer(ctx);
+    const topup = await topUp(customer.apiKey, { gateway: 'stripe', amount: '2.00', currency: 'USD' });
+    await markTopupReview({
+      ctx,
+      input: { gateway: 'stripe', gatewayPaymentId: topup.payment, reason: 'set aside for the test' },
+    });
+    await control(`stripe/sessions/${topup.payment}/pay`, lost);
+    expect((await resolveTopup(topup.id, 'credit', 'paid, checked by hand')).statusCode).toBe(200);
+    const stored = await ctx.pool.query(
+      'SELECT gateway_charge_ref FROM topups WHERE gateway_payment_id = $1',
+      [topup.payment],
+    );
+    expect(stored.rows[0].gateway_charge_ref).toMatch(/^pi_/);
   });
 
   it('only a top-up in review can be decided; an unknown one is 404, bad input 422', async () => {
