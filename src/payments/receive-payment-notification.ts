@@ -81,6 +81,10 @@ export async function receivePaymentNotification({
     return gateway.answer(new NotificationRejected('too_early', 'the top-up is not credited yet', 409));
   }
   if (!topup) return refuse(new NotificationRejected('malformed', 'no such top-up', 404));
+  // Found by the gateway's payment id, it must be the top-up the notification names too: Duitku signs
+  // its merchantOrderId but not its reference, so a signed callback moved to another reference is refused.
+  if (event.kind === 'payment' && event.topupId !== null && event.topupId !== topup.publicId)
+    return refuse(new NotificationRejected('malformed', 'the payment belongs to another top-up'));
   // The event and its job are stored together: a crash between them must not leave an event no one runs.
   await withTransaction(ctx, async (tx) => {
     const stored = await recordPaymentEvent({

@@ -10,6 +10,7 @@ import { adjustBalance } from '../../src/ledger/adjust-balance.ts';
 import { checkLedger } from '../../src/ledger/check-ledger.ts';
 import { getBalance } from '../../src/ledger/get-balance.ts';
 import { configureGateway } from '../../src/payments/configure-gateway.ts';
+import { callbackSignature } from '../../src/payments/duitku/duitku-signature.ts';
 import { findNotifiedTopup } from '../../src/payments/find-notified-topup.ts';
 import { readGatewaySettings } from '../../src/payments/gateway-settings.ts';
 import { reconcileTopups } from '../../src/payments/reconcile-topups.ts';
@@ -260,6 +261,40 @@ describe('what is never credited', () => {
       body: '{}',
     });
     expect(unknown.status).toBe(404);
+  });
+
+  it('a signed Duitku callback moved to another top-up’s reference is refused and stores nothing', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const mine = await topUp(apiKey, { gateway: 'duitku', amount: '20000', currency: 'IDR', method: 'BC' });
+    const other = await topUp(apiKey, { gateway: 'duitku', amount: '90000', currency: 'IDR', method: 'BC' });
+    const keys = {
+      merchantCode: SANDBOX_GATEWAYS.duitku.merchantCode,
+      apiKey: SANDBOX_GATEWAYS.duitku.apiKey,
+    };
+    // Signed over merchantCode, amount and merchantOrderId — the reference is not covered.
+    const signature = callbackSignature(keys, { amount: '20000', merchantOrderId: mine.id });
+    const body = new URLSearchParams({
+      merchantCode: keys.merchantCode,
+      amount: '20000',
+      merchantOrderId: mine.id,
+      productDetail: 'x',
+      paymentCode: 'BC',
+      resultCode: '00',
+      reference: await gatewayId(other.id),
+      signature,
+    });
+    const moved = await fetch(`http://127.0.0.1:${port}/hooks/payments/duitku`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+    });
+    expect(moved.status).toBe(400);
+    const stored = await ctx.pool.query(
+      `SELECT count(*)::int AS n FROM payment_events WHERE gateway = 'duitku' AND event_key LIKE $1`,
+      [`${await gatewayId(other.id)}:%`],
+    );
+    expect(stored.rows[0].n).toBe(0);
+    expect(await available(account.id)).toBe(0);
   });
 
   it('a notification the status call contradicts credits nothing until the gateway agrees', async () => {
