@@ -15,6 +15,8 @@
  *   refund verb, as its notification would have: the gateway already gave the money back, so a lost
  *   refund notification must not leave it credited (the verb moves only what has not moved yet).
  *
+ * Stored notifications whose job gave up are run again first (rerun-stalled-payment-events.ts).
+ *
  * Mismatches are kept in payment_mismatches (one row per payment and kind, however many sweeps see it).
  * A gateway that cannot be reached is skipped until the next run; a concurrent run (the sweep and an
  * operator's) changes nothing twice.
@@ -41,6 +43,7 @@ import {
   type RecordMismatchInput,
   recordPaymentMismatch,
 } from './payment-mismatch.ts';
+import { rerunStalledPaymentEvents } from './rerun-stalled-payment-events.ts';
 import { TOPUP_COLUMNS, type TopupRecord, topupIdOf } from './topup.ts';
 
 /** Pending, expired and failed top-ups are asked about until this long after creation. */
@@ -60,6 +63,8 @@ export interface ReconcileSummary {
   credited: number;
   /** Credited top-ups whose refund at the gateway was debited by this run. */
   refunded: number;
+  /** Stored notifications whose job had given up, processed by this run. */
+  rerun: number;
   /** Unresolved mismatches seen by this run, those it recorded first, and all unresolved ones. */
   mismatches: { found: number; new: number; open: number };
   unreachable: GatewayCode[];
@@ -73,9 +78,11 @@ export async function reconcileTopups({ ctx }: { ctx: ReconcileContext }): Promi
     checked: 0,
     credited: 0,
     refunded: 0,
+    rerun: 0,
     mismatches: { found: 0, new: 0, open: 0 },
     unreachable: [],
   };
+  summary.rerun = await rerunStalledPaymentEvents({ ctx });
   const now = ctx.clock.now();
   for (const code of GATEWAY_CODES) {
     const config = await loadGatewayConfig({ ctx, input: { code } }).catch(() => undefined);
@@ -88,7 +95,7 @@ export async function reconcileTopups({ ctx }: { ctx: ReconcileContext }): Promi
     }
   }
   summary.mismatches.open = await countOpenMismatches(ctx.db);
-  if (summary.credited > 0 || summary.refunded > 0 || summary.mismatches.found > 0)
+  if (summary.credited > 0 || summary.refunded > 0 || summary.rerun > 0 || summary.mismatches.found > 0)
     ctx.log.warn(summary, 'top-up reconciliation acted');
   return summary;
 }

@@ -14,6 +14,7 @@ import { callbackSignature } from '../../src/payments/duitku/duitku-signature.ts
 import { findNotifiedTopup } from '../../src/payments/find-notified-topup.ts';
 import { readGatewaySettings } from '../../src/payments/gateway-settings.ts';
 import { reconcileTopups } from '../../src/payments/reconcile-topups.ts';
+import { recordPaymentEvent } from '../../src/payments/record-payment-event.ts';
 import { setTopupBonus } from '../../src/payments/set-topup-bonus.ts';
 import { SANDBOX_GATEWAYS } from '../../src/sandbox/start-sandbox-gateways.ts';
 import { signStripePayload } from '../../src/sim/gateways/stripe-sim.ts';
@@ -390,6 +391,39 @@ describe('refunds and disputes (Stripe)', () => {
     expect(found?.publicId).toBe(topup.id);
     await control(`stripe/sessions/${session}/refund`, { amount_cents: 100 });
     await waitUntil(async () => ((await available(account.id)) === 48_000 ? true : undefined), 15_000);
+  });
+
+  it('a refund event whose job gave up is processed by reconciliation, once', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const { session, paymentIntent } = await paidStripeTopup(apiKey, '3.00');
+    expect(await available(account.id)).toBe(48_000);
+    // Refunded at Stripe; its event was stored and answered, but its job ran out of retries.
+    await control(`stripe/sessions/${session}/refund`, { amount_cents: 300, notify: { times: 0 } });
+    const charge = (await stripeSession(session)).charge!;
+    const eventKey = `evt_stalled_${charge.id}`;
+    await recordPaymentEvent({
+      ctx,
+      input: {
+        gateway: 'stripe',
+        eventKey,
+        payload: {
+          kind: 'refund',
+          gatewayPaymentId: null,
+          chargeRef: paymentIntent,
+          reversalRef: charge.id,
+          topupId: null,
+          amount: '3.00',
+          currency: 'USD',
+        },
+        receivedAt: new Date(Date.now() - 3_600_000),
+      },
+    });
+    const first = await reconcileTopups({ ctx });
+    expect(first.rerun).toBeGreaterThanOrEqual(1);
+    expect(await outcomeOf(eventKey)).toBe('refund_debited 48000');
+    await reconcileTopups({ ctx });
+    expect(await money(account.id)).toEqual({ available: 0, owed: 0 });
+    expect(await checkLedger({ ctx })).toEqual([]);
   });
 
   it('a dispute debits the disputed amount, the rest owed; a duplicate moves nothing; won, it all comes back', async () => {

@@ -227,6 +227,9 @@ export const paymentAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
                 refunded: Type.Integer({
                   description: 'credited top-ups whose refund at the gateway was debited',
                 }),
+                rerun: Type.Integer({
+                  description: 'stored notifications whose job had given up, processed now',
+                }),
                 mismatches: Type.Object(
                   {
                     found: Type.Integer({ description: 'unresolved mismatches this run saw' }),

@@ -143,6 +143,7 @@ export interface ReconcileSummary {
   checked: number;
   credited: number;
   refunded: number;
+  rerun: number;
   mismatches: { found: number; new: number; open: number };
   unreachable: string[];
 }
