@@ -72,7 +72,15 @@ export interface ReconcileSummary {
 
 type ReconcileContext = DbContext & { secret: string; log: Logger; clock: Clock };
 
-export async function reconcileTopups({ ctx }: { ctx: ReconcileContext }): Promise<ReconcileSummary> {
+export async function reconcileTopups({
+  ctx,
+  input = {},
+}: {
+  ctx: ReconcileContext;
+  /** batch: top-ups re-checked one by one per gateway and run (default BATCH). */
+  input?: { batch?: number };
+}): Promise<ReconcileSummary> {
+  const batch = input.batch ?? BATCH;
   const summary: ReconcileSummary = {
     listed: 0,
     checked: 0,
@@ -88,7 +96,7 @@ export async function reconcileTopups({ ctx }: { ctx: ReconcileContext }): Promi
     const config = await loadGatewayConfig({ ctx, input: { code } }).catch(() => undefined);
     if (!config?.enabled) continue;
     try {
-      await reconcileGateway(ctx, gatewayFor(config), now, summary);
+      await reconcileGateway(ctx, gatewayFor(config), now, batch, summary);
     } catch (error) {
       if (!(error instanceof GatewayError && error.retryable)) throw error;
       summary.unreachable.push(code);
@@ -104,6 +112,7 @@ async function reconcileGateway(
   ctx: ReconcileContext,
   gateway: PaymentGateway,
   now: Date,
+  batch: number,
   summary: ReconcileSummary,
 ): Promise<void> {
   let covered = new Set<number>();
@@ -117,7 +126,7 @@ async function reconcileGateway(
       ctx.log.warn({ err: error, gateway: gateway.code }, 'payment listing failed');
     }
   }
-  for (const topup of await dueTopups(ctx, gateway.code, now)) {
+  for (const topup of await dueTopups(ctx, gateway.code, now, batch)) {
     if (covered.has(topup.id)) continue;
     let status: PaymentStatus;
     try {
@@ -131,6 +140,7 @@ async function reconcileGateway(
       continue;
     }
     summary.checked++;
+    await markRechecked(ctx, topup.id, now);
     await settle(ctx, topup, status, summary);
   }
 }
@@ -256,19 +266,26 @@ async function mismatch(
 }
 
 /**
- * The gateway's recent top-ups worth asking about: pending first, then expired and failed, then credited;
- * not those an operator rejected.
+ * The gateway's recent top-ups worth asking about, those asked about longest ago (or never) first, so a
+ * batch smaller than what is open still reaches every one in turn; among equals pending first, then
+ * expired and failed, then credited. Not those an operator rejected.
  */
-async function dueTopups(ctx: DbContext, gateway: GatewayCode, now: Date): Promise<TopupRecord[]> {
+async function dueTopups(
+  ctx: DbContext,
+  gateway: GatewayCode,
+  now: Date,
+  batch: number,
+): Promise<TopupRecord[]> {
   const due = await ctx.db.query<TopupRecord>(
     `SELECT ${TOPUP_COLUMNS} FROM topups t
      WHERE t.gateway = $1 AND t.gateway_payment_id IS NOT NULL AND t.review_decision IS DISTINCT FROM 'reject'
        AND ((t.status IN ('pending', 'expired', 'failed')
              AND t.created_at > $2::timestamptz - make_interval(hours => $3))
          OR (t.status = 'credited' AND t.credited_at > $2::timestamptz - make_interval(hours => $4)))
-     ORDER BY CASE t.status WHEN 'pending' THEN 0 WHEN 'credited' THEN 2 ELSE 1 END, t.id
+     ORDER BY t.rechecked_at NULLS FIRST,
+       CASE t.status WHEN 'pending' THEN 0 WHEN 'credited' THEN 2 ELSE 1 END, t.id
      LIMIT $5`,
-    [gateway, now, OPEN_WINDOW_HOURS, CREDITED_WINDOW_HOURS, BATCH],
+    [gateway, now, OPEN_WINDOW_HOURS, CREDITED_WINDOW_HOURS, batch],
   );
   return due.rows;
 }
@@ -284,4 +301,8 @@ async function topupsByPayment(
     [gateway, paymentIds],
   );
   return new Map(found.rows.map((t) => [t.gatewayPaymentId!, t]));
+}
+
+async function markRechecked(ctx: DbContext, topupId: number, at: Date): Promise<void> {
+  await ctx.db.query('UPDATE topups SET rechecked_at = $2 WHERE id = $1', [topupId, at]);
 }

@@ -189,6 +189,32 @@ describe('a gateway that lists its payments (Stripe)', () => {
 });
 
 describe('gateways without a list (Heleket, Duitku): a late success still counts', () => {
+  it('more open top-ups than one run re-checks are all reached in turn: none waits behind the oldest', async () => {
+    const customer = await createCustomer(ctx);
+    // The two oldest are never paid: they stay open and must not take the batch's places every run.
+    for (let i = 0; i < 2; i++)
+      await topUp(customer.apiKey, { gateway: 'duitku', amount: '10000', currency: 'IDR', method: 'BC' });
+    const paid = [];
+    for (let i = 0; i < 3; i++) {
+      const topup = await topUp(customer.apiKey, {
+        gateway: 'duitku',
+        amount: '10000',
+        currency: 'IDR',
+        method: 'BC',
+      });
+      await control(`duitku/payments/${topup.payment}/pay`, lost);
+      paid.push(topup);
+    }
+    // Whatever else this file left open, runs of two at a time reach these within a bounded number.
+    const open = await ctx.pool.query(
+      `SELECT count(*)::int AS n FROM topups WHERE gateway = 'duitku' AND status IN ('pending', 'expired', 'failed', 'credited')`,
+    );
+    for (let run = 0; run <= open.rows[0].n && (await available(customer.account.id)) < 30_000; run++)
+      await reconcileTopups({ ctx, input: { batch: 2 } });
+    expect(await available(customer.account.id)).toBe(30_000);
+    expect(await deposits(customer.account.id)).toBe(3);
+  });
+
   it('Heleket: a top-up expired (cancel) and then paid is credited once', async () => {
     const { account, apiKey } = await createCustomer(ctx);
     const topup = await topUp(apiKey, { gateway: 'heleket', amount: '2.00', currency: 'USD' });
