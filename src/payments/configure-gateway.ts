@@ -10,6 +10,7 @@ import { type DbContext, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
 import { seal } from '../platform/secret-box.ts';
 import type { GatewayCode } from './gateway-port.ts';
+import { gatewayFor } from './gateway-registry.ts';
 import { assertGatewayCode, GATEWAY_COLUMNS, type GatewaySettings } from './gateway-settings.ts';
 import { parseAmount } from './topup.ts';
 
@@ -73,6 +74,15 @@ export async function configureGateway({
   const credentials = input.credentials;
   if (credentials && Object.values(credentials).some((v) => typeof v !== 'string' || v.length === 0)) {
     throw new DomainError('VALIDATION_ERROR', 'credentials must be non-empty strings');
+  }
+  if (credentials) {
+    // The adapter itself says which credentials it needs: a gateway saved without them would fail
+    // every top-up and notification later.
+    try {
+      gatewayFor({ code, baseUrl: url.href, credentials, timeoutMs });
+    } catch (error) {
+      throw new DomainError('VALIDATION_ERROR', `credentials: ${(error as Error).message}`);
+    }
   }
 
   return withTransaction(ctx, async (tx) => {

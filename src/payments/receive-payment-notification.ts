@@ -26,7 +26,14 @@ export async function receivePaymentNotification({
   const config = await loadGatewayConfig({ ctx, input: { code: input.gateway } }).catch(() => undefined);
   if (!config?.enabled)
     return { status: 404, contentType: 'text/plain; charset=utf-8', body: 'unknown gateway' };
-  const gateway = gatewayFor(config);
+  let gateway: ReturnType<typeof gatewayFor>;
+  try {
+    gateway = gatewayFor(config);
+  } catch (error) {
+    // The operator's settings are wrong, not the notification: answered so the gateway sends it again.
+    ctx.log.error({ err: error, gateway: input.gateway }, 'payment gateway cannot be used as configured');
+    return { status: 503, contentType: 'text/plain; charset=utf-8', body: 'temporarily unavailable' };
+  }
   const refuse = async (rejection: NotificationRejected) => {
     await recordRejectedNotification({
       ctx,

@@ -98,7 +98,10 @@ export async function reconcileTopups({
     try {
       await reconcileGateway(ctx, gatewayFor(config), now, batch, summary);
     } catch (error) {
-      if (!(error instanceof GatewayError && error.retryable)) throw error;
+      if (!(error instanceof GatewayError)) throw error;
+      // Down, or unusable as configured (logged): skipped until the next run; the others go on.
+      if (!error.retryable)
+        ctx.log.error({ err: error, gateway: code }, 'top-up reconciliation skipped a gateway');
       summary.unreachable.push(code);
     }
   }

@@ -3,6 +3,7 @@ import { findAccount } from '../accounts/find-account.ts';
 import type { Config } from '../config.ts';
 import type { DbContext } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
+import type { Logger } from '../platform/logger.ts';
 import { createTopupRecord } from './create-topup-record.ts';
 import { gatewayFailure } from './gateway-failure.ts';
 import type { GatewayCode } from './gateway-port.ts';
@@ -20,7 +21,7 @@ export async function startTopup({
   ctx,
   input,
 }: {
-  ctx: DbContext & { config: Config; secret: string };
+  ctx: DbContext & { config: Config; secret: string; log: Logger };
   input: {
     accountId: number;
     gateway: GatewayCode;
@@ -35,9 +36,16 @@ export async function startTopup({
       : error;
   });
   if (!config.enabled) throw new DomainError('VALIDATION_ERROR', `${input.gateway} payments are not offered`);
+  let gateway: ReturnType<typeof gatewayFor>;
+  try {
+    gateway = gatewayFor(config);
+  } catch (error) {
+    ctx.log.error({ err: error, gateway: input.gateway }, 'payment gateway cannot be used as configured');
+    throw new DomainError('VALIDATION_ERROR', `${input.gateway} payments are not offered`);
+  }
   const account = await findAccount({ ctx, input: { ref: String(input.accountId) } });
   const record = await createTopupRecord({ ctx, input });
-  const created = await gatewayFor(config)
+  const created = await gateway
     .createPayment({
       topupId: record.publicId,
       accountId: input.accountId,

@@ -16,6 +16,7 @@ import { readGatewaySettings } from '../../src/payments/gateway-settings.ts';
 import { reconcileTopups } from '../../src/payments/reconcile-topups.ts';
 import { recordPaymentEvent } from '../../src/payments/record-payment-event.ts';
 import { setTopupBonus } from '../../src/payments/set-topup-bonus.ts';
+import { seal } from '../../src/platform/secret-box.ts';
 import { SANDBOX_GATEWAYS } from '../../src/sandbox/start-sandbox-gateways.ts';
 import { signStripePayload } from '../../src/sim/gateways/stripe-sim.ts';
 import { createCustomer } from '../support/factories.ts';
@@ -528,6 +529,39 @@ describe('refunds and disputes (Stripe)', () => {
 });
 
 describe('errors reach the customer clearly', () => {
+  it('a gateway saved without the credentials it needs refuses top-ups clearly, asks for notifications again, and does not stop reconciliation', async () => {
+    const { apiKey } = await createCustomer(ctx);
+    const row = await ctx.pool.query(
+      `SELECT credentials_sealed FROM payment_gateways WHERE code = 'heleket'`,
+    );
+    // Stored before credentials were checked on saving: the payment key is missing.
+    await ctx.pool.query(`UPDATE payment_gateways SET credentials_sealed = $1 WHERE code = 'heleket'`, [
+      seal(ctx.secret, JSON.stringify({ merchant: SANDBOX_GATEWAYS.heleket.merchant })),
+    ]);
+    try {
+      const refused = await app.inject({
+        method: 'POST',
+        url: '/api/topups',
+        headers: { ...bearer(apiKey), 'content-type': 'application/json' },
+        payload: JSON.stringify({ gateway: 'heleket', amount: '5.00', currency: 'USD' }),
+      });
+      expect(refused.statusCode, refused.body).toBe(422);
+      expect(refused.json().error).toMatchObject({ code: 'VALIDATION_ERROR' });
+      const hook = await fetch(`http://127.0.0.1:${port}/hooks/payments/heleket`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"type":"payment"}',
+      });
+      expect(hook.status).toBe(503);
+      const run = await reconcileTopups({ ctx });
+      expect(run.unreachable).toContain('heleket');
+    } finally {
+      await ctx.pool.query(`UPDATE payment_gateways SET credentials_sealed = $1 WHERE code = 'heleket'`, [
+        row.rows[0].credentials_sealed,
+      ]);
+    }
+  });
+
   it('a gateway that is down at creation is a 503 with Retry-After, never a 500', async () => {
     const { apiKey } = await createCustomer(ctx);
     await control('heleket/faults', { down: true });

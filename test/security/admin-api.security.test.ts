@@ -433,7 +433,10 @@ const routes: Record<string, RouteCase> = {
     happy: async (as) => {
       const config = { enabled: false, base_url: 'https://gateway.example', currencies: ['IDR'] };
       ok(
-        await send('PUT', '/payment-gateways/duitku', as, { ...config, credentials: { apiKey: gatewayKey } }),
+        await send('PUT', '/payment-gateways/duitku', as, {
+          ...config,
+          credentials: { merchantCode: 'DS0001', apiKey: gatewayKey },
+        }),
       );
       const listed = ok(await send('GET', '/payment-gateways', as));
       expect(listed.map((g: { code: string }) => g.code)).toContain('duitku');
@@ -472,6 +475,17 @@ const routes: Record<string, RouteCase> = {
         422,
         'VALIDATION_ERROR',
       );
+      // Credentials the adapter could not work with are refused when saved, not by a 500 at each top-up.
+      for (const [code, credentials] of [
+        ['heleket', { merchant: 'm-1' }],
+        ['duitku', { apiKey: gatewayKey }],
+        ['stripe', { secretKey: 'sk_test_x' }],
+      ] as const)
+        expectRefusal(
+          await send('PUT', `/payment-gateways/${code}`, as, { ...body, currencies: ['USD'], credentials }),
+          422,
+          'VALIDATION_ERROR',
+        );
     },
   },
   'POST /admin/api/payments/reconcile': {
