@@ -135,6 +135,17 @@ describe('a top-up through each gateway', () => {
     expect(await gatewayDeposits(account.id)).toBe(1);
   });
 
+  it('Heleket: a paid amount with more decimals than cents is credited rounded half up to the cent', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const topup = await topUp(apiKey, { gateway: 'heleket', amount: '10.00', currency: 'USD' });
+    await control(`heleket/payments/${await gatewayId(topup.id)}/pay`, {
+      status: 'paid_over',
+      payment_amount_usd: '10.00512345',
+    });
+    await credited(apiKey, topup.id);
+    expect(await available(account.id)).toBe(160_160);
+  });
+
   it('Duitku: 150,000 IDR by QRIS credits exactly 150,000 once, despite duplicates', async () => {
     const { account, apiKey } = await createCustomer(ctx);
     const topup = await topUp(apiKey, { gateway: 'duitku', amount: '150000', currency: 'IDR', method: 'NQ' });

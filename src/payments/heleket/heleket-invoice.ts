@@ -1,4 +1,5 @@
 /** Reading Heleket's invoice object (specs/payments.md §1.3) into the port's terms. */
+import Big from 'big.js';
 import { GatewayError, type PaymentStatus } from '../gateway-port.ts';
 import { isRecord } from './heleket-request.ts';
 import { heleketState } from './heleket-statuses.ts';
@@ -37,7 +38,7 @@ export function readHeleketInvoice(result: unknown, call: string): HeleketInvoic
     orderId: result.order_id,
     status,
     isFinal: typeof result.is_final === 'boolean' ? result.is_final : undefined,
-    paymentAmountUsd: isDecimalString(result.payment_amount_usd) ? result.payment_amount_usd : null,
+    paymentAmountUsd: isDecimalString(result.payment_amount_usd) ? usdCents(result.payment_amount_usd) : null,
     url: typeof result.url === 'string' ? result.url : null,
     expiredAt: typeof result.expired_at === 'number' ? result.expired_at : null,
   };
@@ -56,6 +57,14 @@ export function paymentStatusOf(invoice: HeleketInvoice): PaymentStatus {
     chargeRef: null,
     gatewayStatus: invoice.status,
   };
+}
+
+/**
+ * A paid USD amount in cents, rounded half up: Heleket converts crypto to USD with more decimals than
+ * cents, and top-ups record and convert cents (at most half a cent from the exact product).
+ */
+export function usdCents(amount: string): string {
+  return new Big(amount).round(2, Big.roundHalfUp).toFixed(2);
 }
 
 /** `10` → `10.00`, `9.5` → `9.50`; more than two significant decimals is refused, never rounded. */

@@ -8,7 +8,7 @@ import {
   NotificationRejected,
   type VerifiedNotification,
 } from '../gateway-port.ts';
-import { isDecimalString } from './heleket-invoice.ts';
+import { isDecimalString, usdCents } from './heleket-invoice.ts';
 import { isRecord } from './heleket-request.ts';
 import { topLevelMembers, verifyHeleketWebhookSign } from './heleket-signature.ts';
 
@@ -79,9 +79,9 @@ export function verifyHeleketNotification(
   const eventKey = `${uuid}:${status}`;
   if (status === 'refund_paid') {
     const amount = isDecimalString(payload.payment_amount_usd)
-      ? payload.payment_amount_usd
+      ? usdCents(payload.payment_amount_usd)
       : isDecimalString(payload.amount)
-        ? payload.amount
+        ? usdCents(payload.amount)
         : undefined;
     if (amount === undefined) throw new NotificationRejected('malformed', 'refund webhook has no USD amount');
     return {

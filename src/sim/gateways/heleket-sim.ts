@@ -42,6 +42,8 @@ export type HeleketSimStatus = (typeof HELEKET_SIM_STATUSES)[number];
 const PAID_STATUSES = ['paid', 'paid_over', 'wrong_amount'] as const;
 const ORDER_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
+/** What the payer paid, converted to USD: Heleket reports more decimals than cents. */
+const PAID_AMOUNT = /^\d{1,12}(\.\d{1,8})?$/;
 const MAX_NOTIFY_TIMES = 10;
 const MAX_RESENDS = 10;
 /** The persona's fee: 2 % of what was paid, in cents. */
@@ -315,7 +317,7 @@ class HeleketSim implements GatewaySim {
     if (isHeleketFinal(invoice.status))
       return json({ error: `payment is already final (${invoice.status})` }, 409);
     const amount = body.payment_amount_usd ?? defaultPaidAmount(invoice.amount, status);
-    if (typeof amount !== 'string' || !AMOUNT.test(amount)) {
+    if (typeof amount !== 'string' || !PAID_AMOUNT.test(amount)) {
       return json({ error: 'payment_amount_usd must be a decimal string' }, 400);
     }
     invoice.paymentAmountUsd = amount;
@@ -331,7 +333,7 @@ class HeleketSim implements GatewaySim {
     }
     if (body.payment_amount_usd !== undefined) {
       const amount = body.payment_amount_usd;
-      if (amount !== null && !(typeof amount === 'string' && AMOUNT.test(amount))) {
+      if (amount !== null && !(typeof amount === 'string' && PAID_AMOUNT.test(amount))) {
         return json({ error: 'payment_amount_usd must be a decimal string or null' }, 400);
       }
       invoice.paymentAmountUsd = amount;
@@ -429,7 +431,8 @@ function isoTime(date: Date): string {
 
 function toCents(amount: string): bigint {
   const [whole, fraction = ''] = amount.split('.');
-  return BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0'));
+  // Cents, truncated: a paid amount may carry more decimals than cents.
+  return BigInt(whole!) * 100n + BigInt(fraction.slice(0, 2).padEnd(2, '0'));
 }
 
 function fromCents(cents: bigint): string {
