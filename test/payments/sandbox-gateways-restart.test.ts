@@ -17,7 +17,7 @@ import { createCustomer } from '../support/factories.ts';
 import { bearer, createTestApp } from '../support/test-app.ts';
 import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
 import { waitUntil } from '../support/wait.ts';
-import { gatewayControl, gatewayDepositCount } from './topup-fixture.ts';
+import { gatewayControl, gatewayDepositCount, postTopup } from './topup-fixture.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'numpool-sandbox-restart-'));
 cleanupAfterFile(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -32,16 +32,8 @@ await app.listen({ port, host: '127.0.0.1' });
 const jobs = await startJobs(ctx);
 cleanupAfterFile(() => jobs.stop());
 
-async function topUp(apiKey: string, body: Record<string, string>) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/topups',
-    headers: { ...bearer(apiKey), 'content-type': 'application/json' },
-    payload: JSON.stringify(body),
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json().data as { id: string; payment_url: string };
-}
+const topUp = (apiKey: string, body: Record<string, string>) =>
+  postTopup<{ id: string; payment_url: string }>(app, apiKey, body);
 const gatewayId = async (id: string) =>
   (await ctx.pool.query('SELECT gateway_payment_id FROM topups WHERE id = $1', [Number(id.split('-').pop())]))
     .rows[0].gateway_payment_id as string;

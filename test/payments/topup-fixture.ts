@@ -1,5 +1,6 @@
 /** Gateways configured as an operator would, and top-ups created and sent to a gateway as the flow does. */
 import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { CLI_ACTOR } from '../../src/audit/audit-actor.ts';
 import { startJobs } from '../../src/jobs/job-runner.ts';
@@ -13,7 +14,7 @@ import type { DbContext } from '../../src/platform/db.ts';
 import { freePort } from '../../src/platform/free-port.ts';
 import { setFxRate } from '../../src/pricing/fx-rates.ts';
 import { startSandboxGateways } from '../../src/sandbox/start-sandbox-gateways.ts';
-import { createTestApp } from '../support/test-app.ts';
+import { bearer, createTestApp } from '../support/test-app.ts';
 import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
 
 type Ctx = DbContext & { secret: string };
@@ -135,4 +136,20 @@ export async function startPaymentsApp(env: NodeJS.ProcessEnv = {}) {
   const jobs = await startJobs(ctx);
   cleanupAfterFile(() => jobs.stop());
   return { ctx, app, url, port, gateways };
+}
+
+/** POST /api/topups as `apiKey`, expecting 201: the new top-up as the API shows it. */
+export async function postTopup<T = { id: string; [field: string]: unknown }>(
+  app: FastifyInstance,
+  apiKey: string,
+  body: Record<string, string>,
+): Promise<T> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/topups',
+    headers: { ...bearer(apiKey), 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json().data as T;
 }

@@ -22,7 +22,13 @@ import { signStripePayload } from '../../src/sim/gateways/stripe-sim.ts';
 import { createCustomer } from '../support/factories.ts';
 import { bearer } from '../support/test-app.ts';
 import { waitUntil } from '../support/wait.ts';
-import { gatewayControl, gatewayDepositCount, moneyOf, startPaymentsApp } from './topup-fixture.ts';
+import {
+  gatewayControl,
+  gatewayDepositCount,
+  moneyOf,
+  postTopup,
+  startPaymentsApp,
+} from './topup-fixture.ts';
 
 const { ctx, app, port, gateways } = await startPaymentsApp();
 
@@ -30,22 +36,14 @@ const control = gatewayControl(gateways.url);
 const available = async (accountId: number) => (await getBalance({ ctx, input: { accountId } })).available;
 const gatewayDeposits = (accountId: number) => gatewayDepositCount(ctx, accountId);
 
-async function topUp(apiKey: string, body: Record<string, string>) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/topups',
-    headers: { ...bearer(apiKey), 'content-type': 'application/json' },
-    payload: JSON.stringify(body),
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json().data as {
+const topUp = (apiKey: string, body: Record<string, string>) =>
+  postTopup<{
     id: string;
     status: string;
     payment_url: string;
     qr_string: string | null;
     [field: string]: unknown;
-  };
-}
+  }>(app, apiKey, body);
 const topupStatus = async (apiKey: string, id: string) =>
   (await app.inject({ method: 'GET', url: `/api/topups/${id}`, headers: bearer(apiKey) })).json().data;
 const gatewayId = async (id: string) =>

@@ -21,7 +21,7 @@ import { expectRefusal } from '../support/envelope.ts';
 import { createCustomer } from '../support/factories.ts';
 import { bearer, createTestApp } from '../support/test-app.ts';
 import { cleanupAfterFile, createTestContext } from '../support/test-database.ts';
-import { gatewayControl, gatewayDepositCount } from './topup-fixture.ts';
+import { gatewayControl, gatewayDepositCount, postTopup } from './topup-fixture.ts';
 
 const ctx = await createTestContext({ NUMPOOL_PUBLIC_URL: `http://127.0.0.1:${await freePort()}` });
 await setFxRate({ ctx, input: { currency: 'USD', idrPerUnit: 16_000 } });
@@ -45,14 +45,7 @@ const topupRow = async (publicId: string) =>
   ).rows[0] as { status: string; gateway_payment_id: string; review_decision: string; review_note: string };
 
 async function topUp(apiKey: string, body: Record<string, string>) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/topups',
-    headers: { ...bearer(apiKey), 'content-type': 'application/json' },
-    payload: JSON.stringify(body),
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  const id = response.json().data.id as string;
+  const { id } = await postTopup(app, apiKey, body);
   return { id, payment: (await topupRow(id)).gateway_payment_id };
 }
 

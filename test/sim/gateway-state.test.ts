@@ -21,6 +21,7 @@ import { duitkuSim } from '../../src/sim/gateways/duitku-sim.ts';
 import { startGatewaySimulator } from '../../src/sim/gateways/gateway-sim-server.ts';
 import { heleketSim } from '../../src/sim/gateways/heleket-sim.ts';
 import { stripeSim } from '../../src/sim/gateways/stripe-sim.ts';
+import { gatewayControl } from '../payments/topup-fixture.ts';
 import { cleanupAfterFile } from '../support/test-database.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
 
@@ -73,15 +74,8 @@ const PERSONAS: Persona[] = [
   },
 ];
 
-async function control(simulatorUrl: string, path: string, body: unknown = {}) {
-  const response = await fetch(`${simulatorUrl}/control/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status, await response.clone().text()).toBeLessThan(300);
-  return response.json();
-}
+const control = (simulatorUrl: string, path: string, body: unknown = {}) =>
+  gatewayControl(simulatorUrl)(path, body);
 
 function asNotification(received: { headers: IncomingHttpHeaders; body: string }): IncomingNotification {
   const headers: Record<string, string | undefined> = {};
