@@ -1,5 +1,5 @@
 import type { DbContext } from '../platform/db.ts';
-import type { GatewayCode } from './gateway-port.ts';
+import type { GatewayCode, NotificationEvent } from './gateway-port.ts';
 import { TOPUP_COLUMNS, type TopupRecord, topupIdOf } from './topup.ts';
 
 /**
@@ -31,4 +31,24 @@ export async function findNotifiedTopup({
     [input.gateway, input.gatewayPaymentId, chargeRef, id],
   );
   return found.rows[0];
+}
+
+/** The top-up a verified event is about: payments by their ids, refunds and disputes also by their charge. */
+export function findTopupOfEvent({
+  ctx,
+  input,
+}: {
+  ctx: DbContext;
+  input: { gateway: GatewayCode; event: Exclude<NotificationEvent, { kind: 'ignored' }> };
+}): Promise<TopupRecord | undefined> {
+  const { event } = input;
+  return findNotifiedTopup({
+    ctx,
+    input: {
+      gateway: input.gateway,
+      gatewayPaymentId: event.gatewayPaymentId,
+      chargeRef: event.kind === 'payment' ? null : event.chargeRef,
+      topupId: event.topupId,
+    },
+  });
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../platform/clock.ts';
 import { type DbContext, withTransaction } from '../platform/db.ts';
 import type { JobQueue } from '../platform/job-queue.ts';
 import type { Logger } from '../platform/logger.ts';
-import { findNotifiedTopup } from './find-notified-topup.ts';
+import { findTopupOfEvent } from './find-notified-topup.ts';
 import { type GatewayCode, type NotificationAnswer, NotificationRejected } from './gateway-port.ts';
 import { gatewayFor } from './gateway-registry.ts';
 import { loadGatewayConfig } from './load-gateway-config.ts';
@@ -67,15 +67,7 @@ export async function receivePaymentNotification({
   }
   const { event } = verified;
   if (event.kind === 'ignored') return gateway.answer('accepted');
-  const topup = await findNotifiedTopup({
-    ctx,
-    input: {
-      gateway: input.gateway,
-      gatewayPaymentId: event.gatewayPaymentId,
-      chargeRef: event.kind === 'payment' ? null : event.chargeRef,
-      topupId: event.topupId,
-    },
-  });
+  const topup = await findTopupOfEvent({ ctx, input: { gateway: input.gateway, event } });
   // A refund or dispute can only be linked once its top-up is credited (that stores the charge it names)
   // and only then has money to take back. One that comes earlier is answered non-2xx, so the gateway
   // sends it again (Stripe retries for days) — the simplest way not to lose it; a lost payment

@@ -8,7 +8,7 @@
 import type { Clock } from '../platform/clock.ts';
 import type { DbContext } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
-import { findNotifiedTopup } from './find-notified-topup.ts';
+import { findTopupOfEvent } from './find-notified-topup.ts';
 import type { GatewayCode, NotificationEvent } from './gateway-port.ts';
 import type { PaymentEventJob } from './payment-event-queue.ts';
 import { processPaymentEvent } from './process-payment-event.ts';
@@ -32,15 +32,7 @@ export async function rerunStalledPaymentEvents({
   for (const row of stalled.rows) {
     const event = row.payload as Exclude<NotificationEvent, { kind: 'ignored' }>;
     try {
-      const topup = await findNotifiedTopup({
-        ctx,
-        input: {
-          gateway: row.gateway,
-          gatewayPaymentId: event.gatewayPaymentId,
-          chargeRef: event.kind === 'payment' ? null : event.chargeRef,
-          topupId: event.topupId,
-        },
-      });
+      const topup = await findTopupOfEvent({ ctx, input: { gateway: row.gateway, event } });
       // A missing top-up is recorded as such by processPaymentEvent (id 0 names none).
       await processPaymentEvent({
         ctx,
