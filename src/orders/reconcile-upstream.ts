@@ -1,6 +1,7 @@
 /**
  * Upstream activations that no order owns — a crash between the provider handing out a number and the
- * order recording it — are cancelled at the provider, so we do not pay for numbers nobody uses. An
+ * order recording it — are cancelled at the provider, so we do not pay for numbers nobody uses (one an
+ * SMS already reached is finished, the only way left to close it). An
  * activation must stay unowned for a while first (NUMPOOL_ORPHAN_GRACE_SECONDS, 120 s): the order that owns
  * it may be committing right now.
  */
@@ -13,7 +14,11 @@ export async function reconcileUpstream({ ctx }: { ctx: OrdersContext }): Promis
   for (const provider of await listProviders({ ctx, input: { enabledOnly: true } })) {
     try {
       const adapter = await ctx.upstreams.adapterFor(ctx, provider);
-      const open = (await adapter.listActive()).map((s) => s.ref);
+      const active = await adapter.listActive();
+      const open = active.map((s) => s.ref);
+      const received = new Set(
+        active.filter((s) => s.state === 'RECEIVED' || s.state === 'WAITING_RETRY').map((s) => s.ref),
+      );
       const owned = await ctx.db.query<{ provider_ref: string }>(
         // Owned: an open order holds it, or a closed one still owes the provider its finish or cancel.
         // A reference only closed orders carried, and none owes, was re-issued by the provider.
@@ -38,14 +43,14 @@ export async function reconcileUpstream({ ctx }: { ctx: OrdersContext }): Promis
         [provider.id, now, ctx.config.orders.orphanGraceSeconds],
       );
       for (const { provider_ref: ref } of due.rows) {
-        await adapter
-          .cancel(ref)
-          .catch((error: unknown) =>
-            ctx.log.info(
-              { provider: provider.code, ref, err: (error as Error).message },
-              'orphan cancel failed',
-            ),
-          );
+        // One that already received an SMS can no longer be cancelled (the provider refuses): it is
+        // finished instead, or it would stay open at the provider for good.
+        await (received.has(ref) ? adapter.finish(ref) : adapter.cancel(ref)).catch((error: unknown) =>
+          ctx.log.info(
+            { provider: provider.code, ref, err: (error as Error).message },
+            'orphan cancel failed',
+          ),
+        );
         await ctx.db.query('DELETE FROM upstream_orphans WHERE provider_id = $1 AND provider_ref = $2', [
           provider.id,
           ref,

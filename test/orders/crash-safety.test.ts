@@ -86,4 +86,19 @@ describe('an activation no order owns', () => {
     const mine = await me.call('GET', `/v1/orders/${owned.id}`);
     expect(mine.json().data.status).toBe('ACTIVE');
   });
+
+  it('is finished when an SMS already reached it: the provider no longer lets it be cancelled', async () => {
+    const alpha = await getProvider({ ctx: world.ctx, input: { ref: 'alpha' } });
+    const adapter = await world.ctx.upstreams.adapterFor(world.ctx, alpha);
+    const stray = await adapter.acquireNumber({ countryId: INDONESIA, platformId: WHATSAPP });
+    await world.supply.simulator.injectSms('alpha', stray.ref, { text: 'Your code: 424242', code: '424242' });
+    expect(await reconcileUpstream({ ctx: world.ctx })).toEqual({ canceled: 0 });
+    world.clock.advance((world.ctx.config.orders.orphanGraceSeconds + 1) * 1000);
+    expect(await reconcileUpstream({ ctx: world.ctx })).toEqual({ canceled: 1 });
+    const control = await fetch(
+      `${world.supply.simulator.url}/control/personas/alpha/activations/${stray.ref}`,
+    );
+    expect(((await control.json()) as { status: string }).status).not.toMatch(/^(waiting|received)/);
+    expect((await adapter.listActive()).map((a) => a.ref)).not.toContain(stray.ref);
+  });
 });
