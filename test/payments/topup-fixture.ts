@@ -138,18 +138,23 @@ export async function startPaymentsApp(env: NodeJS.ProcessEnv = {}) {
   return { ctx, app, url, port, gateways };
 }
 
+/** POST /api/topups as `apiKey`: the answer, whatever it is. */
+export function requestTopup(app: FastifyInstance, apiKey: string, body: object) {
+  return app.inject({
+    method: 'POST',
+    url: '/api/topups',
+    headers: { ...bearer(apiKey), 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
+}
+
 /** POST /api/topups as `apiKey`, expecting 201: the new top-up as the API shows it. */
 export async function postTopup<T = { id: string; [field: string]: unknown }>(
   app: FastifyInstance,
   apiKey: string,
   body: Record<string, string>,
 ): Promise<T> {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/topups',
-    headers: { ...bearer(apiKey), 'content-type': 'application/json' },
-    payload: JSON.stringify(body),
-  });
+  const response = await requestTopup(app, apiKey, body);
   expect(response.statusCode, response.body).toBe(201);
   return response.json().data as T;
 }

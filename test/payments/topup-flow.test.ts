@@ -27,6 +27,7 @@ import {
   gatewayDepositCount,
   moneyOf,
   postTopup,
+  requestTopup,
   startPaymentsApp,
 } from './topup-fixture.ts';
 
@@ -548,11 +549,10 @@ describe('errors reach the customer clearly', () => {
       seal(ctx.secret, JSON.stringify({ merchant: SANDBOX_GATEWAYS.heleket.merchant })),
     ]);
     try {
-      const refused = await app.inject({
-        method: 'POST',
-        url: '/api/topups',
-        headers: { ...bearer(apiKey), 'content-type': 'application/json' },
-        payload: JSON.stringify({ gateway: 'heleket', amount: '5.00', currency: 'USD' }),
+      const refused = await requestTopup(app, apiKey, {
+        gateway: 'heleket',
+        amount: '5.00',
+        currency: 'USD',
       });
       expect(refused.statusCode, refused.body).toBe(422);
       expect(refused.json().error).toMatchObject({ code: 'VALIDATION_ERROR' });
@@ -575,11 +575,10 @@ describe('errors reach the customer clearly', () => {
     const { apiKey } = await createCustomer(ctx);
     await control('heleket/faults', { down: true });
     try {
-      const response = await app.inject({
-        method: 'POST',
-        url: '/api/topups',
-        headers: { ...bearer(apiKey), 'content-type': 'application/json' },
-        payload: JSON.stringify({ gateway: 'heleket', amount: '10.00', currency: 'USD' }),
+      const response = await requestTopup(app, apiKey, {
+        gateway: 'heleket',
+        amount: '10.00',
+        currency: 'USD',
       });
       expect(response.statusCode).toBe(503);
       expect(response.headers['retry-after']).toBeDefined();
@@ -598,12 +597,7 @@ describe('errors reach the customer clearly', () => {
       { gateway: 'heleket', amount: '10.00', currency: 'IDR' },
       { gateway: 'duitku', amount: '150000', currency: 'IDR', method: 'ZZ' },
     ]) {
-      const response = await app.inject({
-        method: 'POST',
-        url: '/api/topups',
-        headers: { ...bearer(apiKey), 'content-type': 'application/json' },
-        payload: JSON.stringify(body),
-      });
+      const response = await requestTopup(app, apiKey, body);
       expect(response.statusCode, JSON.stringify(body)).toBe(422);
       expect(response.json().success).toBe(false);
     }
