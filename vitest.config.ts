@@ -22,6 +22,9 @@ export default defineConfig({
       NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), 'numpool-test-compile-cache'),
     },
     testTimeout: 60_000,
+    // expect.poll waits on a condition (a page that has navigated, a status that has turned); its default
+    // second is shorter than a page load on two busy cores.
+    expect: { poll: { timeout: 20_000 } },
     hookTimeout: 180_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
