@@ -30,9 +30,15 @@ export async function startJobs(ctx: AppContext): Promise<JobRunner> {
     if (job) await runProviderSync(ctx, job.data);
   });
   // A failed re-check (the gateway is down) throws: pg-boss retries with backoff, the reconciler after.
-  await boss.work<PaymentEventJob>(PAYMENT_EVENT_QUEUE, { batchSize: 1 }, async ([job]) => {
-    if (job) await processPaymentEvent({ ctx, input: job.data });
-  });
+  // Workers wake on NOTIFY; a wake-up that comes while both slots are busy is not kept, so the poll
+  // behind it stays short.
+  await boss.work<PaymentEventJob>(
+    PAYMENT_EVENT_QUEUE,
+    { batchSize: 1, localConcurrency: 2, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
+    async ([job]) => {
+      if (job) await processPaymentEvent({ ctx, input: job.data });
+    },
+  );
   // Deliveries are sent by the dispatcher as their transactions commit; these jobs are the safety net (and
   // carry the retries). They go out in parallel batches: a slow endpoint must not hold up everyone else's
   // codes, and a full batch makes pg-boss fetch again at once instead of waiting for its next poll.
@@ -81,6 +87,7 @@ export async function startJobs(ctx: AppContext): Promise<JobRunner> {
       clearInterval(timer);
       await stopSweeps();
       await boss.offWork(PROVIDER_SYNC_QUEUE);
+      await boss.offWork(PAYMENT_EVENT_QUEUE);
       await dispatcher.stop();
       await boss.offWork(WEBHOOK_QUEUE);
     },

@@ -46,7 +46,11 @@ export async function startJobQueue(options: {
   boss.on('error', (error) => options.log.warn({ err: error }, 'job queue error'));
   await boss.start();
   for (const { name, ...queue } of options.queues) {
-    if (!(await boss.getQueue(name))) await boss.createQueue(name, queue);
+    const existing = await boss.getQueue(name);
+    if (!existing) await boss.createQueue(name, queue);
+    // A queue made before it woke its workers on NOTIFY does from now on.
+    else if (Boolean(existing.notify) !== Boolean(queue.notify))
+      await boss.updateQueue(name, { notify: Boolean(queue.notify) });
   }
   return {
     boss,
