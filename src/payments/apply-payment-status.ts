@@ -1,14 +1,16 @@
 import type { DbContext } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
 import { creditTopup } from './credit-topup.ts';
-import type { PaymentStatus } from './gateway-port.ts';
+import type { PaymentStatus, StatedAmount } from './gateway-port.ts';
 import { markTopupExpired, markTopupFailed, markTopupReview } from './mark-topup-status.ts';
 import { creditedNotPaidDetail, recordPaymentMismatch } from './payment-mismatch.ts';
+import { sameAmount } from './same-amount.ts';
 import type { TopupRecord } from './topup.ts';
 
 /**
  * What a re-checked status means for a top-up — the gateway's status call, never a notification's word:
- * paid → credit what was paid (once); failed, expired → so marked; review → an operator decides;
+ * paid → credit what was paid (once), unless the notification acted on states another amount (then an
+ * operator decides, specs/payments.md §4.3); failed, expired → so marked; review → an operator decides;
  * pending and refunded → nothing here (refunds arrive as their own events). A credited top-up the
  * gateway now reports failed or expired is a payment mismatch, recorded for operators. Returns what was
  * done.
@@ -18,7 +20,12 @@ export async function applyPaymentStatus({
   input,
 }: {
   ctx: DbContext & { log: Logger };
-  input: { topup: TopupRecord; status: PaymentStatus };
+  input: {
+    topup: TopupRecord;
+    status: PaymentStatus;
+    /** What the notification being acted on says was paid (none for a reconciliation's re-check). */
+    notified?: StatedAmount | null;
+  };
 }): Promise<string> {
   const { topup, status } = input;
   // An operator rejected it after review: what the gateway says later is theirs to settle, not ours.
@@ -50,6 +57,18 @@ export async function applyPaymentStatus({
       if (topup.status === 'review') return 'review';
       if (!status.paidAmount || !status.paidCurrency) {
         await markTopupReview({ ctx, input: { ...payment, reason: 'paid without an amount' } });
+        return 'review';
+      }
+      const paid = { amount: status.paidAmount, currency: status.paidCurrency };
+      if (input.notified && !sameAmount(input.notified, paid)) {
+        const disagreement = `the notification says ${input.notified.amount} ${input.notified.currency} was paid, the status call ${paid.amount} ${paid.currency}`;
+        // Credited already (by the status call's amount): that stands, and the note is for the logs.
+        if (topup.status === 'credited') {
+          ctx.log.warn({ topup: topup.publicId, gateway: topup.gateway }, disagreement);
+          return 'already_credited';
+        }
+        ctx.log.warn({ topup: topup.publicId, gateway: topup.gateway }, `top-up to review: ${disagreement}`);
+        await markTopupReview({ ctx, input: { ...payment, reason: disagreement } });
         return 'review';
       }
       const credited = await creditTopup({

@@ -111,11 +111,27 @@ export interface IgnoredEvent {
   reason: string;
 }
 
+/** Money as a notification or a status call states it: a decimal string in `currency`. */
+export interface StatedAmount {
+  amount: string;
+  currency: string;
+}
+
+/** A notification about a payment: which one, and what it claims. */
+export interface PaymentNotice {
+  kind: 'payment';
+  gatewayPaymentId: string | null;
+  topupId: string | null;
+  gatewayStatus: string;
+  /**
+   * What the notification says was paid, when it says the payment is final and successful (null
+   * otherwise). Never credited: the re-check's amount is; one that disagrees sends the top-up to review.
+   */
+  paid?: StatedAmount | null;
+}
+
 /** What a verified notification says happened; the top-up domain re-checks before acting on it. */
-export type NotificationEvent =
-  | { kind: 'payment'; gatewayPaymentId: string | null; topupId: string | null; gatewayStatus: string }
-  | ReversalEvent
-  | IgnoredEvent;
+export type NotificationEvent = PaymentNotice | ReversalEvent | IgnoredEvent;
 
 export interface VerifiedNotification {
   /** Dedupe key: Heleket `uuid:status`, Duitku `reference:resultCode`, Stripe `event.id`. */

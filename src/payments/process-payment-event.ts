@@ -41,6 +41,8 @@ export async function processPaymentEvent({
                   gatewayPaymentId: topup.gatewayPaymentId,
                   topupId: topup.publicId,
                 }),
+                // Jobs stored before notifications carried their amount have none.
+                notified: event.paid ?? null,
               },
             })
           : await applyReversal(ctx, topup, await recheckReversal({ ctx, input: { gateway, topup, event } }));

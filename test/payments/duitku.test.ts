@@ -243,6 +243,7 @@ describe('pay → callback → verify → re-check', () => {
         gatewayPaymentId: created.gatewayPaymentId,
         topupId: request.topupId,
         gatewayStatus: '00',
+        paid: { amount: '150000', currency: 'IDR' },
       },
     });
     expect(gateway.answer('accepted')).toEqual({
@@ -289,6 +290,7 @@ describe('pay → callback → verify → re-check', () => {
         gatewayPaymentId: created.gatewayPaymentId,
         topupId: request.topupId,
         gatewayStatus: '01',
+        paid: null,
       },
     });
     const status = await gateway.fetchStatus({
@@ -429,6 +431,7 @@ describe('callbacks that must be refused', () => {
         gatewayPaymentId: 'DS000126A1B2C3D4E5F6G7',
         topupId: 'np-topup-000124',
         gatewayStatus: '00',
+        paid: { amount: '150000', currency: 'IDR' },
       },
     });
   });
@@ -582,6 +585,7 @@ describe('listPaymentMethods and the persona wire surface', () => {
     expect((await control('POST', '/faults', { statusDisagrees: true })).body).toEqual({
       down: false,
       statusDisagrees: true,
+      amountDisagrees: false,
     });
     expect((await control('GET', '/faults')).body.statusDisagrees).toBe(true);
     expect((await control('POST', '/payments/DS0001NOPE/pay', {})).status).toBe(404);

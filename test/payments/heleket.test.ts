@@ -130,7 +130,13 @@ describe('Heleket adapter against the simulator', () => {
     expect(body).toContain('"additional_data":"acct:42"');
     expect(gateway.verifyNotification(incoming(body))).toEqual({
       eventKey: `${uuid}:paid`,
-      event: { kind: 'payment', gatewayPaymentId: uuid, topupId, gatewayStatus: 'paid' },
+      event: {
+        kind: 'payment',
+        gatewayPaymentId: uuid,
+        topupId,
+        gatewayStatus: 'paid',
+        paid: { amount: '10.00', currency: 'USD' },
+      },
     });
     expect(await gateway.fetchStatus({ gatewayPaymentId: uuid, topupId })).toMatchObject({
       state: 'paid',
@@ -222,6 +228,8 @@ describe('Heleket adapter against the simulator', () => {
     expect(keys.slice(0, 3)).toEqual([`${uuid}:paid`, `${uuid}:paid`, `${uuid}:paid`]);
     expect(keys[3]).toBe(`${uuid}:confirm_check`);
     expect(JSON.parse(hooks[3]!.body).is_final).toBe(false);
+    // Only a final credited status states what was paid.
+    expect(gateway.verifyNotification(incoming(hooks[3]!.body)).event).toMatchObject({ paid: null });
   });
 
   it('a badly signed notification is rejected as bad_signature, answered 400', async () => {
@@ -313,6 +321,24 @@ describe('Heleket adapter against the simulator', () => {
       });
     } finally {
       await control('/faults', { statusDisagrees: false });
+    }
+  });
+
+  it('amountDisagrees: the re-check says paid at half what the webhook stated', async () => {
+    const { topupId, uuid } = await create();
+    await control('/faults', { amountDisagrees: true });
+    try {
+      await control(`/payments/${uuid}/pay`, {});
+      const [hook] = await hooksFor(uuid, 1);
+      expect(gateway.verifyNotification(incoming(hook!.body)).event).toMatchObject({
+        paid: { amount: '10.00', currency: 'USD' },
+      });
+      expect(await gateway.fetchStatus({ gatewayPaymentId: uuid, topupId })).toMatchObject({
+        state: 'paid',
+        paidAmount: '5.00',
+      });
+    } finally {
+      await control('/faults', { amountDisagrees: false });
     }
   });
 

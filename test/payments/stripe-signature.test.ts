@@ -54,6 +54,8 @@ const session = {
   object: 'checkout.session',
   status: 'complete',
   payment_status: 'paid',
+  amount_total: 1250,
+  currency: 'usd',
   client_reference_id: 'np-topup-7',
   metadata: { topup_id: 'np-topup-7', account_id: '3' },
 };
@@ -86,6 +88,7 @@ describe('signatures made by the library', () => {
         gatewayPaymentId: 'cs_test_a1x',
         topupId: 'np-topup-7',
         gatewayStatus: 'checkout.session.completed:paid',
+        paid: { amount: '12.50', currency: 'USD' },
       },
     });
   });
@@ -168,6 +171,7 @@ describe('event mapping', () => {
       gatewayPaymentId: 'cs_test_a1x',
       topupId: 'np-topup-7',
       gatewayStatus: 'checkout.session.completed:unpaid',
+      paid: null,
     });
   });
 

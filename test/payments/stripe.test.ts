@@ -39,7 +39,7 @@ beforeEach(async () => {
   // A receiver per test, so each test sees only its own deliveries.
   hooks = await startReceiver();
   await control('POST', '/webhook-endpoint', { url: hooks.url, secret: WEBHOOK_SECRET });
-  await control('POST', '/faults', { down: false, statusDisagrees: false });
+  await control('POST', '/faults', { down: false, statusDisagrees: false, amountDisagrees: false });
 });
 
 function gatewayAt(baseUrl: string, secretKey = SECRET_KEY): PaymentGateway {
@@ -85,6 +85,12 @@ function input(overrides: Partial<CreatePaymentInput> = {}): CreatePaymentInput 
     expiresAt: new Date(Date.now() + 3_600_000),
     ...overrides,
   };
+}
+
+async function listAll(gateway: PaymentGateway, since: Date) {
+  const listed = [];
+  for await (const payment of gateway.listPayments!({ since })) listed.push(payment);
+  return listed;
 }
 
 function asNotification(received: Received): IncomingNotification {
@@ -215,6 +221,7 @@ describe('paying and the re-check', () => {
         gatewayPaymentId: created.gatewayPaymentId,
         topupId: asked.topupId,
         gatewayStatus: 'checkout.session.completed:paid',
+        paid: { amount: '25.00', currency: 'USD' },
       },
     });
     expect(await stripe.fetchStatus(payment)).toEqual({
@@ -224,7 +231,7 @@ describe('paying and the re-check', () => {
       paidAmount: '25.00',
       paidCurrency: 'USD',
       chargeRef: paid.body.session.payment_intent,
-      gatewayStatus: 'complete/paid',
+      gatewayStatus: 'complete/paid/succeeded',
     });
   });
 
@@ -309,13 +316,85 @@ interface WireList {
   error: { type: string; code?: string };
 }
 
-describe('listing recent sessions', () => {
-  const listAll = async (gateway: PaymentGateway, since: Date) => {
-    const listed = [];
-    for await (const payment of gateway.listPayments!({ since })) listed.push(payment);
-    return listed;
+describe('a delayed payment method', () => {
+  const payDelayed = async () => {
+    const asked = input();
+    const created = await stripe.createPayment(asked);
+    const payment = { gatewayPaymentId: created.gatewayPaymentId, topupId: asked.topupId };
+    const paid = await control('POST', `/sessions/${created.gatewayPaymentId}/pay`, { delayed: true });
+    expect(paid.status).toBe(200);
+    return { asked, payment };
   };
 
+  it('completes unpaid and stays pending while its payment intent processes', async () => {
+    const { payment } = await payDelayed();
+    const [completed] = await hooks.waitFor(1);
+    expect(verify(completed as Received).event).toMatchObject({
+      kind: 'payment',
+      gatewayStatus: 'checkout.session.completed:unpaid',
+      paid: null,
+    });
+    expect(await stripe.fetchStatus(payment)).toMatchObject({
+      state: 'pending',
+      paidAmount: null,
+      gatewayStatus: 'complete/unpaid/processing',
+    });
+  });
+
+  it('that fails re-checks as failed, in the status call and in the list', async () => {
+    const { payment } = await payDelayed();
+    const settled = await control('POST', `/sessions/${payment.gatewayPaymentId}/settle`, {
+      outcome: 'failed',
+    });
+    expect(settled.status).toBe(200);
+    const [, failed] = await hooks.waitFor(2);
+    expect(verify(failed as Received).event).toMatchObject({
+      kind: 'payment',
+      gatewayStatus: 'checkout.session.async_payment_failed:unpaid',
+      paid: null,
+    });
+    expect(await stripe.fetchStatus(payment)).toMatchObject({
+      state: 'failed',
+      paidAmount: null,
+      gatewayStatus: 'complete/unpaid/requires_payment_method',
+    });
+    const listed = await listAll(stripe, new Date(Date.now() - 60_000));
+    expect(listed.find((p) => p.gatewayPaymentId === payment.gatewayPaymentId)).toMatchObject({
+      state: 'failed',
+    });
+    // Settled once: it cannot settle again.
+    expect(
+      (await control('POST', `/sessions/${payment.gatewayPaymentId}/settle`, { outcome: 'succeeded' }))
+        .status,
+    ).toBe(409);
+  });
+
+  it('that succeeds re-checks as paid, with its charge', async () => {
+    const { asked, payment } = await payDelayed();
+    await control('POST', `/sessions/${payment.gatewayPaymentId}/settle`, { outcome: 'succeeded' });
+    const [, succeeded] = await hooks.waitFor(2);
+    expect(verify(succeeded as Received).event).toMatchObject({
+      gatewayStatus: 'checkout.session.async_payment_succeeded:paid',
+      paid: { amount: asked.amount, currency: 'USD' },
+    });
+    expect(await stripe.fetchStatus(payment)).toMatchObject({
+      state: 'paid',
+      paidAmount: asked.amount,
+      chargeRef: expect.stringMatching(/^pi_/),
+    });
+  });
+
+  it('settle is refused for a session that is not waiting, and for an unknown outcome', async () => {
+    const asked = input();
+    const created = await stripe.createPayment(asked);
+    const id = created.gatewayPaymentId;
+    expect((await control('POST', `/sessions/${id}/settle`, { outcome: 'failed' })).status).toBe(409);
+    await control('POST', `/sessions/${id}/pay`, { delayed: true });
+    expect((await control('POST', `/sessions/${id}/settle`, { outcome: 'maybe' })).status).toBe(409);
+  });
+});
+
+describe('listing recent sessions', () => {
   it('lists the sessions created since the window opened, newest first, in numpool terms', async () => {
     // A simulator of its own whose clock the test moves: one session three days old, two fresh.
     let now = new Date(Date.now() - 3 * 86_400_000);
@@ -345,7 +424,7 @@ describe('listing recent sessions', () => {
         paidAmount: '12.00',
         paidCurrency: 'USD',
         chargeRef: expect.stringMatching(/^pi_/),
-        gatewayStatus: 'complete/paid',
+        gatewayStatus: 'complete/paid/succeeded',
       });
       expect(listed[0]).toMatchObject({ state: 'pending', paidAmount: null, chargeRef: null });
       const everything = await listAll(gateway, new Date(0));
@@ -513,6 +592,18 @@ describe('faults', () => {
     expect(
       await stripe.fetchStatus({ gatewayPaymentId: created.gatewayPaymentId, topupId: asked.topupId }),
     ).toMatchObject({ state: 'pending', paidAmount: null });
+  });
+
+  it('a status call that disagrees on the amount reports the session paid at half its total', async () => {
+    const asked = input({ amount: '10.50' });
+    const created = await stripe.createPayment(asked);
+    await control('POST', `/sessions/${created.gatewayPaymentId}/pay`, {});
+    const [delivery] = await hooks.waitFor(1);
+    await control('POST', '/faults', { amountDisagrees: true });
+    expect(verify(delivery as Received).event).toMatchObject({ paid: { amount: '10.50', currency: 'USD' } });
+    expect(
+      await stripe.fetchStatus({ gatewayPaymentId: created.gatewayPaymentId, topupId: asked.topupId }),
+    ).toMatchObject({ state: 'paid', paidAmount: '5.25' });
   });
 
   it('a failing endpoint gets the event again, freshly signed', async () => {

@@ -15,6 +15,7 @@ import { findNotifiedTopup } from '../../src/payments/find-notified-topup.ts';
 import { readGatewaySettings } from '../../src/payments/gateway-settings.ts';
 import { reconcileTopups } from '../../src/payments/reconcile-topups.ts';
 import { recordPaymentEvent } from '../../src/payments/record-payment-event.ts';
+import { resolveTopupReview } from '../../src/payments/resolve-topup-review.ts';
 import { setTopupBonus } from '../../src/payments/set-topup-bonus.ts';
 import { seal } from '../../src/platform/secret-box.ts';
 import { SANDBOX_GATEWAYS } from '../../src/sandbox/start-sandbox-gateways.ts';
@@ -330,6 +331,36 @@ describe('what is never credited', () => {
     expect(await available(account.id)).toBe(48_000);
   });
 
+  it('a notification whose amount the status call contradicts goes to review and credits nothing until an operator decides', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const topup = await topUp(apiKey, { gateway: 'duitku', amount: '150000', currency: 'IDR', method: 'NQ' });
+    await control('duitku/faults', { amountDisagrees: true });
+    try {
+      await control(`duitku/payments/${await gatewayId(topup.id)}/pay`, {});
+      await waitUntil(async () =>
+        (await topupStatus(apiKey, topup.id)).status === 'review' ? true : undefined,
+      );
+      const reason = await ctx.pool.query('SELECT review_reason FROM topups WHERE id = $1', [
+        Number(topup.id.split('-').pop()),
+      ]);
+      expect(reason.rows[0].review_reason).toBe(
+        'the notification says 150000 IDR was paid, the status call 75000 IDR',
+      );
+      // Reconciliation re-checks it too, and still credits nothing: it is the operator's.
+      await reconcileTopups({ ctx });
+      expect(await available(account.id)).toBe(0);
+    } finally {
+      await control('duitku/faults', { amountDisagrees: false });
+    }
+    const decided = await resolveTopupReview({
+      ctx,
+      input: { topupId: topup.id, action: 'credit', note: 'the gateway settled 150000', actor: CLI_ACTOR },
+    });
+    expect(decided.creditedIdr).toBe(150_000);
+    expect(await available(account.id)).toBe(150_000);
+    expect(await gatewayDeposits(account.id)).toBe(1);
+  });
+
   it('a dropped notification is credited by reconciliation, exactly once', async () => {
     const { account, apiKey } = await createCustomer(ctx);
     const topup = await topUp(apiKey, { gateway: 'duitku', amount: '50000', currency: 'IDR', method: 'BC' });
@@ -339,6 +370,40 @@ describe('what is never credited', () => {
     expect(first.credited).toBeGreaterThanOrEqual(1);
     await reconcileTopups({ ctx });
     expect(await available(account.id)).toBe(50_000);
+    expect(await gatewayDeposits(account.id)).toBe(1);
+  });
+});
+
+describe('a delayed payment method (Stripe)', () => {
+  it('waits while the payment settles; one that fails marks the top-up failed, one that succeeds credits it once', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const failing = await topUp(apiKey, { gateway: 'stripe', amount: '4.00', currency: 'USD' });
+    const settling = await topUp(apiKey, { gateway: 'stripe', amount: '6.00', currency: 'USD' });
+    for (const topup of [failing, settling]) {
+      const paid = (await control(`stripe/sessions/${await gatewayId(topup.id)}/pay`, {
+        delayed: true,
+      })) as { events: string[] };
+      expect(await outcomeOf(paid.events[0]!)).toBe('pending');
+      expect((await topupStatus(apiKey, topup.id)).status).toBe('pending');
+    }
+
+    const failed = (await control(`stripe/sessions/${await gatewayId(failing.id)}/settle`, {
+      outcome: 'failed',
+    })) as { events: string[] };
+    expect(await outcomeOf(failed.events[0]!)).toBe('failed');
+    expect((await topupStatus(apiKey, failing.id)).status).toBe('failed');
+
+    const succeeded = (await control(`stripe/sessions/${await gatewayId(settling.id)}/settle`, {
+      outcome: 'succeeded',
+      notify: { times: 2 },
+    })) as { events: string[] };
+    expect(await outcomeOf(succeeded.events[0]!)).toMatch(/credited$/);
+    await credited(apiKey, settling.id);
+    expect(await available(account.id)).toBe(96_000);
+    // Reconciliation agrees with both.
+    await reconcileTopups({ ctx });
+    expect((await topupStatus(apiKey, failing.id)).status).toBe('failed');
+    expect(await available(account.id)).toBe(96_000);
     expect(await gatewayDeposits(account.id)).toBe(1);
   });
 });

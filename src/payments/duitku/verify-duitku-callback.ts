@@ -48,6 +48,8 @@ export function verifyDuitkuCallback(
       gatewayPaymentId: callback.reference,
       topupId: callback.merchantOrderId,
       gatewayStatus: callback.resultCode,
+      // The signed amount of a successful callback; the transactionStatus call's is what counts.
+      paid: callback.resultCode === '00' ? { amount: callback.amount, currency: 'IDR' } : null,
     },
   };
 }

@@ -11,6 +11,7 @@ import {
 import { isDecimalString, usdCents } from './heleket-invoice.ts';
 import { isRecord } from './heleket-request.ts';
 import { topLevelMembers, verifyHeleketWebhookSign } from './heleket-signature.ts';
+import { HELEKET_CREDITED } from './heleket-statuses.ts';
 
 /** Real webhooks are about 600 bytes; anything this large is not one. */
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
@@ -97,5 +98,15 @@ export function verifyHeleketNotification(
       },
     };
   }
-  return { eventKey, event: { kind: 'payment', gatewayPaymentId: uuid, topupId, gatewayStatus: status } };
+  // A final credited status states what was paid; the info call's amount is what counts.
+  const paid =
+    payload.is_final === true &&
+    (HELEKET_CREDITED as readonly string[]).includes(status) &&
+    isDecimalString(payload.payment_amount_usd)
+      ? { amount: usdCents(payload.payment_amount_usd), currency: 'USD' }
+      : null;
+  return {
+    eventKey,
+    event: { kind: 'payment', gatewayPaymentId: uuid, topupId, gatewayStatus: status, paid },
+  };
 }

@@ -8,6 +8,7 @@ import {
   type NotificationEvent,
   NotificationRejected,
   type ReversalEvent,
+  type StatedAmount,
 } from '../gateway-port.ts';
 import { centsToDollars } from './stripe-money.ts';
 
@@ -29,6 +30,7 @@ export function mapStripeEvent(type: string, object: Json): NotificationEvent {
       gatewayPaymentId: id,
       topupId: optionalString(object, 'client_reference_id') ?? topupIdOf(object),
       gatewayStatus: `${type}:${optionalString(object, 'payment_status') ?? 'unknown'}`,
+      paid: paidOf(object),
     };
   }
   if (type === 'charge.refunded') return refundOf(object);
@@ -45,6 +47,15 @@ export function mapStripeEvent(type: string, object: Json): NotificationEvent {
     return disputeOf(kind, object);
   }
   return { kind: 'ignored', reason: `event type ${type}` };
+}
+
+/** A session the event calls paid: its total (the re-check's is what counts). */
+function paidOf(session: Json): StatedAmount | null {
+  const cents = session.amount_total;
+  const currency = optionalString(session, 'currency');
+  if (optionalString(session, 'payment_status') !== 'paid' || !currency) return null;
+  if (typeof cents !== 'number' || !Number.isSafeInteger(cents) || cents < 0) return null;
+  return { amount: centsToDollars(cents), currency: currency.toUpperCase() };
 }
 
 /** A charge (from `charge.refunded`, or retrieved): its cumulative `amount_refunded`. */

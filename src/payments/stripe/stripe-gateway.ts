@@ -96,7 +96,10 @@ export function createStripeGateway(config: GatewayConfig): PaymentGateway {
     },
 
     async fetchStatus(payment): Promise<PaymentStatus> {
-      const session = await call(() => stripe.checkout.sessions.retrieve(payment.gatewayPaymentId));
+      // The payment intent tells a delayed payment still settling from one that failed.
+      const session = await call(() =>
+        stripe.checkout.sessions.retrieve(payment.gatewayPaymentId, { expand: ['payment_intent'] }),
+      );
       const status = sessionStatus(session);
       // A session that names another top-up is never credited automatically.
       const state = status.topupId === payment.topupId ? status.state : 'review';
@@ -108,6 +111,7 @@ export function createStripeGateway(config: GatewayConfig): PaymentGateway {
       const sessions = stripe.checkout.sessions.list({
         created: { gte: Math.floor(window.since.getTime() / 1000) },
         limit: LIST_PAGE,
+        expand: ['data.payment_intent'],
       });
       try {
         for await (const session of sessions) yield sessionStatus(session);
@@ -167,10 +171,25 @@ export function createStripeGateway(config: GatewayConfig): PaymentGateway {
   };
 }
 
-/** A session in numpool's terms: paid once complete and paid, expired, else still pending. */
+/**
+ * A session in numpool's terms: paid once complete and paid; expired; failed when it completed unpaid
+ * and its (expanded) payment intent went back to wanting a payment method or was canceled — a delayed
+ * method that failed (§3.2 `async_payment_failed`); else still pending.
+ */
 function sessionStatus(session: Stripe.Checkout.Session): ListedPayment {
   const paid = session.status === 'complete' && session.payment_status === 'paid';
-  const state: PaymentState = paid ? 'paid' : session.status === 'expired' ? 'expired' : 'pending';
+  const intent = typeof session.payment_intent === 'object' ? session.payment_intent : null;
+  const failed =
+    session.status === 'complete' &&
+    session.payment_status === 'unpaid' &&
+    (intent?.status === 'requires_payment_method' || intent?.status === 'canceled');
+  const state: PaymentState = paid
+    ? 'paid'
+    : failed
+      ? 'failed'
+      : session.status === 'expired'
+        ? 'expired'
+        : 'pending';
   return {
     gatewayPaymentId: session.id,
     topupId: session.client_reference_id,
@@ -178,7 +197,7 @@ function sessionStatus(session: Stripe.Checkout.Session): ListedPayment {
     paidAmount: paid && session.amount_total !== null ? centsToDollars(session.amount_total) : null,
     paidCurrency: paid && session.currency ? session.currency.toUpperCase() : null,
     chargeRef: paymentIntentOf(session),
-    gatewayStatus: `${session.status ?? 'unknown'}/${session.payment_status}`,
+    gatewayStatus: `${session.status ?? 'unknown'}/${session.payment_status}${intent ? `/${intent.status}` : ''}`,
   };
 }
 

@@ -10,8 +10,9 @@
  *   concurrent copies (default 1, 0 = a lost callback), a wrong signature, or a `01` after the `00`s.
  *   Answers once the callbacks got their answers: `{payment, deliveries: [{resultCode, status, error?}]}`.
  * - `POST /payments/{reference}/expire`: an unpaid transaction becomes `02`.
- * - `POST /faults {down?, statusDisagrees?}` (and `GET /faults`): `down` answers every wire call 503;
- *   `statusDisagrees` makes the status call report a paid transaction as `01` pending.
+ * - `POST /faults {down?, statusDisagrees?, amountDisagrees?}` (and `GET /faults`): `down` answers every
+ *   wire call 503; `statusDisagrees` makes the status call report a paid transaction as `01` pending,
+ *   `amountDisagrees` as paid at half the amount its callback carried.
  * - `GET /payments`, `GET /payments/{reference}`: what the persona holds, with what numpool sent.
  *
  * exportState/restoreState carry the transactions (and the VA number sequence); faults reset on restart.
@@ -54,6 +55,7 @@ export interface DuitkuSimTransaction {
 export interface DuitkuSimFaults {
   down: boolean;
   statusDisagrees: boolean;
+  amountDisagrees: boolean;
 }
 
 const DEFAULT_EXPIRY_MINUTES = 60 * 24;
@@ -67,7 +69,7 @@ export function duitkuSim(options: DuitkuKeys & { now?: () => number }): Gateway
   const now = options.now ?? Date.now;
   const byReference = new Map<string, DuitkuSimTransaction>();
   const byOrderId = new Map<string, DuitkuSimTransaction>();
-  const faults: DuitkuSimFaults = { down: false, statusDisagrees: false };
+  const faults: DuitkuSimFaults = { down: false, statusDisagrees: false, amountDisagrees: false };
   const inFlight = new Set<AbortController>();
   let vaSequence = 0;
 
@@ -177,10 +179,12 @@ export function duitkuSim(options: DuitkuKeys & { now?: () => number }): Gateway
     if (!tx) return message('Transaction not found', 404);
     let statusCode = current(tx).statusCode;
     if (faults.statusDisagrees && statusCode === '00') statusCode = '01';
+    const amount = tx.paidAmount ?? tx.paymentAmount;
     return json({
       merchantOrderId: tx.merchantOrderId,
       reference: tx.reference,
-      amount: String(tx.paidAmount ?? tx.paymentAmount),
+      // The disagreeing amount: half of what the callback said was paid.
+      amount: String(faults.amountDisagrees && statusCode === '00' ? Math.floor(amount / 2) : amount),
       fee: '0.00',
       statusCode,
       statusMessage: STATUS_MESSAGE[statusCode],
@@ -332,6 +336,7 @@ export function duitkuSim(options: DuitkuKeys & { now?: () => number }): Gateway
         if (!body) return json({ error: 'body must be a JSON object' }, 400);
         if (typeof body.down === 'boolean') faults.down = body.down;
         if (typeof body.statusDisagrees === 'boolean') faults.statusDisagrees = body.statusDisagrees;
+        if (typeof body.amountDisagrees === 'boolean') faults.amountDisagrees = body.amountDisagrees;
         return json(faults);
       }
       const match = path.match(/^\/payments\/([^/]+)(?:\/(pay|expire))?$/);

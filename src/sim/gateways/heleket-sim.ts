@@ -8,6 +8,7 @@
  * webhook still being retried at close is not sent again.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import Big from 'big.js';
 import {
   buildSignedWebhookBody,
   encodePhpJson,
@@ -93,7 +94,7 @@ class HeleketSim implements GatewaySim {
   readonly #byUuid = new Map<string, SimInvoice>();
   readonly #byOrder = new Map<string, string>();
   readonly #notifier: HeleketNotifier;
-  #faults = { down: false, statusDisagrees: false };
+  #faults = { down: false, statusDisagrees: false, amountDisagrees: false };
 
   constructor(options: HeleketSimOptions) {
     this.#options = options;
@@ -147,7 +148,7 @@ class HeleketSim implements GatewaySim {
     if (path === '/reset') {
       this.#byUuid.clear();
       this.#byOrder.clear();
-      this.#faults = { down: false, statusDisagrees: false };
+      this.#faults = { down: false, statusDisagrees: false, amountDisagrees: false };
       return json({ ok: true });
     }
     const action = /^\/payments\/([^/]+)\/(pay|status|refund)$/.exec(path);
@@ -243,7 +244,8 @@ class HeleketSim implements GatewaySim {
 
     const orderId = params.order_id as string;
     const existing = this.#byOrder.get(orderId);
-    if (existing) return heleketJson({ state: 0, result: infoResult(this.#byUuid.get(existing)!, false) });
+    if (existing)
+      return heleketJson({ state: 0, result: infoResult(this.#byUuid.get(existing)!, NO_FAULTS) });
     const uuid = randomUUID();
     const now = new Date();
     const host = request.headers.host ?? '127.0.0.1';
@@ -270,7 +272,7 @@ class HeleketSim implements GatewaySim {
     };
     this.#byUuid.set(uuid, invoice);
     this.#byOrder.set(orderId, uuid);
-    return heleketJson({ state: 0, result: infoResult(invoice, false) });
+    return heleketJson({ state: 0, result: infoResult(invoice, NO_FAULTS) });
   }
 
   #find(params: Record<string, unknown>): SimInvoice | Reply {
@@ -294,7 +296,7 @@ class HeleketSim implements GatewaySim {
   #info(params: Record<string, unknown>): Reply {
     const invoice = this.#find(params);
     if (!isInvoice(invoice)) return invoice;
-    return heleketJson({ state: 0, result: infoResult(invoice, this.#faults.statusDisagrees) });
+    return heleketJson({ state: 0, result: infoResult(invoice, this.#faults) });
   }
 
   #resend(params: Record<string, unknown>): Reply {
@@ -385,7 +387,7 @@ class HeleketSim implements GatewaySim {
   }
 
   #setFaults(body: Record<string, unknown>): Reply {
-    for (const name of ['down', 'statusDisagrees'] as const) {
+    for (const name of ['down', 'statusDisagrees', 'amountDisagrees'] as const) {
       const value = body[name];
       if (value === undefined) continue;
       if (typeof value !== 'boolean') return json({ error: `${name} must be a boolean` }, 400);
@@ -455,9 +457,21 @@ function feesOf(paid: string | null): { merchant: string | null; commission: str
 }
 
 /** The invoice object of create and info answers, in Heleket's field order. */
-function infoResult(invoice: SimInvoice, disagree: boolean): Record<string, unknown> {
+/** Creating an invoice answers with it as it is. */
+const NO_FAULTS = { statusDisagrees: false, amountDisagrees: false };
+
+function infoResult(
+  invoice: SimInvoice,
+  faults: { statusDisagrees: boolean; amountDisagrees: boolean },
+): Record<string, unknown> {
+  const disagree = faults.statusDisagrees;
   const status = disagree ? 'check' : invoice.status;
-  const paid = disagree ? null : invoice.paymentAmountUsd;
+  const paidUsd = disagree ? null : invoice.paymentAmountUsd;
+  // The disagreeing amount: half of what the webhook said was paid.
+  const paid =
+    paidUsd !== null && faults.amountDisagrees
+      ? new Big(paidUsd).div(2).round(2, Big.roundDown).toFixed(2)
+      : paidUsd;
   const fees = feesOf(paid ?? invoice.amount);
   return {
     uuid: invoice.uuid,

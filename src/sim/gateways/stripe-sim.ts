@@ -3,7 +3,10 @@
  * `GET /v1/checkout/sessions` (the list), `GET /v1/checkout/sessions/{id}`, `GET /v1/charges/{id}` and
  * `GET /v1/disputes/{id}` at the root (the official library takes a host, not a path), a small
  * hosted checkout page under `/stripe/checkout/{id}`, and control endpoints under `/control/stripe/` that
- * pay, expire, refund and dispute a session and send the signed events to the configured endpoint.
+ * pay (by card, or `{delayed: true}`: complete but unpaid until `settle {outcome: 'succeeded'|'failed'}`),
+ * expire, refund and dispute a session and send the signed events to the configured endpoint. Sessions
+ * expand their payment intent (`expand[]=payment_intent`, `data.payment_intent` in the list). Faults:
+ * `down`, `statusDisagrees` (a paid session reads as open), `amountDisagrees` (at half its total).
  *
  * Events are delivered one at a time in the order they were made (so duplicates and out-of-order
  * deliveries are exactly what a test asked for); a non-2xx answer is retried twice, re-signed with a
@@ -49,9 +52,17 @@ interface DisputeObject extends Obj {
   status: string;
 }
 
+/** `processing` while a delayed method settles; `requires_payment_method` once it failed. */
+interface IntentObject extends Obj {
+  id: string;
+  status: 'processing' | 'succeeded' | 'requires_payment_method';
+}
+
 interface SimSession {
   session: SessionObject;
   paymentIntentMetadata: Record<string, string>;
+  /** The session's payment intent once the customer paid (saved states before it had none). */
+  intent?: IntentObject | null;
   charge: ChargeObject | null;
   dispute: DisputeObject | null;
 }
@@ -84,7 +95,7 @@ class StripeSim implements GatewaySim {
   readonly #idempotent = new Map<string, { body: string; reply: Reply }>();
   readonly #abort = new AbortController();
   #endpoint: { url: string; secret: string } | null = null;
-  #faults = { down: false, statusDisagrees: false };
+  #faults = { down: false, statusDisagrees: false, amountDisagrees: false };
   #queue: Promise<void> = Promise.resolve();
 
   constructor(secretKey: string, now: () => Date) {
@@ -109,7 +120,7 @@ class StripeSim implements GatewaySim {
     if (request.method === 'POST' && path === '/v1/checkout/sessions') return this.#create(request);
     if (request.method === 'GET' && path === '/v1/checkout/sessions') return this.#list(request.path);
     const one = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path);
-    if (request.method === 'GET' && one?.[1]) return this.#retrieve(decodeURIComponent(one[1]));
+    if (request.method === 'GET' && one?.[1]) return this.#retrieve(decodeURIComponent(one[1]), request.path);
     const reversal = /^\/v1\/(charges|disputes)\/([^/]+)$/.exec(path);
     if (request.method === 'GET' && reversal?.[1] && reversal[2])
       return this.#retrieveReversal(
@@ -143,9 +154,10 @@ class StripeSim implements GatewaySim {
     if (path === '/faults') {
       if (typeof body.down === 'boolean') this.#faults.down = body.down;
       if (typeof body.statusDisagrees === 'boolean') this.#faults.statusDisagrees = body.statusDisagrees;
+      if (typeof body.amountDisagrees === 'boolean') this.#faults.amountDisagrees = body.amountDisagrees;
       return json({ faults: this.#faults });
     }
-    const action = /^\/sessions\/([^/]+)\/(pay|expire|refund|dispute)$/.exec(path);
+    const action = /^\/sessions\/([^/]+)\/(pay|settle|expire|refund|dispute)$/.exec(path);
     const sim = action?.[1] ? this.#sessions.get(decodeURIComponent(action[1])) : undefined;
     if (!action) return json({ error: `no control endpoint POST ${path}` }, 404);
     if (!sim) return json({ error: 'no such session' }, 404);
@@ -154,12 +166,14 @@ class StripeSim implements GatewaySim {
       return json({ error: 'notify must be {times?, badSignature?, outOfOrder?, staleTimestamp?}' }, 400);
     const result =
       action[2] === 'pay'
-        ? this.#pay(sim, notify)
-        : action[2] === 'expire'
-          ? this.#expire(sim, notify)
-          : action[2] === 'refund'
-            ? this.#refund(sim, body.amount_cents, notify)
-            : this.#dispute(sim, body.status, notify);
+        ? this.#pay(sim, notify, body.delayed === true)
+        : action[2] === 'settle'
+          ? this.#settle(sim, body.outcome, notify)
+          : action[2] === 'expire'
+            ? this.#expire(sim, notify)
+            : action[2] === 'refund'
+              ? this.#refund(sim, body.amount_cents, notify)
+              : this.#dispute(sim, body.status, notify);
     if (typeof result === 'string') return json({ error: result }, 409);
     return json({ ...view(sim), events: result, notified: this.#endpoint !== null });
   }
@@ -329,7 +343,14 @@ class StripeSim implements GatewaySim {
     return json(session);
   }
 
-  #retrieve(id: string): Reply {
+  #retrieve(id: string, pathWithQuery: string): Reply {
+    const at = pathWithQuery.indexOf('?');
+    let query: Record<string, FormValue>;
+    try {
+      query = parseStripeForm(at < 0 ? '' : pathWithQuery.slice(at + 1));
+    } catch (error) {
+      return paramError(error instanceof FormError ? error.message : 'unreadable query', undefined);
+    }
     const sim = this.#sessions.get(id);
     if (!sim)
       return stripeError(
@@ -339,10 +360,46 @@ class StripeSim implements GatewaySim {
         'resource_missing',
         'session',
       );
-    // The disagreeing status call: the session as it was before anything was paid.
+    return json(this.#present(sim, expands(query.expand, 'payment_intent')));
+  }
+
+  /**
+   * A session as the API answers with it: its payment intent as an object when expanded, and the
+   * faults applied — the disagreeing status call shows it as it was before anything was paid, the
+   * disagreeing amount shows a paid session at half its total.
+   */
+  #present(sim: SimSession, expandIntent: boolean): Obj {
     if (this.#faults.statusDisagrees)
-      return json({ ...sim.session, status: 'open', payment_status: 'unpaid', payment_intent: null });
-    return json(sim.session);
+      return { ...sim.session, status: 'open', payment_status: 'unpaid', payment_intent: null };
+    const session: Obj = { ...sim.session };
+    if (this.#faults.amountDisagrees && sim.session.payment_status === 'paid')
+      session.amount_total = Math.floor(sim.session.amount_total / 2);
+    if (expandIntent && sim.session.payment_intent) session.payment_intent = this.#intentOf(sim);
+    return session;
+  }
+
+  /** The session's payment intent; one saved before intents were kept is read off the session. */
+  #intentOf(sim: SimSession): IntentObject {
+    if (sim.intent) return sim.intent;
+    const paid = sim.session.payment_status === 'paid';
+    return this.#newIntent(
+      sim,
+      sim.session.payment_intent ?? `pi_${randomId()}`,
+      paid ? 'succeeded' : 'processing',
+    );
+  }
+
+  #newIntent(sim: SimSession, id: string, status: IntentObject['status']): IntentObject {
+    return {
+      id,
+      object: 'payment_intent',
+      amount: sim.session.amount_total,
+      currency: sim.session.currency,
+      status,
+      metadata: { ...sim.paymentIntentMetadata },
+      created: this.#seconds(),
+      livemode: false,
+    };
   }
 
   /**
@@ -390,14 +447,8 @@ class StripeSim implements GatewaySim {
     // Going backwards (ending_before), the page is the part nearest the cursor.
     const page = before !== undefined ? matching.slice(-limit) : matching.slice(0, limit);
     const hasMore = matching.length > limit;
-    const data = this.#faults.statusDisagrees
-      ? page.map((session) => ({
-          ...session,
-          status: 'open',
-          payment_status: 'unpaid',
-          payment_intent: null,
-        }))
-      : page;
+    const expandIntent = expands(query.expand, 'data.payment_intent');
+    const data = page.map((session) => this.#present(this.#sessions.get(session.id)!, expandIntent));
     return json({ object: 'list', data, has_more: hasMore, url: '/v1/checkout/sessions' });
   }
 
@@ -410,12 +461,50 @@ class StripeSim implements GatewaySim {
     return stripeError(404, 'invalid_request_error', `No such ${kind}: '${id}'`, 'resource_missing', 'id');
   }
 
-  #pay(sim: SimSession, notify: Required<NotifyOptions>): string[] | string {
+  /**
+   * The customer pays: by card, the session is paid at once; by a delayed method it completes unpaid
+   * with its payment intent processing, until settle() says how it ended.
+   */
+  #pay(sim: SimSession, notify: Required<NotifyOptions>, delayed = false): string[] | string {
     if (sim.session.status !== 'open') return `session is ${sim.session.status}`;
     const paymentIntent = `pi_${randomId()}`;
     sim.session.status = 'complete';
-    sim.session.payment_status = 'paid';
     sim.session.payment_intent = paymentIntent;
+    sim.intent = this.#newIntent(sim, paymentIntent, delayed ? 'processing' : 'succeeded');
+    if (delayed) {
+      sim.session.payment_status = 'unpaid';
+      return this.#send([this.#event('checkout.session.completed', sim.session)], notify);
+    }
+    this.#charge(sim, paymentIntent);
+    const completed = this.#event('checkout.session.completed', sim.session);
+    const events = [completed];
+    // Stripe sends charge.succeeded first; arriving after the completed event, it is the stale one.
+    if (notify.outOfOrder)
+      events.push(this.#event('charge.succeeded', sim.charge!, (completed.created as number) - 1));
+    return this.#send(events, notify);
+  }
+
+  /** A delayed payment ends: `succeeded` pays the session, `failed` leaves it unpaid for good. */
+  #settle(sim: SimSession, outcome: unknown, notify: Required<NotifyOptions>): string[] | string {
+    const intent = sim.intent;
+    if (sim.session.status !== 'complete' || sim.session.payment_status !== 'unpaid' || !intent)
+      return 'session is not waiting for a delayed payment';
+    if (intent.status !== 'processing') return `its payment intent is ${intent.status}`;
+    if (outcome === 'succeeded') {
+      intent.status = 'succeeded';
+      sim.session.payment_status = 'paid';
+      this.#charge(sim, intent.id);
+      return this.#send([this.#event('checkout.session.async_payment_succeeded', sim.session)], notify);
+    }
+    if (outcome === 'failed') {
+      intent.status = 'requires_payment_method';
+      return this.#send([this.#event('checkout.session.async_payment_failed', sim.session)], notify);
+    }
+    return "outcome must be 'succeeded' or 'failed'";
+  }
+
+  #charge(sim: SimSession, paymentIntent: string): void {
+    sim.session.payment_status = 'paid';
     sim.charge = {
       id: `ch_${randomId()}`,
       object: 'charge',
@@ -433,12 +522,6 @@ class StripeSim implements GatewaySim {
       created: this.#seconds(),
       livemode: false,
     };
-    const completed = this.#event('checkout.session.completed', sim.session);
-    const events = [completed];
-    // Stripe sends charge.succeeded first; arriving after the completed event, it is the stale one.
-    if (notify.outOfOrder)
-      events.push(this.#event('charge.succeeded', sim.charge, (completed.created as number) - 1));
-    return this.#send(events, notify);
   }
 
   #expire(sim: SimSession, notify: Required<NotifyOptions>): string[] | string {
@@ -607,7 +690,12 @@ function savedEndpoint(value: unknown): value is { url: string; secret: string }
 }
 
 function view(sim: SimSession): Obj {
-  return { session: sim.session, charge: sim.charge, dispute: sim.dispute };
+  return { session: sim.session, intent: sim.intent ?? null, charge: sim.charge, dispute: sim.dispute };
+}
+
+/** Whether an `expand` parameter (`expand[0]=…`) asks for `field`. */
+function expands(expand: FormValue | undefined, field: string): boolean {
+  return Array.isArray(expand) ? expand.includes(field) : expand === field;
 }
 
 function notifyOptions(value: unknown): Required<NotifyOptions> | undefined {
