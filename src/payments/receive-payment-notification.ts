@@ -8,7 +8,14 @@ import { gatewayFor } from './gateway-registry.ts';
 import { loadGatewayConfig } from './load-gateway-config.ts';
 import { PAYMENT_EVENT_QUEUE, type PaymentEventJob } from './payment-event-queue.ts';
 import { recordPaymentEvent } from './record-payment-event.ts';
-import { recordRejectedNotification } from './record-rejected-notification.ts';
+import {
+  BURST_THRESHOLD,
+  BURST_WINDOW_MINUTES,
+  recordRejectedNotification,
+} from './record-rejected-notification.ts';
+
+/** The gateway's answer, and why the notification was refused when it was (for the hook's metrics). */
+export type ReceivedNotification = NotificationAnswer & { refused?: string };
 
 /**
  * A gateway's notification: verified (signature, merchant) with no network call, matched to a top-up of
@@ -22,7 +29,7 @@ export async function receivePaymentNotification({
 }: {
   ctx: DbContext & { secret: string; clock: Clock; queue: JobQueue; log: Logger };
   input: { gateway: GatewayCode; rawBody: Buffer; headers: Record<string, string | undefined>; ip: string };
-}): Promise<NotificationAnswer> {
+}): Promise<ReceivedNotification> {
   const config = await loadGatewayConfig({ ctx, input: { code: input.gateway } }).catch(() => undefined);
   if (!config?.enabled)
     return { status: 404, contentType: 'text/plain; charset=utf-8', body: 'unknown gateway' };
@@ -34,13 +41,14 @@ export async function receivePaymentNotification({
     ctx.log.error({ err: error, gateway: input.gateway }, 'payment gateway cannot be used as configured');
     return { status: 503, contentType: 'text/plain; charset=utf-8', body: 'temporarily unavailable' };
   }
-  const refuse = async (rejection: NotificationRejected) => {
-    await recordRejectedNotification({
+  const refuse = async (rejection: NotificationRejected): Promise<ReceivedNotification> => {
+    const reason =
+      rejection.reason === 'malformed' && rejection.status === 404 ? 'unknown_topup' : rejection.reason;
+    const recorded = await recordRejectedNotification({
       ctx,
       input: {
         gateway: input.gateway,
-        reason:
-          rejection.reason === 'malformed' && rejection.status === 404 ? 'unknown_topup' : rejection.reason,
+        reason,
         sourceIp: input.ip,
         headers: input.headers,
         body: input.rawBody,
@@ -51,7 +59,12 @@ export async function receivePaymentNotification({
       { gateway: input.gateway, reason: rejection.reason, ip: input.ip },
       'payment notification refused',
     );
-    return gateway.answer(rejection);
+    if (recorded.burst)
+      ctx.log.error(
+        { gateway: input.gateway, refusals: BURST_THRESHOLD, minutes: BURST_WINDOW_MINUTES, ip: input.ip },
+        'burst of refused payment notifications: check the gateway credentials, or who is calling the hook',
+      );
+    return { ...gateway.answer(rejection), refused: reason };
   };
 
   let verified: ReturnType<typeof gateway.verifyNotification>;

@@ -2,11 +2,17 @@
  * A notification that was refused (bad signature, unknown top-up, wrong merchant…), kept for the operator
  * with where it came from (specs/payments.md §4.7). Headers that carry secrets are dropped, and only the
  * start of the body is kept: the log must not become a store of signatures or payloads.
+ *
+ * A burst — BURST_THRESHOLD refusals for one gateway within BURST_WINDOW_MINUTES — is reported once, when
+ * the count reaches the threshold (someone probing the hook, or a gateway whose key changed). The count
+ * stops at the threshold, so a flood costs a bounded index scan per refusal.
  */
 import type { DbContext } from '../platform/db.ts';
 
 const SECRET_HEADER = /authorization|cookie|signature|secret|token|api[-_]?key|^sign$|^x-.*sign/i;
 const BODY_EXCERPT = 2_000;
+export const BURST_THRESHOLD = 20;
+export const BURST_WINDOW_MINUTES = 5;
 
 export function redactHeaders(
   headers: Record<string, string | string[] | undefined>,
@@ -32,14 +38,15 @@ export async function recordRejectedNotification({
     body?: Buffer | string | undefined;
     receivedAt?: Date | undefined;
   };
-}): Promise<{ id: number }> {
+}): Promise<{ id: number; burst: boolean }> {
   const body =
     input.body === undefined ? null : Buffer.from(input.body).toString('utf8').slice(0, BODY_EXCERPT);
-  const row = await ctx.db.query<{ id: number }>(
+  const gateway = input.gateway.slice(0, 40);
+  const row = await ctx.db.query<{ id: number; received_at: Date }>(
     `INSERT INTO rejected_payment_notifications (gateway, reason, source_ip, headers, body_excerpt, received_at)
-     VALUES ($1, $2, $3, $4, $5, coalesce($6, now())) RETURNING id`,
+     VALUES ($1, $2, $3, $4, $5, coalesce($6, now())) RETURNING id, received_at`,
     [
-      input.gateway.slice(0, 40),
+      gateway,
       input.reason.slice(0, 200),
       input.sourceIp ?? null,
       JSON.stringify(redactHeaders(input.headers)),
@@ -48,5 +55,15 @@ export async function recordRejectedNotification({
       input.receivedAt ?? null,
     ],
   );
-  return { id: row.rows[0]!.id };
+  const { id, received_at: receivedAt } = row.rows[0]!;
+  // Refusals up to this one within the window (this one included), counted to one past the threshold.
+  const recent = await ctx.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (
+       SELECT 1 FROM rejected_payment_notifications
+       WHERE gateway = $1 AND id <= $2
+         AND received_at > $3::timestamptz - make_interval(mins => $4) AND received_at <= $3::timestamptz
+       ORDER BY received_at DESC LIMIT $5) r`,
+    [gateway, id, receivedAt, BURST_WINDOW_MINUTES, BURST_THRESHOLD + 1],
+  );
+  return { id, burst: recent.rows[0]!.n === BURST_THRESHOLD };
 }

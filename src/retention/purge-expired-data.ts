@@ -2,13 +2,16 @@
  * Retention: SMS texts, webhook delivery logs and stream history are removed after their periods
  * (NUMPOOL_RETENTION_*), in bounded batches. Orders and the ledger are kept: an order keeps its code,
  * status and money, only the message text goes. Sessions go 30 days after they ended (the account's
- * session list shows recent ones; the audit log keeps the history) and e-mail links a day after expiry.
+ * session list shows recent ones; the audit log keeps the history), e-mail links a day after expiry and
+ * refused payment notifications after a month.
  */
 import type { PlatformContext } from '../platform/context.ts';
 
 const BATCH = 5_000;
 const ENDED_SESSION_DAYS = 30;
 const EXPIRED_LINK_DAYS = 1;
+/** Refused payment notifications are kept a month: long enough to look into a burst. */
+const REFUSED_NOTIFICATION_DAYS = 30;
 
 export interface PurgeCounts {
   smsTexts: number;
@@ -17,6 +20,7 @@ export interface PurgeCounts {
   events: number;
   sessions: number;
   emailLinks: number;
+  refusedNotifications: number;
 }
 
 export async function purgeExpiredData({ ctx }: { ctx: PlatformContext }): Promise<PurgeCounts> {
@@ -54,6 +58,11 @@ export async function purgeExpiredData({ ctx }: { ctx: PlatformContext }): Promi
       `DELETE FROM email_tokens WHERE id IN (
          SELECT id FROM email_tokens WHERE expires_at < $1::timestamptz - make_interval(days => $2) LIMIT $3)`,
       EXPIRED_LINK_DAYS,
+    ),
+    refusedNotifications: await run(
+      `DELETE FROM rejected_payment_notifications WHERE id IN (
+         SELECT id FROM rejected_payment_notifications WHERE received_at < $1::timestamptz - make_interval(days => $2) LIMIT $3)`,
+      REFUSED_NOTIFICATION_DAYS,
     ),
   };
 }

@@ -515,6 +515,32 @@ const routes: Record<string, RouteCase> = {
       expectRefusal(await send('GET', '/payments/mismatches?before_id=-1', as), 422, 'VALIDATION_ERROR');
     },
   },
+  'GET /admin/api/payments/refused-notifications': {
+    probe: { url: '/payments/refused-notifications' },
+    happy: async (as) => {
+      const forged = await app.inject({
+        method: 'POST',
+        url: '/hooks/payments/heleket',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"type":"payment","uuid":"u","order_id":"np-topup-1","status":"paid","sign":"00"}',
+      });
+      expect(forged.statusCode).toBe(400);
+      const listed = ok(await send('GET', '/payments/refused-notifications?gateway=heleket&limit=1', as));
+      expect(listed[0]).toMatchObject({ gateway: 'heleket', reason: 'bad_signature' });
+    },
+    error: async (as) => {
+      expectRefusal(
+        await send('GET', '/payments/refused-notifications?gateway=paypal', as),
+        422,
+        'VALIDATION_ERROR',
+      );
+      expectRefusal(
+        await send('GET', '/payments/refused-notifications?before_id=x', as),
+        422,
+        'VALIDATION_ERROR',
+      );
+    },
+  },
   'POST /admin/api/payments/mismatches/{id}/resolve': {
     probe: { url: `/payments/mismatches/${probeMismatch}/resolve`, payload: { note: 'probe' } },
     happy: async (as) => {

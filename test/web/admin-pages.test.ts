@@ -287,6 +287,21 @@ describe('admin pages', () => {
     expect(since.body).toContain(en['admin.nothingFound']);
   });
 
+  it('shows the latest refused payment notifications', async () => {
+    const quiet = await adminBrowser.get('/admin/payments');
+    expect(quiet.body).toContain(en['admin.refused.none']);
+    const forged = await app.inject({
+      method: 'POST',
+      url: '/hooks/payments/stripe',
+      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' },
+      payload: '{"id":"evt_forged","object":"event","type":"checkout.session.completed"}',
+    });
+    expect(forged.statusCode).toBe(400);
+    const page = await adminBrowser.get('/admin/payments');
+    expect(page.body).toContain('data-testid="refused"');
+    expect(page.body).toMatch(/<td[^>]*>stripe<\/td><td[^>]*>bad_signature<\/td>/);
+  });
+
   it('edits a gateway’s terms from its form and keeps what the form does not show', async () => {
     const list = async () =>
       (await adminBrowser.get('/admin/api/payment-gateways')).json().data as Array<{

@@ -5,6 +5,10 @@ import { configureGateway, type GatewayView } from '../../../payments/configure-
 import { GATEWAY_CODES } from '../../../payments/gateway-port.ts';
 import { listGateways } from '../../../payments/list-gateways.ts';
 import { listPaymentMismatches } from '../../../payments/list-payment-mismatches.ts';
+import {
+  listRejectedNotifications,
+  type RejectedNotification,
+} from '../../../payments/list-rejected-notifications.ts';
 import type { PaymentMismatch } from '../../../payments/payment-mismatch.ts';
 import { reconcileTopups } from '../../../payments/reconcile-topups.ts';
 import { resolvePaymentMismatch } from '../../../payments/resolve-payment-mismatch.ts';
@@ -93,6 +97,33 @@ const mismatchView = (m: PaymentMismatch) => ({
   note: m.note,
 });
 
+const Refused = Type.Object(
+  {
+    id: Type.Integer(),
+    gateway: Type.String(),
+    reason: Type.String({
+      description: 'bad_signature, wrong_merchant, malformed, stale or unknown_topup',
+    }),
+    source_ip: Nullable(Type.String()),
+    headers: Type.Record(Type.String(), Type.String(), {
+      description: 'as received, without the headers that carry signatures or credentials',
+    }),
+    body_excerpt: Nullable(Type.String({ description: 'the first 2,000 characters' })),
+    received_at: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+
+const refusedView = (r: RejectedNotification) => ({
+  id: r.id,
+  gateway: r.gateway,
+  reason: r.reason,
+  source_ip: r.sourceIp,
+  headers: r.headers,
+  body_excerpt: r.bodyExcerpt,
+  received_at: r.receivedAt.toISOString(),
+});
+
 const Bonus = Type.Object({ tiers: Type.Array(Tier) }, { additionalProperties: false });
 
 const bonusView = (b: { tiers: BonusTier[] }) => ({
@@ -102,8 +133,8 @@ const bonusView = (b: { tiers: BonusTier[] }) => ({
 const Amount = Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,2})?$' });
 
 /**
- * Payment gateways (credentials are written, never read back), reconciliation on demand, and the payment
- * mismatches it found.
+ * Payment gateways (credentials are written, never read back), reconciliation on demand, the payment
+ * mismatches it found, and the notifications that were refused.
  */
 export const paymentAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const tags = ['admin'];
@@ -271,6 +302,30 @@ export const paymentAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
         input: { status: q.status, beforeId: q.before_id, limit: q.limit },
       });
       return { success: true as const, data: found.map(mismatchView) };
+    },
+  );
+
+  app.get(
+    '/payments/refused-notifications',
+    {
+      schema: {
+        tags,
+        summary: 'Payment notifications numpool refused and credited nothing for, newest first',
+        querystring: Type.Object({
+          gateway: Type.Optional(Type.Union(GATEWAY_CODES.map((c) => Type.Literal(c)))),
+          before_id: Type.Optional(SafeId),
+          limit: Type.Optional(Clamped({ description: '1-200, default 50' })),
+        }),
+        response: { 200: success(Type.Array(Refused)), ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const found = await listRejectedNotifications({
+        ctx,
+        input: { gateway: q.gateway, beforeId: q.before_id, limit: q.limit },
+      });
+      return { success: true as const, data: found.map(refusedView) };
     },
   );
 

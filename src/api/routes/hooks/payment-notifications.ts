@@ -3,6 +3,7 @@ import Type from 'typebox';
 import type { AppContext } from '../../../app-context.ts';
 import { GATEWAY_CODES, type GatewayCode } from '../../../payments/gateway-port.ts';
 import { receivePaymentNotification } from '../../../payments/receive-payment-notification.ts';
+import { registeredCounter } from '../../plugins/registered-counter.ts';
 
 const isGateway = (value: string): value is GatewayCode =>
   (GATEWAY_CODES as readonly string[]).includes(value);
@@ -13,6 +14,11 @@ const isGateway = (value: string): value is GatewayCode =>
  * the gateway expects. Never shed or rate-limited: a refused notification is a payment waiting.
  */
 export const paymentNotificationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const refused = registeredCounter(ctx.metrics, {
+    name: 'numpool_payment_notifications_refused_total',
+    help: 'Payment notifications refused (bad signature, unknown top-up, wrong merchant, malformed)',
+    labelNames: ['gateway', 'reason'],
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 256 * 1024 }, (_request, body, done) =>
     done(null, body),
@@ -38,6 +44,7 @@ export const paymentNotificationRoutes: FastifyPluginAsync<{ ctx: AppContext }> 
           ip: request.ip,
         },
       });
+      if (answer.refused) refused.inc({ gateway, reason: answer.refused });
       return reply.code(answer.status).type(answer.contentType).send(answer.body);
     },
   );

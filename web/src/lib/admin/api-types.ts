@@ -125,6 +125,14 @@ export interface PaymentMismatch {
   note: string | null;
 }
 
+export interface RefusedNotification {
+  id: number;
+  gateway: string;
+  reason: string;
+  source_ip: string | null;
+  received_at: string;
+}
+
 export interface Gateway {
   code: string;
   enabled: boolean;

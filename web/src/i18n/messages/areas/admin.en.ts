@@ -199,6 +199,14 @@ export const adminEn = {
   'admin.mismatches.seen': 'Seen {count} times, first {first}, last {last}',
   'admin.mismatches.resolved': 'Resolved {at}: {note}',
 
+  'admin.refused.title': 'Refused notifications',
+  'admin.refused.lead':
+    'Notifications that credited nothing: a bad signature, another merchant, an unknown top-up. Many at once from one gateway usually mean changed credentials, or someone trying the hook.',
+  'admin.refused.none': 'No notification has been refused.',
+  'admin.refused.at': 'Received',
+  'admin.refused.reason': 'Reason',
+  'admin.refused.source': 'From',
+
   'admin.gateways.title': 'Payment gateways',
   'admin.gateways.lead':
     'Saving here keeps the stored credentials; they are set through the API (PUT /admin/api/payment-gateways).',

@@ -201,6 +201,14 @@ export const adminRu: Record<keyof typeof adminEn, string> = {
   'admin.mismatches.seen': 'Замечено {count} раз, впервые {first}, последний раз {last}',
   'admin.mismatches.resolved': 'Закрыто {at}: {note}',
 
+  'admin.refused.title': 'Отклонённые уведомления',
+  'admin.refused.lead':
+    'Уведомления, по которым ничего не зачислено: неверная подпись, чужой мерчант, неизвестное пополнение. Много сразу от одного шлюза — обычно смена ключей или чьи-то попытки обратиться к хуку.',
+  'admin.refused.none': 'Отклонённых уведомлений нет.',
+  'admin.refused.at': 'Получено',
+  'admin.refused.reason': 'Причина',
+  'admin.refused.source': 'Откуда',
+
   'admin.gateways.title': 'Платёжные шлюзы',
   'admin.gateways.lead':
     'Сохранение здесь не меняет ключи доступа; они задаются через API (PUT /admin/api/payment-gateways).',
