@@ -27,6 +27,7 @@ const signUp = (email: string, password = 'a long enough password') =>
   post('/api/signup', { email, password });
 const verify = (token: string) => post('/api/verify-email', { token });
 const requestReset = (email: string) => post('/api/password-reset', { email });
+const resend = (email: string) => post('/api/verify-email/resend', { email });
 const confirmReset = (token: string, password: string) =>
   post('/api/password-reset/confirm', { token, password });
 
@@ -257,6 +258,49 @@ describe('password reset', () => {
   });
 });
 
+describe('a fresh verification link', () => {
+  it('is mailed to an unverified address; it verifies and keeps the password chosen at sign-up', async () => {
+    const email = uniqueEmail('again');
+    await signUp(email, 'the password chosen first');
+    const first = await verificationToken(email);
+    clock.advance(25 * 3_600_000);
+    expect(await verify(first)).toMatchObject({ statusCode: 422 });
+
+    const answered = await resend(` ${email.toUpperCase()}`);
+    expect(answered.statusCode).toBe(202);
+    expect(answered.json()).toEqual(CHECK_YOUR_EMAIL);
+    const fresh = await verificationToken(email);
+    expect((await verify(fresh)).statusCode).toBe(200);
+    const account = await findAccount({ ctx, input: { ref: email } });
+    expect(account.emailVerifiedAt).toBeInstanceOf(Date);
+    expect(
+      await checkPassword({ ctx, input: { accountId: account.id, password: 'the password chosen first' } }),
+    ).toBe(true);
+    const audit = await listAudit({ ctx, input: { targetType: 'account', targetId: String(account.id) } });
+    expect(audit.map((e) => e.action)).toContain('account.verification_resent');
+  });
+
+  it('answers a verified, an unknown and a disabled address exactly as an unverified one, mailing none of them', async () => {
+    const unverified = uniqueEmail('unverified');
+    await signUp(unverified);
+    await verificationToken(unverified);
+    const { account: verified } = await createCustomer(ctx);
+    const { account: disabled } = await createCustomer(ctx);
+    await ctx.pool.query('UPDATE accounts SET email_verified_at = NULL, disabled_at = now() WHERE id = $1', [
+      disabled.id,
+    ]);
+    const unknown = uniqueEmail('nobody');
+    const others = [verified.email, unknown, disabled.email];
+    const answers = [];
+    for (const email of others) answers.push(await resend(email));
+    const known = await resend(unverified);
+    for (const answer of answers) expectSameAnswer(known, answer);
+    await verificationToken(unverified);
+    // The unverified address's mail has arrived; any mail to the others was sent before it.
+    for (const email of others) expect(smtp.messages.some((m) => m.to.includes(email))).toBe(false);
+  });
+});
+
 describe('malformed requests', () => {
   const bodies: Array<[string, unknown]> = [
     ['missing fields', {}],
@@ -274,6 +318,7 @@ describe('malformed requests', () => {
     ['/api/signup', { email: 'someone@example.test', password: 'long enough password' }],
     ['/api/verify-email', { token: 'A'.repeat(43) }],
     ['/api/password-reset', { email: 'someone@example.test' }],
+    ['/api/verify-email/resend', { email: 'someone@example.test' }],
     ['/api/password-reset/confirm', { token: 'A'.repeat(43), password: 'long enough password' }],
   ];
 

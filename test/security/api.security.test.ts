@@ -287,6 +287,20 @@ const routes: Record<string, RouteCase> = {
     },
     error: async () => void expectRefusal(await send('POST', '/api/password-reset', {}, { mail: 'x' }), 422),
   },
+  'POST /api/verify-email/resend': {
+    auth: 'public',
+    probe: { url: '/api/verify-email/resend', payload: { email: uniqueEmail() } },
+    happy: async () => {
+      const answer = await send('POST', '/api/verify-email/resend', {}, { email: a.account.email });
+      expect(answer.statusCode).toBe(202);
+      expect(answer.json()).toEqual({ success: true, data: { status: 'check_your_email' } });
+    },
+    error: async () =>
+      void expectRefusal(
+        await send('POST', '/api/verify-email/resend', {}, { email: 'not an address' }),
+        422,
+      ),
+  },
   'POST /api/password-reset/confirm': {
     auth: 'public',
     probe: {

@@ -149,6 +149,32 @@ describe('sign-up and the verification link', () => {
     expect(again.body).not.toContain(en['auth.verify.submit']);
   });
 
+  it('sends a fresh link when asked from the sent page, answering every address the same', async () => {
+    const visitor = new Visitor();
+    const email = uniqueEmail('resend');
+    await visitor.post('/signup', { email, new_password: NEW_PASSWORD, repeat_password: NEW_PASSWORD });
+    await smtp.waitForMail(email);
+    expect((await visitor.get('/signup/sent')).body).toContain('href="/verify-email/resend"');
+    const form = await visitor.get('/verify-email/resend');
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain(en['auth.resend.lead']);
+
+    const known = await visitor.post('/verify-email/resend', { email });
+    const unknown = await visitor.post('/verify-email/resend', { email: uniqueEmail('nobody') });
+    for (const answer of [known, unknown]) {
+      expect(answer.statusCode).toBe(303);
+      expect(answer.headers.location).toBe('/verify-email/resend?sent=1');
+    }
+    expect((await visitor.get('/verify-email/resend?sent=1')).body).toContain(en['auth.resend.sent']);
+    const token = linkToken((await smtp.waitForMail(email)).text, 'verify-email');
+    expect((await visitor.post('/verify-email', { token })).statusCode).toBe(303);
+    expect(await canLogIn(email, NEW_PASSWORD)).toBe(true);
+
+    const bad = await visitor.post('/verify-email/resend', { email: 'not an address' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('role="alert"');
+  });
+
   it('says so when the link has no token', async () => {
     const page = await new Visitor().get('/verify-email');
     expect(page.statusCode).toBe(400);
@@ -338,6 +364,14 @@ describe('the account page', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(en['auth.account.unverified']);
     expect(page.body).toContain(en['auth.account.unverifiedHint']);
+    expect(page.body).toContain('href="/verify-email/resend"');
+    // The address is filled in for a signed-in visitor.
+    const resend = await app.inject({
+      method: 'GET',
+      url: '/verify-email/resend',
+      headers: { cookie: `numpool_session=${session.token}`, 'accept-language': 'en' },
+    });
+    expect(resend.body).toContain(`value="${email}"`);
   });
 
   it('changes the password with the current one; refuses a wrong one and a post without the page token', async () => {

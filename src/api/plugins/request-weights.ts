@@ -38,6 +38,7 @@ const ROUTE_WEIGHTS: Record<string, Weight> = {
   'POST /api/password-reset': 20,
   'POST /api/password-reset/confirm': 10,
   'POST /api/verify-email': 5,
+  'POST /api/verify-email/resend': 20,
   // Scraped by monitoring on its own schedule; not the operator's request budget.
   'GET /admin/api/metrics': 0,
 };

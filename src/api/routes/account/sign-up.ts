@@ -1,12 +1,13 @@
 /**
- * Public account routes, no authentication: sign-up, e-mail verification, password reset. Sign-up and the
- * reset request answer the same 202 whether or not the address has an account (the difference goes only
- * to the mailbox). Each request is counted against its address's rate-limit budget (by its route's
+ * Public account routes, no authentication: sign-up, e-mail verification (and a fresh link for it),
+ * password reset. Sign-up, the fresh link and the reset request answer the same 202 whether or not the
+ * address has an account (the difference goes only to the mailbox). Each request is counted against its address's rate-limit budget (by its route's
  * weight, request-weights.ts) before its body is read.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { requestPasswordReset } from '../../../accounts/request-password-reset.ts';
+import { resendVerification } from '../../../accounts/resend-verification.ts';
 import { resetPassword } from '../../../accounts/reset-password.ts';
 import { signUp } from '../../../accounts/sign-up.ts';
 import { verifyEmail } from '../../../accounts/verify-email.ts';
@@ -72,6 +73,23 @@ export const signUpRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; limits: 
     async (request) => {
       await verifyEmail({ ctx, input: { token: request.body.token, actor: actorOf(request) } });
       return { success: true as const, data: { status: 'verified' as const, email_verified: true } };
+    },
+  );
+
+  app.post(
+    '/verify-email/resend',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'Mail a fresh verification link to an address not verified yet',
+        description: 'Answers the same whether or not the address has an account, or is verified already.',
+        body: Type.Object({ email: Email }, closed),
+        response: { 202: CheckYourEmail, ...errorResponses(422, 429, 500) },
+      },
+    },
+    async (request, reply) => {
+      await resendVerification({ ctx, input: { email: request.body.email, actor: actorOf(request) } });
+      return reply.code(202).send(CHECK_YOUR_EMAIL);
     },
   );
 

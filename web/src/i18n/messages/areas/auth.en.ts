@@ -23,9 +23,7 @@ export const authEn = {
   'auth.signup.sentText':
     'We sent a message to the address you gave. Open the link in it to confirm the address: it works once, for 24 hours.',
   'auth.signup.resendTitle': 'No mail?',
-  'auth.signup.resendText':
-    'Look in your spam folder first. To get a new link, sign up again with the same address: the newest link replaces the earlier ones, and the password you choose then is the one that counts.',
-  'auth.signup.again': 'Sign up again',
+  'auth.signup.resendText': 'Look in your spam folder first, or have a new link sent to you.',
 
   'auth.verify.title': 'Confirm your e-mail address',
   'auth.verify.lead': 'Press the button to confirm that this address is yours.',
@@ -35,7 +33,15 @@ export const authEn = {
   'auth.verify.invalid':
     'This link does not work: it was already used, a newer link replaced it, or it expired (links work for 24 hours).',
   'auth.verify.missing': 'This link is incomplete. Open the whole link from the mail.',
-  'auth.verify.newLink': 'To get a new link, sign up again with the same address.',
+  'auth.verify.newLink': 'Links stop working once used, and after 24 hours.',
+
+  'auth.resend.title': 'Send the confirmation link again',
+  'auth.resend.lead':
+    'Enter the address you signed up with. If it is not confirmed yet, we mail you a new link; your password stays the one you chose.',
+  'auth.resend.submit': 'Send a new link',
+  'auth.resend.sent':
+    'If an account with this address is waiting to be confirmed, a new link is on its way. It works once, for 24 hours.',
+  'auth.resend.link': 'Send the link again',
 
   'auth.reset.title': 'Reset your password',
   'auth.reset.lead': 'Enter the e-mail address of your account. We mail you a link to choose a new password.',

@@ -1,0 +1,45 @@
+import type { AuditActor } from '../audit/audit-actor.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { sendMail } from '../mail/send-mail.ts';
+import { withTransaction } from '../platform/db.ts';
+import { DomainError } from '../platform/errors.ts';
+import { isEmailShape, normalizeEmail } from './account.ts';
+import type { AccountsContext } from './accounts-context.ts';
+import { verificationMail } from './email-links/account-mail.ts';
+import { issueEmailToken } from './email-links/issue-email-token.ts';
+
+/**
+ * Mails a fresh verification link to an address whose account is not verified yet (the first mail was
+ * lost, or its link expired). Returns nothing either way, as sign-up does: the caller cannot tell whether
+ * the address has an account or is verified already. The link keeps the account's password; earlier
+ * links stay valid until one is used.
+ */
+export async function resendVerification({
+  ctx,
+  input,
+}: {
+  ctx: AccountsContext;
+  input: { email: string; actor: AuditActor };
+}): Promise<void> {
+  const email = normalizeEmail(input.email);
+  if (!isEmailShape(email)) throw new DomainError('VALIDATION_ERROR', 'email is not a valid address');
+  await withTransaction(ctx, async (tx) => {
+    const found = await tx.db.query<{ id: number }>(
+      `SELECT id FROM accounts
+       WHERE email = $1 AND email_verified_at IS NULL AND disabled_at IS NULL FOR UPDATE`,
+      [email],
+    );
+    const account = found.rows[0];
+    if (!account) return;
+    const token = await issueEmailToken({ ctx: tx, input: { accountId: account.id, purpose: 'verify' } });
+    await recordAudit({
+      ctx: tx,
+      input: {
+        actor: input.actor,
+        action: 'account.verification_resent',
+        target: { type: 'account', id: account.id },
+      },
+    });
+    sendMail({ ctx: tx, input: verificationMail(ctx.config.publicUrl, email, token) });
+  });
+}
