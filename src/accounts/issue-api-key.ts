@@ -9,6 +9,8 @@ export interface IssueApiKeyInput extends Omit<ApiKeySettings, 'name'> {
   name?: string | undefined;
   /** A key chosen by the operator (the pinned demo key); generated when absent. */
   key?: string | undefined;
+  /** The Idempotency-Key of the request that creates it (create-api-key.ts). */
+  requestKey?: string | undefined;
 }
 
 /**
@@ -31,8 +33,8 @@ export async function issueApiKey({
     if (account.rowCount === 0) throw new DomainError('NOT_FOUND', `no account ${input.accountId}`);
     try {
       const inserted = await tx.db.query<{ id: number }>(
-        `INSERT INTO api_keys (account_id, key_hash, key_prefix, name, scopes, ip_allowlist, daily_spend_limit)
-         VALUES ($1, $2, $3, $4, $5, $6::cidr[], $7) RETURNING id`,
+        `INSERT INTO api_keys (account_id, key_hash, key_prefix, name, scopes, ip_allowlist, daily_spend_limit, request_key)
+         VALUES ($1, $2, $3, $4, $5, $6::cidr[], $7, $8) RETURNING id`,
         [
           input.accountId,
           hashApiKey(key),
@@ -41,6 +43,7 @@ export async function issueApiKey({
           settings.scopes ?? [...API_SCOPES],
           settings.ipAllowlist ?? null,
           settings.dailySpendLimit ?? null,
+          input.requestKey ?? null,
         ],
       );
       return { id: inserted.rows[0]!.id, key };

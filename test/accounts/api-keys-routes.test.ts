@@ -119,6 +119,41 @@ describe('/api/keys for a signed-in customer', () => {
     expect(refused.json().error.code).toBe('UNAUTHORIZED');
   });
 
+  it('makes one key for an Idempotency-Key, however often and however concurrently it is sent', async () => {
+    const me = await signedInCustomer();
+    const create = (requestKey: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/keys',
+        headers: { ...me.browser.headers, 'idempotency-key': requestKey },
+        payload: { name: 'from the form' },
+      });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => create('form-7f3a')));
+    const made = answers.filter((a) => a.statusCode === 201);
+    expect(made).toHaveLength(1);
+    const id = made[0]!.json().data.id;
+    for (const repeat of answers.filter((a) => a.statusCode !== 201)) {
+      expect(repeat.statusCode).toBe(409);
+      expect(repeat.json().error).toMatchObject({ code: 'CONFLICT', details: { api_key_id: id } });
+      // The secret was shown once, to the first answer: never again.
+      expect(repeat.body).not.toContain(made[0]!.json().data.key);
+    }
+    const listed = (await call(me.browser, 'GET', '/api/keys')).json().data;
+    expect(listed.filter((k: { name: string }) => k.name === 'from the form')).toHaveLength(1);
+    // Another key makes another; the same key of another account is its own.
+    expect((await create('form-8b21')).statusCode).toBe(201);
+    const other = await signedInCustomer();
+    const theirs = await app.inject({
+      method: 'POST',
+      url: '/api/keys',
+      headers: { ...other.browser.headers, 'idempotency-key': 'form-7f3a' },
+      payload: { name: 'theirs' },
+    });
+    expect(theirs.statusCode).toBe(201);
+    const malformed = await create('not a key!');
+    expect([malformed.statusCode, malformed.json().error.code]).toEqual([422, 'VALIDATION_ERROR']);
+  });
+
   it('shows when and from where a key was last used, written about once a minute', async () => {
     const me = await signedInCustomer();
     const { key, id } = (await call(me.browser, 'POST', '/api/keys', { name: 'used' })).json().data;

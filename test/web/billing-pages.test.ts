@@ -208,6 +208,28 @@ describe('billing pages', () => {
     expect(refused.statusCode).toBe(401);
   });
 
+  it('make one key for a create form posted twice, and say so on the second post', async () => {
+    const { get, post, api } = await customer();
+    const form = (await get('/keys')).body;
+    const idempotencyKey = /name="idempotency_key" value="([^"]+)"/.exec(form)?.[1];
+    expect(idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+    const fields = { action: 'create', name: 'twice', scopes: 'read', idempotency_key: idempotencyKey! };
+    const first = await post('/keys', fields);
+    expect(first.statusCode, first.body).toBe(201);
+    const secret = /<input id="new-key"[^>]*value="([^"]+)"/.exec(first.body)?.[1];
+    const second = await post('/keys', fields);
+    expect(second.statusCode).toBe(409);
+    expect(second.body).toContain('data-testid="key-repeated"');
+    expect(second.body).toContain('twice');
+    expect(second.body).not.toContain(secret!);
+    expect(second.body).not.toContain('data-testid="new-key"');
+    const keys = (await api('GET', '/api/keys')).json().data as Array<{ name: string }>;
+    expect(keys.filter((k) => k.name === 'twice')).toHaveLength(1);
+    // Each rendering of the form has its own key.
+    const again = /name="idempotency_key" value="([^"]+)"/.exec(second.body)?.[1];
+    expect(again).not.toBe(idempotencyKey);
+  });
+
   it('refuse a key without a scope in the page, keeping what was typed', async () => {
     const { post } = await customer();
     const refused = await post('/keys', { action: 'create', name: 'no scopes' });

@@ -87,6 +87,11 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       schema: {
         tags,
         summary: 'Create an API key; the answer shows it once',
+        description:
+          'With an Idempotency-Key, a repeat of the request makes no second key: it is a 409 CONFLICT whose details.api_key_id names the key the first request made.',
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ description: '^[A-Za-z0-9_-]{1,128}$' })),
+        }),
         body: Type.Object(
           {
             name: Name,
@@ -96,7 +101,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
           },
           { additionalProperties: false },
         ),
-        response: { 201: success(NewApiKey), ...errorResponses(401, 403, 422, 500) },
+        response: { 201: success(NewApiKey), ...errorResponses(401, 403, 409, 422, 500) },
       },
     },
     async (request, reply) => {
@@ -111,6 +116,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
             ipAllowlist: request.body.ip_allowlist,
             dailySpendLimit: request.body.daily_spend_limit,
           },
+          requestKey: request.headers['idempotency-key'],
         },
       });
       reply.code(201);
