@@ -15,6 +15,7 @@ import { fairness } from './scenarios/fairness.ts';
 import { resources } from './scenarios/resources.ts';
 import { smsDelivery } from './scenarios/sms-delivery.ts';
 import { statusReads } from './scenarios/status-reads.ts';
+import { topupCredit } from './scenarios/topup-credit.ts';
 
 /** In run order: resources after the load, fairness (which restarts the api) last, cold start alone. */
 const GROUPS: ScenarioGroup[] = [
@@ -22,6 +23,7 @@ const GROUPS: ScenarioGroup[] = [
   catalogReads,
   createRouted,
   smsDelivery,
+  topupCredit,
   resources,
   fairness,
   coldStart,

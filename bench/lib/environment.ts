@@ -162,6 +162,8 @@ export async function openBenchEnv(): Promise<BenchEnv> {
         ...(limits === 'unlimited' ? UNLIMITED : {}),
         NUMPOOL_ROLE: 'api',
         PORT: String(apiPort),
+        // Where payment gateways send their notifications (the top-up scenario).
+        NUMPOOL_PUBLIC_URL: apiUrl,
       });
       children.push(child);
       await Promise.race([

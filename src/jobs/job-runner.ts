@@ -17,6 +17,9 @@ import { enqueueProviderSyncs, runProviderSync } from './provider-sync-job.ts';
 import { PROVIDER_SYNC_QUEUE, WEBHOOK_QUEUE } from './queues.ts';
 import { startSweeps } from './sweeps.ts';
 
+/** Payment events re-checked at once by one worker (each one HTTP call to its gateway). */
+const PAYMENT_EVENT_BATCH = 10;
+
 export interface JobRunner {
   /** Enqueues a sync of every enabled provider now. */
   syncAllProviders(): Promise<void>;
@@ -29,14 +32,35 @@ export async function startJobs(ctx: AppContext): Promise<JobRunner> {
   await boss.work<{ providerId: number }>(PROVIDER_SYNC_QUEUE, { batchSize: 1 }, async ([job]) => {
     if (job) await runProviderSync(ctx, job.data);
   });
-  // A failed re-check (the gateway is down) throws: pg-boss retries with backoff, the reconciler after.
-  // Workers wake on NOTIFY; a wake-up that comes while both slots are busy is not kept, so the poll
-  // behind it stays short.
+  // Payment notifications wake the worker by NOTIFY, and are fetched in batches (a full batch fetches
+  // again at once), so a burst of payments is not credited one poll at a time; the short poll is the
+  // backstop for a wake-up that never came. Each event of a batch is settled on its own: one whose
+  // re-check failed (the gateway is down) is retried by pg-boss with backoff, the reconciler after.
   await boss.work<PaymentEventJob>(
     PAYMENT_EVENT_QUEUE,
-    { batchSize: 1, localConcurrency: 2, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
-    async ([job]) => {
-      if (job) await processPaymentEvent({ ctx, input: job.data });
+    {
+      batchSize: PAYMENT_EVENT_BATCH,
+      perJobResults: true,
+      burstWhenBatchFull: true,
+      pollingIntervalSeconds: 1,
+      notifyPollingIntervalSeconds: 1,
+    },
+    async (batch) => {
+      const results = await Promise.allSettled(
+        batch.map((job) => processPaymentEvent({ ctx, input: job.data })),
+      );
+      return results.map((result, i) => {
+        if (result.status === 'fulfilled') return { id: batch[i]!.id, status: 'completed' as const };
+        ctx.log.warn(
+          { err: result.reason, eventId: batch[i]!.data.eventId },
+          'payment event not processed; retrying',
+        );
+        return {
+          id: batch[i]!.id,
+          status: 'failed' as const,
+          output: { message: result.reason instanceof Error ? result.reason.message : String(result.reason) },
+        };
+      });
     },
   );
   // Deliveries are sent by the dispatcher as their transactions commit; these jobs are the safety net (and

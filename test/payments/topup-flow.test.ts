@@ -603,6 +603,40 @@ describe('refunds and disputes (Stripe)', () => {
   });
 });
 
+describe('a gateway down at the re-check', () => {
+  it('holds back only its own payments: others are credited meanwhile, and its own once it is back', async () => {
+    const { account, apiKey } = await createCustomer(ctx);
+    const duitku = await topUp(apiKey, { gateway: 'duitku', amount: '20000', currency: 'IDR', method: 'NQ' });
+    const heleket = await topUp(apiKey, { gateway: 'heleket', amount: '1.00', currency: 'USD' });
+    await control('duitku/faults', { down: true });
+    try {
+      // Paid together: the two notifications are stored at once, and may be re-checked in one batch.
+      await Promise.all([
+        control(`duitku/payments/${await gatewayId(duitku.id)}/pay`, {}),
+        control(`heleket/payments/${await gatewayId(heleket.id)}/pay`, {}),
+      ]);
+      await credited(apiKey, heleket.id);
+      await waitUntil(async () => {
+        const failed = await ctx.pool.query(
+          `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'payment-events' AND state = 'retry'`,
+        );
+        return failed.rows[0].n > 0 ? true : undefined;
+      });
+      expect((await topupStatus(apiKey, duitku.id)).status).toBe('pending');
+      expect(await available(account.id)).toBe(16_000);
+    } finally {
+      await control('duitku/faults', { down: false });
+    }
+    // pg-boss retries it (5 s, then longer): credited once, with no reconciliation.
+    await waitUntil(
+      async () => ((await topupStatus(apiKey, duitku.id)).status === 'credited' ? true : undefined),
+      30_000,
+    );
+    expect(await available(account.id)).toBe(36_000);
+    expect(await gatewayDeposits(account.id)).toBe(2);
+  });
+});
+
 describe('errors reach the customer clearly', () => {
   it('a gateway saved without the credentials it needs refuses top-ups clearly, asks for notifications again, and does not stop reconciliation', async () => {
     const { apiKey } = await createCustomer(ctx);
