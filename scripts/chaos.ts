@@ -3,7 +3,7 @@
  *
  * Starts a PostgreSQL and a Redis of its own, the provider simulator, two API nodes and two workers
  * (chaos/cluster.ts); drives orders over /v2 and the handler API with SSE and webhook consumers
- * (chaos/traffic.ts); meanwhile SIGKILLs a random node every few seconds and starts it again, crash-restarts
+ * (chaos/traffic.ts) and top-ups at the three simulated gateways (chaos/topups.ts); meanwhile SIGKILLs a random node every few seconds and starts it again, crash-restarts
  * Redis and PostgreSQL once each, and switches simulator personas to down / slow / garbage for a while.
  * Then it restores everything, waits until nothing is open or pending, and prints one JSON summary whose
  * every check must be true (chaos/checks.ts). Exit code 0 only then.
@@ -12,6 +12,7 @@
  *   CHAOS_ORDERS    how many orders to place at most (default 2500)
  *   CHAOS_CUSTOMERS accounts placing them (default 8)
  *   CHAOS_CONCURRENCY order loops (default 10)
+ *   CHAOS_TOPUPS    how many top-ups to start at most (default 150)
  *   CHAOS_KILL_EVERY_SECONDS  between two node kills (default 8)
  *   CHAOS_SUMMARY   also write the summary to this file
  */
@@ -21,10 +22,12 @@ import { join } from 'node:path';
 import { installCleanup, sleep, stopAll } from '../bench/lib/processes.ts';
 import { createCustomers } from '../bench/lib/seed.ts';
 import { patchPersona } from '../bench/lib/simulated-supply.ts';
+import { startSandboxGateways } from '../src/sandbox/start-sandbox-gateways.ts';
 import { DEFAULT_PERSONAS } from '../src/sim/index.ts';
 import { quiescent, runChecks, type Window } from './chaos/checks.ts';
 import { startCluster } from './chaos/cluster.ts';
 import { startPostgres, startRedis } from './chaos/services.ts';
+import { runTopupChecks, runTopupLoops, uncreditedPaid } from './chaos/topups.ts';
 import {
   newTraffic,
   openStreams,
@@ -42,6 +45,7 @@ const SECONDS = env('CHAOS_SECONDS', 240);
 const ORDERS = env('CHAOS_ORDERS', 2500);
 const CUSTOMERS = env('CHAOS_CUSTOMERS', 8);
 const CONCURRENCY = env('CHAOS_CONCURRENCY', 10);
+const TOPUPS = env('CHAOS_TOPUPS', 150);
 const KILL_EVERY_MS = env('CHAOS_KILL_EVERY_SECONDS', 8) * 1000;
 /** After a dependency comes back, pools reconnect and retries settle: 5xx there are the outage's. */
 const OUTAGE_GRACE_MS = 5_000;
@@ -50,6 +54,8 @@ const OUTAGE_GRACE_MS = 5_000;
  * order recorded is cancelled within 10 s of its 20-s grace.
  */
 const QUIESCENCE_MS = 240_000;
+/** Fewer customers top up than order (one loop each): top-ups are the slower, rarer traffic. */
+const TOPUP_CUSTOMERS = 4;
 
 const log = (message: string) =>
   process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -71,6 +77,9 @@ async function main(): Promise<number> {
     dataDir: join(dir, 'data'),
   });
   const { ctx } = cluster;
+  // The simulated gateways in this process, configured as the sandbox does: they call numpool back
+  // through the balancer (its public URL), so a notification reaches whichever API node is alive.
+  const gateways = await startSandboxGateways({ ctx, input: {} });
   const webhooks = await startWebhookReceiver();
   const customers = await createCustomers(ctx, CUSTOMERS, { label: 'chaos', webhookUrl: webhooks.url });
   const accountIds = customers.map((c) => c.accountId);
@@ -144,23 +153,39 @@ async function main(): Promise<number> {
     }
   })();
 
-  await runOrderLoops({
-    traffic,
-    nodes: cluster.apiUrls,
-    customers,
-    targets,
-    orders: ORDERS,
-    concurrency: CONCURRENCY,
-    until,
-  });
+  const [, topupTraffic] = await Promise.all([
+    runOrderLoops({
+      traffic,
+      nodes: cluster.apiUrls,
+      customers,
+      targets,
+      orders: ORDERS,
+      concurrency: CONCURRENCY,
+      until,
+    }),
+    runTopupLoops({
+      ctx,
+      traffic,
+      nodes: cluster.apiUrls,
+      customers: customers.slice(0, TOPUP_CUSTOMERS),
+      gatewaysUrl: gateways.url,
+      count: TOPUPS,
+      until,
+    }),
+  ]);
   await chaos;
   for (const persona of DEFAULT_PERSONAS)
     await patchPersona(cluster.simUrl, persona.name, { fault: 'ok', latencyMs: 0 });
-  log(`traffic done: ${traffic.orders.size} orders; waiting for quiescence`);
+  log(
+    `traffic done: ${traffic.orders.size} orders, ${topupTraffic.topups.length} top-ups; waiting for quiescence`,
+  );
   const quietBy = Date.now() + QUIESCENCE_MS;
   let quiet = false;
   while (!quiet && Date.now() < quietBy) {
-    quiet = await quiescent(ctx, accountIds, cluster.simUrl).catch(() => false);
+    // A paid top-up whose notifications were all lost waits for the reconciler's next minute.
+    quiet =
+      (await quiescent(ctx, accountIds, cluster.simUrl).catch(() => false)) &&
+      (await uncreditedPaid(ctx, topupTraffic.topups).catch(() => 1)) === 0;
     if (!quiet) await sleep(1_000);
   }
   // The streams have had time to carry the last events.
@@ -174,9 +199,17 @@ async function main(): Promise<number> {
     webhooks,
     outages,
   });
+  const topupResult = await runTopupChecks(ctx, topupTraffic.topups);
   streams.close();
   const summary = {
     orders: traffic.orders.size,
+    topups: {
+      started: topupTraffic.topups.length,
+      paid: topupTraffic.topups.filter((t) => t.paid).length,
+      notifications_lost: topupTraffic.topups.filter((t) => t.paid && t.notify.times === 0).length,
+      sent_three_times: topupTraffic.topups.filter((t) => t.paid && t.notify.times === 3).length,
+      unanswered_creates: topupTraffic.unanswered,
+    },
     kills,
     restarts,
     persona_faults: personaFaults,
@@ -187,15 +220,18 @@ async function main(): Promise<number> {
     stream_reconnects: streams.reconnects,
     server_errors: traffic.serverErrors.length,
     quiescent: quiet,
-    checks: { quiescent: quiet, ...result.checks },
+    checks: { quiescent: quiet, ...result.checks, ...topupResult.checks },
     failures: Object.fromEntries(
-      Object.entries(result.details).filter(([, v]) => Array.isArray(v) && v.length > 0),
+      Object.entries({ ...result.details, ...topupResult.details }).filter(
+        ([, v]) => Array.isArray(v) && v.length > 0,
+      ),
     ),
   };
   const text = JSON.stringify(summary, null, 2);
   process.stdout.write(`${text}\n`);
   if (process.env.CHAOS_SUMMARY) writeFileSync(process.env.CHAOS_SUMMARY, `${text}\n`);
   await webhooks.close();
+  await gateways.close();
   await cluster.close();
   await redis.stop();
   await postgres.stop();

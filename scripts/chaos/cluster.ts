@@ -32,6 +32,8 @@ export interface NumpoolNode {
 export interface Cluster {
   ctx: AppContext;
   simUrl: string;
+  /** The balancer in front of the API nodes: numpool's public URL (payment gateways call it back there). */
+  publicUrl: string;
   nodes: NumpoolNode[];
   apiUrls(): string[];
   /** SIGKILLs a node (its whole process group) and starts it again; resolves once it is back. */
@@ -104,21 +106,23 @@ async function startBalancer(targets: () => string[]): Promise<{ url: string; se
 }
 
 export async function startCluster(options: { databaseUrl: string; redisUrl: string; dataDir: string }) {
+  const nodes: NumpoolNode[] = [];
+  const apiUrls = () => nodes.filter((n) => n.role === 'api' && n.alive).map((n) => n.url!);
+  const lb = await startBalancer(apiUrls);
   const common: Record<string, string> = {
     ...CHAOS_SETTINGS,
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: options.redisUrl,
     NUMPOOL_SECRET: randomBytes(32).toString('hex'),
     NUMPOOL_DATA_DIR: options.dataDir,
+    NUMPOOL_PUBLIC_URL: lb.url,
   };
   let runtime: Runtime | undefined;
   const children: Child[] = [];
-  const nodes: NumpoolNode[] = [];
-  let balancer: Server | undefined;
   const close = async () => {
     for (const node of nodes) node.alive = false;
     for (const child of [...children].reverse()) await child.stop(15_000);
-    balancer?.close();
+    lb.server.close();
     await runtime?.close().catch(() => undefined);
   };
   try {
@@ -167,9 +171,6 @@ export async function startCluster(options: { databaseUrl: string; redisUrl: str
       nodes.push(node);
       await start(node);
     }
-    const apiUrls = () => nodes.filter((n) => n.role === 'api' && n.alive).map((n) => n.url!);
-    const lb = await startBalancer(apiUrls);
-    balancer = lb.server;
     // Beta pushes its SMS to numpool's provider hook through the balancer, as a real provider would.
     const beta = providers.find((p) => p.code === 'beta');
     if (beta)
@@ -180,6 +181,7 @@ export async function startCluster(options: { databaseUrl: string; redisUrl: str
     const cluster: Cluster = {
       ctx,
       simUrl,
+      publicUrl: lb.url,
       nodes,
       apiUrls,
       killAndRestart: async (node, downMs) => {

@@ -62,7 +62,7 @@ interface Answer {
  * One request to a live API node. A connection that fails before an answer is retried on another node
  * when `retry` allows it: always for reads and idempotent writes, only on a refused connection otherwise.
  */
-async function send(
+export async function send(
   traffic: Traffic,
   nodes: () => string[],
   path: string,
