@@ -1,3 +1,4 @@
+import { DomainError } from '../platform/errors.ts';
 export type AccountRole = 'customer' | 'admin';
 
 export interface Account {
@@ -25,4 +26,11 @@ const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
 
 export function isEmailShape(email: string): boolean {
   return EMAIL_SHAPE.test(email) && email.length <= 254;
+}
+
+/** An address as typed, normalized; one that is not shaped like an address is a VALIDATION_ERROR. */
+export function checkedEmail(raw: string): string {
+  const email = normalizeEmail(raw);
+  if (!isEmailShape(email)) throw new DomainError('VALIDATION_ERROR', 'email is not a valid address');
+  return email;
 }

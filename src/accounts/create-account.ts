@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { createWallet } from '../ledger/create-wallet.ts';
 import { type DbContext, pgConstraint, withTransaction } from '../platform/db.ts';
 import { DomainError } from '../platform/errors.ts';
-import { ACCOUNT_COLUMNS, type Account, type AccountRole, isEmailShape, normalizeEmail } from './account.ts';
+import { ACCOUNT_COLUMNS, type Account, type AccountRole, checkedEmail } from './account.ts';
 import { generatePassword, hashPassword } from './password.ts';
 import { checkNewPassword } from './password-policy.ts';
 
@@ -28,8 +28,7 @@ export async function createAccount({
   ctx: DbContext;
   input: CreateAccountInput;
 }): Promise<{ account: Account; generatedPassword: string | undefined }> {
-  const email = normalizeEmail(input.email);
-  if (!isEmailShape(email)) throw new DomainError('VALIDATION_ERROR', 'email is not a valid address');
+  const email = checkedEmail(input.email);
   if (input.role !== 'customer' && input.role !== 'admin') {
     throw new DomainError('VALIDATION_ERROR', 'role must be customer or admin');
   }

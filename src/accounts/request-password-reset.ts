@@ -1,12 +1,9 @@
 import type { AuditActor } from '../audit/audit-actor.ts';
-import { recordAudit } from '../audit/record-audit.ts';
-import { sendMail } from '../mail/send-mail.ts';
 import { withTransaction } from '../platform/db.ts';
-import { DomainError } from '../platform/errors.ts';
-import { isEmailShape, normalizeEmail } from './account.ts';
+import { checkedEmail } from './account.ts';
 import type { AccountsContext } from './accounts-context.ts';
 import { passwordResetMail } from './email-links/account-mail.ts';
-import { issueEmailToken } from './email-links/issue-email-token.ts';
+import { mailAccountLink } from './email-links/mail-account-link.ts';
 
 /**
  * Mails a password-reset link to the address if an account (not disabled) has it; returns nothing either
@@ -20,8 +17,7 @@ export async function requestPasswordReset({
   ctx: AccountsContext;
   input: { email: string; actor: AuditActor };
 }): Promise<void> {
-  const email = normalizeEmail(input.email);
-  if (!isEmailShape(email)) throw new DomainError('VALIDATION_ERROR', 'email is not a valid address');
+  const email = checkedEmail(input.email);
   await withTransaction(ctx, async (tx) => {
     const found = await tx.db.query<{ id: number }>(
       'SELECT id FROM accounts WHERE email = $1 AND disabled_at IS NULL FOR UPDATE',
@@ -29,15 +25,15 @@ export async function requestPasswordReset({
     );
     const account = found.rows[0];
     if (!account) return;
-    const token = await issueEmailToken({ ctx: tx, input: { accountId: account.id, purpose: 'reset' } });
-    await recordAudit({
+    await mailAccountLink({
       ctx: tx,
       input: {
-        actor: input.actor,
+        accountId: account.id,
+        purpose: 'reset',
         action: 'account.password_reset_requested',
-        target: { type: 'account', id: account.id },
+        actor: input.actor,
+        mail: (token) => passwordResetMail(ctx.config.publicUrl, email, token),
       },
     });
-    sendMail({ ctx: tx, input: passwordResetMail(ctx.config.publicUrl, email, token) });
   });
 }

@@ -1,12 +1,9 @@
 import type { AuditActor } from '../audit/audit-actor.ts';
-import { recordAudit } from '../audit/record-audit.ts';
-import { sendMail } from '../mail/send-mail.ts';
 import { withTransaction } from '../platform/db.ts';
-import { DomainError } from '../platform/errors.ts';
-import { isEmailShape, normalizeEmail } from './account.ts';
+import { checkedEmail } from './account.ts';
 import type { AccountsContext } from './accounts-context.ts';
 import { verificationMail } from './email-links/account-mail.ts';
-import { issueEmailToken } from './email-links/issue-email-token.ts';
+import { mailAccountLink } from './email-links/mail-account-link.ts';
 
 /**
  * Mails a fresh verification link to an address whose account is not verified yet (the first mail was
@@ -21,8 +18,7 @@ export async function resendVerification({
   ctx: AccountsContext;
   input: { email: string; actor: AuditActor };
 }): Promise<void> {
-  const email = normalizeEmail(input.email);
-  if (!isEmailShape(email)) throw new DomainError('VALIDATION_ERROR', 'email is not a valid address');
+  const email = checkedEmail(input.email);
   await withTransaction(ctx, async (tx) => {
     const found = await tx.db.query<{ id: number }>(
       `SELECT id FROM accounts
@@ -31,15 +27,15 @@ export async function resendVerification({
     );
     const account = found.rows[0];
     if (!account) return;
-    const token = await issueEmailToken({ ctx: tx, input: { accountId: account.id, purpose: 'verify' } });
-    await recordAudit({
+    await mailAccountLink({
       ctx: tx,
       input: {
-        actor: input.actor,
+        accountId: account.id,
+        purpose: 'verify',
         action: 'account.verification_resent',
-        target: { type: 'account', id: account.id },
+        actor: input.actor,
+        mail: (token) => verificationMail(ctx.config.publicUrl, email, token),
       },
     });
-    sendMail({ ctx: tx, input: verificationMail(ctx.config.publicUrl, email, token) });
   });
 }

@@ -3,8 +3,7 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { createWallet } from '../ledger/create-wallet.ts';
 import { sendMail } from '../mail/send-mail.ts';
 import { withTransaction } from '../platform/db.ts';
-import { DomainError } from '../platform/errors.ts';
-import { isEmailShape, normalizeEmail } from './account.ts';
+import { checkedEmail } from './account.ts';
 import type { AccountsContext } from './accounts-context.ts';
 import { alreadyRegisteredMail, verificationMail } from './email-links/account-mail.ts';
 import { issueEmailToken } from './email-links/issue-email-token.ts';
@@ -29,8 +28,7 @@ export async function signUp({
   ctx: AccountsContext;
   input: { email: string; password: string; actor: AuditActor };
 }): Promise<void> {
-  const email = normalizeEmail(input.email);
-  if (!isEmailShape(email)) throw new DomainError('VALIDATION_ERROR', 'email is not a valid address');
+  const email = checkedEmail(input.email);
   checkNewPassword(input.password, email);
   const passwordHash = await hashPassword(input.password);
   const { publicUrl } = ctx.config;

@@ -344,13 +344,8 @@ class StripeSim implements GatewaySim {
   }
 
   #retrieve(id: string, pathWithQuery: string): Reply {
-    const at = pathWithQuery.indexOf('?');
-    let query: Record<string, FormValue>;
-    try {
-      query = parseStripeForm(at < 0 ? '' : pathWithQuery.slice(at + 1));
-    } catch (error) {
-      return paramError(error instanceof FormError ? error.message : 'unreadable query', undefined);
-    }
+    const { query, refused } = queryOf(pathWithQuery);
+    if (refused) return refused;
     const sim = this.#sessions.get(id);
     if (!sim)
       return stripeError(
@@ -408,13 +403,8 @@ class StripeSim implements GatewaySim {
    * envelope.
    */
   #list(pathWithQuery: string): Reply {
-    const at = pathWithQuery.indexOf('?');
-    let query: Record<string, FormValue>;
-    try {
-      query = parseStripeForm(at < 0 ? '' : pathWithQuery.slice(at + 1));
-    } catch (error) {
-      return paramError(error instanceof FormError ? error.message : 'unreadable query', undefined);
-    }
+    const { query, refused } = queryOf(pathWithQuery);
+    if (refused) return refused;
     const limit = query.limit === undefined ? 10 : integer(query.limit);
     if (limit === undefined || limit < 1 || limit > 100)
       return paramError('This value must be between 1 and 100.', 'limit');
@@ -713,6 +703,20 @@ function notifyOptions(value: unknown): Required<NotifyOptions> | undefined {
     outOfOrder: o.outOfOrder === true,
     staleTimestamp: o.staleTimestamp === true,
   };
+}
+
+/** A GET's query string as Stripe reads it, or the error Stripe answers for an unreadable one. */
+function queryOf(
+  pathWithQuery: string,
+): { query: Record<string, FormValue>; refused?: undefined } | { query?: undefined; refused: Reply } {
+  const at = pathWithQuery.indexOf('?');
+  try {
+    return { query: parseStripeForm(at < 0 ? '' : pathWithQuery.slice(at + 1)) };
+  } catch (error) {
+    return {
+      refused: paramError(error instanceof FormError ? error.message : 'unreadable query', undefined),
+    };
+  }
 }
 
 function integer(value: FormValue | undefined): number | undefined {
