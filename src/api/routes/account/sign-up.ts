@@ -6,8 +6,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { requestPasswordReset } from '../../../accounts/request-password-reset.ts';
-import { resendVerification } from '../../../accounts/resend-verification.ts';
+import { requestPasswordReset, resendVerification } from '../../../accounts/request-account-link.ts';
 import { resetPassword } from '../../../accounts/reset-password.ts';
 import { signUp } from '../../../accounts/sign-up.ts';
 import { verifyEmail } from '../../../accounts/verify-email.ts';
