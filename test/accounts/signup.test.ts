@@ -43,6 +43,12 @@ async function verificationToken(email: string): Promise<string> {
   return linkToken(mail.text, 'verify-email');
 }
 
+async function confirmationToken(email: string): Promise<string> {
+  const mail = await smtp.waitForMail(email);
+  expect(mail.subject).toBe('Confirm your numpool address');
+  return linkToken(mail.text, 'reset-password');
+}
+
 async function resetToken(email: string): Promise<string> {
   const mail = await smtp.waitForMail(email);
   expect(mail.subject).toBe('Reset your numpool password');
@@ -259,25 +265,34 @@ describe('password reset', () => {
 });
 
 describe('a fresh verification link', () => {
-  it('is mailed to an unverified address; it verifies and keeps the password chosen at sign-up', async () => {
+  it('is a link to choose the password: it confirms the address and closes what the first password opened', async () => {
+    // Someone signs up first with another person's address, signs in and makes an API key; the owner's
+    // own sign-up mail never arrives (or its link expired), so the owner asks for a fresh link.
     const email = uniqueEmail('again');
-    await signUp(email, 'the password chosen first');
-    const first = await verificationToken(email);
-    clock.advance(25 * 3_600_000);
-    expect(await verify(first)).toMatchObject({ statusCode: 422 });
+    await signUp(email, 'the squatter password');
+    const squatterLink = await verificationToken(email);
+    const squatter = await findAccount({ ctx, input: { ref: email } });
+    const session = await createSession({ ctx, input: { accountId: squatter.id } });
+    const key = await issueApiKey({ ctx, input: { accountId: squatter.id } });
 
     const answered = await resend(` ${email.toUpperCase()}`);
     expect(answered.statusCode).toBe(202);
     expect(answered.json()).toEqual(CHECK_YOUR_EMAIL);
-    const fresh = await verificationToken(email);
-    expect((await verify(fresh)).statusCode).toBe(200);
-    const account = await findAccount({ ctx, input: { ref: email } });
-    expect(account.emailVerifiedAt).toBeInstanceOf(Date);
-    expect(
-      await checkPassword({ ctx, input: { accountId: account.id, password: 'the password chosen first' } }),
-    ).toBe(true);
-    const audit = await listAudit({ ctx, input: { targetType: 'account', targetId: String(account.id) } });
-    expect(audit.map((e) => e.action)).toContain('account.verification_resent');
+    const link = await confirmationToken(email);
+    expect((await confirmReset(link, 'the owner password')).statusCode).toBe(200);
+
+    expect((await findAccount({ ctx, input: { ref: email } })).emailVerifiedAt).toBeInstanceOf(Date);
+    const check = (password: string) => checkPassword({ ctx, input: { accountId: squatter.id, password } });
+    expect([await check('the owner password'), await check('the squatter password')]).toEqual([true, false]);
+    expect(await resolveSession({ ctx, input: { token: session.token } })).toBeUndefined();
+    const byKey = await app.inject({ method: 'GET', url: '/api/session', headers: bearer(key.key) });
+    expect(byKey.statusCode).toBe(401);
+    // The earlier sign-up link cannot set the squatter's password back.
+    expect((await verify(squatterLink)).json()).toEqual(INVALID_LINK);
+    const audit = await listAudit({ ctx, input: { targetType: 'account', targetId: String(squatter.id) } });
+    expect(audit.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['account.verification_resent', 'account.password_reset']),
+    );
   });
 
   it('answers a verified, an unknown and a disabled address exactly as an unverified one, mailing none of them', async () => {
@@ -295,7 +310,7 @@ describe('a fresh verification link', () => {
     for (const email of others) answers.push(await resend(email));
     const known = await resend(unverified);
     for (const answer of answers) expectSameAnswer(known, answer);
-    await verificationToken(unverified);
+    await confirmationToken(unverified);
     // The unverified address's mail has arrived; any mail to the others was sent before it.
     for (const email of others) expect(smtp.messages.some((m) => m.to.includes(email))).toBe(false);
   });

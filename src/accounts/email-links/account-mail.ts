@@ -41,6 +41,28 @@ export function alreadyRegisteredMail(publicUrl: string, to: string): MailMessag
   };
 }
 
+/**
+ * A fresh link for an address not confirmed yet: it confirms the address by choosing the password (the
+ * reset page), so whoever reads this mailbox decides the password and closes what any earlier one
+ * opened — never a password someone else chose at a sign-up.
+ */
+export function confirmAddressMail(publicUrl: string, to: string, token: string): MailMessage {
+  return {
+    to,
+    subject: 'Confirm your numpool address',
+    text: [
+      'Someone asked for a new link to confirm this address for numpool.',
+      'To confirm it, open this link and choose your password:',
+      '',
+      `${publicUrl}/reset-password?token=${token}`,
+      '',
+      'The link works once, for one hour; asking again makes earlier',
+      'links stop working. Choosing the password signs the account out everywhere.',
+      'If you did not ask, ignore this mail: without the link nothing changes.',
+    ].join('\n'),
+  };
+}
+
 export function passwordResetMail(publicUrl: string, to: string, token: string): MailMessage {
   return {
     to,

@@ -80,8 +80,9 @@ export const signUpRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; limits: 
     {
       schema: {
         tags: ['account'],
-        summary: 'Mail a fresh verification link to an address not verified yet',
-        description: 'Answers the same whether or not the address has an account, or is verified already.',
+        summary: 'Mail a fresh link to confirm an address not verified yet',
+        description:
+          'Answers the same whether or not the address has an account, or is verified already. The link is a password-reset link (POST /api/password-reset/confirm): choosing the password confirms the address and ends every session and API key made before.',
         body: Type.Object({ email: Email }, closed),
         response: { 202: CheckYourEmail, ...errorResponses(422, 429, 500) },
       },

@@ -31,16 +31,16 @@ export const authEn = {
   'auth.verify.doneTitle': 'Address confirmed',
   'auth.verify.doneText': 'Your e-mail address is confirmed. Log in with the password you chose at sign-up.',
   'auth.verify.invalid':
-    'This link does not work: it was already used, a newer link replaced it, or it expired (links work for 24 hours).',
+    'This link does not work: it or another link for this address was already used, or it expired (links work for 24 hours).',
   'auth.verify.missing': 'This link is incomplete. Open the whole link from the mail.',
   'auth.verify.newLink': 'Links stop working once used, and after 24 hours.',
 
   'auth.resend.title': 'Send the confirmation link again',
   'auth.resend.lead':
-    'Enter the address you signed up with. If it is not confirmed yet, we mail you a new link; your password stays the one you chose.',
+    'Enter the address you signed up with. If it is not confirmed yet, we mail you a link: open it and choose your password to confirm the address.',
   'auth.resend.submit': 'Send a new link',
   'auth.resend.sent':
-    'If an account with this address is waiting to be confirmed, a new link is on its way. It works once, for 24 hours.',
+    'If an account with this address is waiting to be confirmed, a link is on its way. It works once, for one hour.',
   'auth.resend.link': 'Send the link again',
 
   'auth.reset.title': 'Reset your password',
