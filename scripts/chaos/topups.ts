@@ -85,13 +85,13 @@ export async function runTopupLoops(options: {
         result.unanswered++;
         continue;
       }
-      const r = Math.random();
+      const copies = Math.random();
       const plan: TopupPlan = {
         id,
         accountId: customer.accountId,
         gateway,
-        paid: r < 0.9,
-        notify: { times: r < 0.15 ? 0 : r < 0.45 ? 3 : 1, outOfOrder: r < 0.6 },
+        paid: Math.random() < 0.9,
+        notify: { times: copies < 0.15 ? 0 : copies < 0.45 ? 3 : 1, outOfOrder: Math.random() < 0.4 },
       };
       result.topups.push(plan);
       if (plan.paid) {

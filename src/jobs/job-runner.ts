@@ -12,7 +12,7 @@ import { deliverWebhook } from '../delivery/webhooks/deliver-webhook.ts';
 import { startWebhookDispatcher } from '../delivery/webhooks/webhook-dispatcher.ts';
 import type { WebhookJob } from '../delivery/webhooks/webhook-queue.ts';
 import { PAYMENT_EVENT_QUEUE, type PaymentEventJob } from '../payments/payment-event-queue.ts';
-import { processPaymentEvent } from '../payments/process-payment-event.ts';
+import { processPaymentEventBatch } from '../payments/process-payment-event-batch.ts';
 import { enqueueProviderSyncs, runProviderSync } from './provider-sync-job.ts';
 import { PROVIDER_SYNC_QUEUE, WEBHOOK_QUEUE } from './queues.ts';
 import { startSweeps } from './sweeps.ts';
@@ -46,19 +46,19 @@ export async function startJobs(ctx: AppContext): Promise<JobRunner> {
       notifyPollingIntervalSeconds: 1,
     },
     async (batch) => {
-      const results = await Promise.allSettled(
-        batch.map((job) => processPaymentEvent({ ctx, input: job.data })),
-      );
-      return results.map((result, i) => {
-        if (result.status === 'fulfilled') return { id: batch[i]!.id, status: 'completed' as const };
-        ctx.log.warn(
-          { err: result.reason, eventId: batch[i]!.data.eventId },
-          'payment event not processed; retrying',
-        );
+      const outcomes = await processPaymentEventBatch({
+        ctx,
+        input: batch.map((job) => ({ key: job.id, job: job.data })),
+      });
+      return batch.map((job) => {
+        const outcome = outcomes.get(job.id);
+        if (outcome?.ok) return { id: job.id, status: 'completed' as const };
+        const error = outcome?.error;
+        ctx.log.warn({ err: error, eventId: job.data.eventId }, 'payment event not processed');
         return {
-          id: batch[i]!.id,
+          id: job.id,
           status: 'failed' as const,
-          output: { message: result.reason instanceof Error ? result.reason.message : String(result.reason) },
+          output: { message: error instanceof Error ? error.message : String(error) },
         };
       });
     },

@@ -98,9 +98,10 @@ export function verifyHeleketNotification(
       },
     };
   }
-  // A final credited status states what was paid; the info call's amount is what counts.
+  // A final credited status states what was paid (a missing is_final reads as final, as the info call's
+  // does); the info call's amount is what counts.
   const paid =
-    payload.is_final === true &&
+    payload.is_final !== false &&
     (HELEKET_CREDITED as readonly string[]).includes(status) &&
     isDecimalString(payload.payment_amount_usd)
       ? { amount: usdCents(payload.payment_amount_usd), currency: 'USD' }

@@ -5,7 +5,7 @@
  * hosted checkout page under `/stripe/checkout/{id}`, and control endpoints under `/control/stripe/` that
  * pay (by card, or `{delayed: true}`: complete but unpaid until `settle {outcome: 'succeeded'|'failed'}`),
  * expire, refund and dispute a session and send the signed events to the configured endpoint. Sessions
- * expand their payment intent (`expand[]=payment_intent`, `data.payment_intent` in the list). Faults:
+ * expand their payment intent (`expand[0]=payment_intent`, `data.payment_intent` in the list). Faults:
  * `down`, `statusDisagrees` (a paid session reads as open), `amountDisagrees` (at half its total).
  *
  * Events are delivered one at a time in the order they were made (so duplicates and out-of-order
