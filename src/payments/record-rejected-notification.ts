@@ -1,7 +1,8 @@
 /**
  * A notification that was refused (bad signature, unknown top-up, wrong merchant…), kept for the operator
- * with where it came from (specs/payments.md §4.7). Headers that carry secrets are dropped, and only the
- * start of the body is kept: the log must not become a store of signatures or payloads.
+ * with where it came from (specs/payments.md §4.7). Headers that carry secrets are dropped, signatures in
+ * the body are blanked, and only the start of the body is kept: the log must not become a store of
+ * signatures or payloads.
  *
  * A burst — BURST_THRESHOLD refusals for one gateway within BURST_WINDOW_MINUTES — is reported once, when
  * the count reaches the threshold (someone probing the hook, or a gateway whose key changed). The count
@@ -13,6 +14,13 @@ const SECRET_HEADER = /authorization|cookie|signature|secret|token|api[-_]?key|^
 const BODY_EXCERPT = 2_000;
 export const BURST_THRESHOLD = 20;
 export const BURST_WINDOW_MINUTES = 5;
+
+/** Signatures inside a body (Heleket's `sign`, Duitku's `signature`): kept out of the log too. */
+export function redactBody(body: string): string {
+  return body
+    .replace(/("sign"\s*:\s*)"[^"]*"/g, '$1"[redacted]"')
+    .replace(/(^|&)(signature|sign)=[^&]*/gi, '$1$2=[redacted]');
+}
 
 export function redactHeaders(
   headers: Record<string, string | string[] | undefined>,
@@ -40,7 +48,9 @@ export async function recordRejectedNotification({
   };
 }): Promise<{ id: number; burst: boolean }> {
   const body =
-    input.body === undefined ? null : Buffer.from(input.body).toString('utf8').slice(0, BODY_EXCERPT);
+    input.body === undefined
+      ? null
+      : redactBody(Buffer.from(input.body).toString('utf8').slice(0, BODY_EXCERPT));
   const gateway = input.gateway.slice(0, 40);
   const row = await ctx.db.query<{ id: number; received_at: Date }>(
     `INSERT INTO rejected_payment_notifications (gateway, reason, source_ip, headers, body_excerpt, received_at)

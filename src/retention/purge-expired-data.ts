@@ -12,6 +12,8 @@ const ENDED_SESSION_DAYS = 30;
 const EXPIRED_LINK_DAYS = 1;
 /** Refused payment notifications are kept a month: long enough to look into a burst. */
 const REFUSED_NOTIFICATION_DAYS = 30;
+/** At most this many batches of one kind per run. */
+const MAX_BATCHES = 50;
 
 export interface PurgeCounts {
   smsTexts: number;
@@ -28,6 +30,16 @@ export async function purgeExpiredData({ ctx }: { ctx: PlatformContext }): Promi
   const { smsDays, deliveryDays, eventsDays } = ctx.config.retention;
   const run = async (sql: string, days: number) =>
     (await ctx.db.query(sql, [now, days, BATCH])).rowCount ?? 0;
+  // Refused notifications come from outside at any rate: batches until the backlog is gone (bounded).
+  const runAll = async (sql: string, days: number) => {
+    let total = 0;
+    for (let i = 0; i < MAX_BATCHES; i++) {
+      const n = await run(sql, days);
+      total += n;
+      if (n < BATCH) break;
+    }
+    return total;
+  };
   return {
     smsTexts: await run(
       `UPDATE sms_messages SET text = NULL WHERE id IN (
@@ -59,7 +71,7 @@ export async function purgeExpiredData({ ctx }: { ctx: PlatformContext }): Promi
          SELECT id FROM email_tokens WHERE expires_at < $1::timestamptz - make_interval(days => $2) LIMIT $3)`,
       EXPIRED_LINK_DAYS,
     ),
-    refusedNotifications: await run(
+    refusedNotifications: await runAll(
       `DELETE FROM rejected_payment_notifications WHERE id IN (
          SELECT id FROM rejected_payment_notifications WHERE received_at < $1::timestamptz - make_interval(days => $2) LIMIT $3)`,
       REFUSED_NOTIFICATION_DAYS,

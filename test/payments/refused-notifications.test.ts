@@ -98,6 +98,10 @@ describe('refused payment notifications', () => {
     expect(all[0]).toMatchObject({ gateway: 'duitku', reason: 'bad_signature', source_ip: '127.0.0.1' });
     expect(all[0].headers['x-forwarded-note']).toBe(`try ${BURST_THRESHOLD + 5}`);
     expect(all[0].body_excerpt).toContain('merchantCode=D0001');
+    // Signatures in a body are not kept.
+    expect(all[0].body_excerpt).toMatch(/&signature=\[redacted\]$/);
+    const heleketRow = all.find((r: { gateway: string }) => r.gateway === 'heleket');
+    expect(heleketRow.body_excerpt).toContain('"sign":"[redacted]"');
     const ids = all.map((r: { id: number }) => r.id);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
 
