@@ -32,13 +32,12 @@ export async function createApiKey({
   if (requestKey !== undefined && !KEY_PATTERN.test(requestKey))
     throw new DomainError('VALIDATION_ERROR', 'idempotency-key must be 1-128 characters of A-Z a-z 0-9 _ -');
   return withTransaction(ctx, async (tx) => {
-    // The account's row, locked, so two creates at once cannot both pass the cap.
-    const account = await tx.db.query<{ live: number }>(
-      `SELECT (SELECT count(*)::int FROM api_keys WHERE account_id = a.id AND revoked_at IS NULL) AS live
-       FROM accounts a WHERE a.id = $1 FOR NO KEY UPDATE`,
-      [input.accountId],
-    );
-    if (!account.rows[0]) throw new DomainError('NOT_FOUND', `no account ${input.accountId}`);
+    // The account's row, locked, so two creates at once cannot both pass the cap; what is counted below
+    // is read after the lock (a count in the locking statement reads the snapshot from before the wait).
+    const account = await tx.db.query('SELECT 1 FROM accounts WHERE id = $1 FOR NO KEY UPDATE', [
+      input.accountId,
+    ]);
+    if (account.rowCount === 0) throw new DomainError('NOT_FOUND', `no account ${input.accountId}`);
     // Under the account's lock: a repeat sent at the same moment as the first finds its key here.
     if (requestKey !== undefined) {
       const made = await tx.db.query<{ id: number }>(
@@ -52,7 +51,11 @@ export async function createApiKey({
           { api_key_id: made.rows[0].id },
         );
     }
-    if (account.rows[0].live >= MAX_LIVE_KEYS) {
+    const keys = await tx.db.query<{ live: number }>(
+      'SELECT count(*)::int AS live FROM api_keys WHERE account_id = $1 AND revoked_at IS NULL',
+      [input.accountId],
+    );
+    if (keys.rows[0]!.live >= MAX_LIVE_KEYS) {
       throw new DomainError('VALIDATION_ERROR', `an account holds at most ${MAX_LIVE_KEYS} live API keys`, {
         limit: MAX_LIVE_KEYS,
       });

@@ -304,11 +304,16 @@ describe('/api/keys refuses', () => {
     const me = await signedInCustomer();
     // The factory's key is one already.
     const made = await Promise.all(
-      Array.from({ length: MAX_LIVE_KEYS - 1 }, (_, i) =>
+      Array.from({ length: MAX_LIVE_KEYS - 2 }, (_, i) =>
         call(me.browser, 'POST', '/api/keys', { name: `k${i}` }),
       ),
     );
     expect(made.map((r) => r.statusCode)).toEqual(made.map(() => 201));
+    // Room for one: of four creates at the same moment, one is made (the count is read after the lock).
+    const racing = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => call(me.browser, 'POST', '/api/keys', { name: `race${i}` })),
+    );
+    expect(racing.map((r) => r.statusCode).sort()).toEqual([201, 422, 422, 422]);
     const over = await call(me.browser, 'POST', '/api/keys', { name: 'one too many' });
     expect(over.statusCode).toBe(422);
     expect(over.json().error.details).toEqual({ limit: MAX_LIVE_KEYS });
