@@ -108,6 +108,8 @@ export const billingEn = {
   'billing.keys.create': 'Create key',
   'billing.keys.createdTitle': 'Key “{name}” created.',
   'billing.keys.secretOnce': 'This is the only time the key is shown. Store it somewhere safe now.',
+  'billing.keys.repeatedUnlisted':
+    'This form was already sent and created a key then, whose secret was shown once. Revoke it from the list and create another if it was not saved.',
   'billing.keys.repeated':
     'This form was already sent: it created the key “{name}”, whose secret was shown then. If it was not saved, revoke that key and create another.',
   'billing.keys.secretLabel': 'Your new key',

@@ -109,6 +109,8 @@ export const billingRu: Record<keyof typeof billingEn, string> = {
   'billing.keys.create': 'Создать ключ',
   'billing.keys.createdTitle': 'Ключ «{name}» создан.',
   'billing.keys.secretOnce': 'Ключ показывается только сейчас. Сохраните его в надёжном месте.',
+  'billing.keys.repeatedUnlisted':
+    'Эта форма уже отправлена, и по ней тогда создан ключ, показанный один раз. Если он не сохранён, отзовите его в списке и создайте новый.',
   'billing.keys.repeated':
     'Эта форма уже отправлена: по ней создан ключ «{name}», и он был показан тогда. Если он не сохранён, отзовите его и создайте новый.',
   'billing.keys.secretLabel': 'Ваш новый ключ',
