@@ -7,7 +7,7 @@ export const PAYMENT_EVENT_QUEUE = 'payment-events';
 export const PAYMENT_EVENT_QUEUE_SPEC: QueueSpec = {
   name: PAYMENT_EVENT_QUEUE,
   // Workers wake on NOTIFY: a paid top-up is re-checked and credited as soon as its notification is
-  // stored, not at the next poll (pg-boss polls every 2 s).
+  // stored, not at the worker's next poll.
   notify: true,
   // A gateway that is down at the re-check: try again for a while; the reconciler covers the rest.
   retryLimit: 8,

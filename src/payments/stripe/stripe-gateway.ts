@@ -177,19 +177,9 @@ export function createStripeGateway(config: GatewayConfig): PaymentGateway {
  * method that failed (§3.2 `async_payment_failed`); else still pending.
  */
 function sessionStatus(session: Stripe.Checkout.Session): ListedPayment {
-  const paid = session.status === 'complete' && session.payment_status === 'paid';
   const intent = typeof session.payment_intent === 'object' ? session.payment_intent : null;
-  const failed =
-    session.status === 'complete' &&
-    session.payment_status === 'unpaid' &&
-    (intent?.status === 'requires_payment_method' || intent?.status === 'canceled');
-  const state: PaymentState = paid
-    ? 'paid'
-    : failed
-      ? 'failed'
-      : session.status === 'expired'
-        ? 'expired'
-        : 'pending';
+  const state = sessionState(session, intent?.status);
+  const paid = state === 'paid';
   return {
     gatewayPaymentId: session.id,
     topupId: session.client_reference_id,
@@ -199,6 +189,13 @@ function sessionStatus(session: Stripe.Checkout.Session): ListedPayment {
     chargeRef: paymentIntentOf(session),
     gatewayStatus: `${session.status ?? 'unknown'}/${session.payment_status}${intent ? `/${intent.status}` : ''}`,
   };
+}
+
+function sessionState(session: Stripe.Checkout.Session, intentStatus: string | undefined): PaymentState {
+  if (session.status === 'complete' && session.payment_status === 'paid') return 'paid';
+  const intentFailed = intentStatus === 'requires_payment_method' || intentStatus === 'canceled';
+  if (session.status === 'complete' && session.payment_status === 'unpaid' && intentFailed) return 'failed';
+  return session.status === 'expired' ? 'expired' : 'pending';
 }
 
 /** A retrieved object that does not read as one is the gateway's fault, not a notification's. */

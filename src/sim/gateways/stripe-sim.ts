@@ -482,7 +482,6 @@ class StripeSim implements GatewaySim {
     if (intent.status !== 'processing') return `its payment intent is ${intent.status}`;
     if (outcome === 'succeeded') {
       intent.status = 'succeeded';
-      sim.session.payment_status = 'paid';
       this.#charge(sim, intent.id);
       return this.#send([this.#event('checkout.session.async_payment_succeeded', sim.session)], notify);
     }

@@ -1,8 +1,8 @@
 /**
  * Public account routes, no authentication: sign-up, e-mail verification (and a fresh link for it),
  * password reset. Sign-up, the fresh link and the reset request answer the same 202 whether or not the
- * address has an account (the difference goes only to the mailbox). Each request is counted against its address's rate-limit budget (by its route's
- * weight, request-weights.ts) before its body is read.
+ * address has an account (the difference goes only to the mailbox). Each request is counted against its
+ * address's rate-limit budget (by its route's weight, request-weights.ts) before its body is read.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
