@@ -43,6 +43,16 @@ async function verificationToken(email: string): Promise<string> {
   return linkToken(mail.text, 'verify-email');
 }
 
+/** Someone signs up with another person's address, signs in and makes an API key. */
+async function squat(email: string) {
+  await signUp(email, 'the squatter password');
+  const squatterLink = await verificationToken(email);
+  const squatter = await findAccount({ ctx, input: { ref: email } });
+  const session = await createSession({ ctx, input: { accountId: squatter.id } });
+  const key = await issueApiKey({ ctx, input: { accountId: squatter.id } });
+  return { squatterLink, squatter, session, key };
+}
+
 async function confirmationToken(email: string): Promise<string> {
   const mail = await smtp.waitForMail(email);
   expect(mail.subject).toBe('Confirm your numpool address');
@@ -127,11 +137,7 @@ describe('sign-up', () => {
   it('a second sign-up with an unverified address sets its own password when its link is followed', async () => {
     // Someone signs up first with another person's address, signs in and makes an API key…
     const email = uniqueEmail('victim');
-    await signUp(email, 'the squatter password');
-    const squatterLink = await verificationToken(email);
-    const squatter = await findAccount({ ctx, input: { ref: email } });
-    const session = await createSession({ ctx, input: { accountId: squatter.id } });
-    const key = await issueApiKey({ ctx, input: { accountId: squatter.id } });
+    const { squatterLink, squatter, session, key } = await squat(email);
     // …then the address's owner signs up and follows the link mailed for that sign-up.
     await signUp(email, 'the owner password');
     const ownerLink = await verificationToken(email);
@@ -269,11 +275,7 @@ describe('a fresh verification link', () => {
     // Someone signs up first with another person's address, signs in and makes an API key; the owner's
     // own sign-up mail never arrives (or its link expired), so the owner asks for a fresh link.
     const email = uniqueEmail('again');
-    await signUp(email, 'the squatter password');
-    const squatterLink = await verificationToken(email);
-    const squatter = await findAccount({ ctx, input: { ref: email } });
-    const session = await createSession({ ctx, input: { accountId: squatter.id } });
-    const key = await issueApiKey({ ctx, input: { accountId: squatter.id } });
+    const { squatterLink, squatter, session, key } = await squat(email);
 
     const answered = await resend(` ${email.toUpperCase()}`);
     expect(answered.statusCode).toBe(202);
