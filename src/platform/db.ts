@@ -68,12 +68,38 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 4;
 
+/**
+ * A pooled connection held for several statements. pg-pool takes its own 'error' listener off a client it
+ * hands out, and a connection that drops meanwhile (the server crash-restarting, a terminated backend)
+ * emits 'error' on it: unheard, that is an uncaught exception, which stops the process. The statement in
+ * flight, or the next one, fails anyway; the listener only remembers the loss, so that release() has the
+ * pool discard the client instead of handing it to the next caller.
+ */
+export async function checkOut(
+  pool: pg.Pool,
+): Promise<{ client: pg.PoolClient; release(broken?: Error): void }> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost ??= error;
+  };
+  client.on('error', onError);
+  return {
+    client,
+    release: (broken) => {
+      client.removeListener('error', onError);
+      client.release(lost ?? broken);
+    },
+  };
+}
+
 /** Runs fn in a transaction; inside an outer transaction it simply joins it. */
 export async function withTransaction<C extends DbContext, T>(ctx: C, fn: (tx: C) => Promise<T>): Promise<T> {
   if (ctx.inTransaction) return fn(ctx);
   for (let attempt = 1; ; attempt++) {
-    const client = await ctx.pool.connect();
+    const { client, release } = await checkOut(ctx.pool);
     const committed: Array<() => void | Promise<void>> = [];
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await fn({
@@ -89,11 +115,14 @@ export async function withTransaction<C extends DbContext, T>(ctx: C, fn: (tx: C
           .catch(() => undefined);
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection whose ROLLBACK did not go through is in no known state: it is not reused.
+      await client.query('ROLLBACK').catch((failed: unknown) => {
+        broken = failed instanceof Error ? failed : new Error(String(failed));
+      });
       if (attempt < MAX_ATTEMPTS && RETRYABLE.has(pgErrorCode(error) ?? '')) continue;
       throw error;
     } finally {
-      client.release();
+      release(broken);
     }
   }
 }

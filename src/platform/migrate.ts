@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Pool } from './db.ts';
+import { checkOut, type Pool } from './db.ts';
 import type { Logger } from './logger.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
@@ -33,7 +33,7 @@ export function latestMigrationVersion(migrations = loadMigrations()): number {
 
 /** Applies pending migrations; returns the versions applied by this call. */
 export async function migrate(pool: Pool, log?: Logger, migrations = loadMigrations()): Promise<number[]> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -63,8 +63,12 @@ export async function migrate(pool: Pool, log?: Logger, migrations = loadMigrati
     }
     return ran;
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
-    client.release();
+    // A connection still holding the lock (its unlock failed) is not put back in the pool.
+    const unlockFailed = await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+    release(unlockFailed);
   }
 }
 
