@@ -172,7 +172,8 @@ export class CatalogCache {
       registers,
     });
     if (this.redis) {
-      this.subscriber = this.redis.duplicate();
+      // Subscribing waits for Redis however long it is away (see createRedisBus).
+      this.subscriber = this.redis.duplicate({ maxRetriesPerRequest: null });
       this.subscriber.on('error', (error) =>
         options.log?.warn({ err: error }, 'catalog cache subscriber error'),
       );

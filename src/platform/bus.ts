@@ -48,7 +48,9 @@ export function createRedisBus(
   namespace = '',
   options: { resyncEveryMs?: number } = {},
 ): EventBus {
-  const subscriber = redis.duplicate();
+  // Its commands wait for a connection however long it takes: a subscription asked for during an outage
+  // (a node started then) must not be given up after a few retries, or the channel would stay deaf.
+  const subscriber = redis.duplicate({ maxRetriesPerRequest: null });
   const prefix = namespace ? `${namespace}:` : '';
   const local = new EventEmitter();
   local.setMaxListeners(0);
@@ -63,10 +65,10 @@ export function createRedisBus(
   };
   let everyMs = options.resyncEveryMs ?? RESYNC_EVERY_MS;
   let polling: NodeJS.Timeout | undefined;
-  let wasReady = false;
-  // 'close' follows every lost connection; 'ready' comes after the channels are subscribed again.
+  // 'close' follows every lost connection and every failed attempt, the first one included (a node
+  // started during an outage polls from the start); 'ready' comes after the channels are subscribed again.
   subscriber.on('close', () => {
-    if (polling || everyMs === 0 || !wasReady) return;
+    if (polling || everyMs === 0) return;
     polling = setInterval(resync, everyMs);
     polling.unref();
   });
@@ -74,7 +76,6 @@ export function createRedisBus(
     const recovering = polling !== undefined;
     clearInterval(polling);
     polling = undefined;
-    wasReady = true;
     if (recovering) resync();
   });
   return {

@@ -64,7 +64,13 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   };
   try {
     await migrate(pool, log);
-    await redis?.connect();
+    // Redis carries wake-ups and shared counters, not state: a node started during a Redis outage
+    // starts (not ready, its bus polling) and ioredis goes on connecting.
+    await redis
+      ?.connect()
+      .catch((error: unknown) =>
+        log.warn({ err: error }, 'Redis is unreachable; starting without it until it answers'),
+      );
     // Only workers supervise the queue; every process may enqueue.
     queue = await startJobQueue({
       url: database.url,

@@ -16,9 +16,9 @@ const behindProxy = redisBus({ url: proxy.url(REDIS_URL), resyncEveryMs: 50 });
 const direct = redisBus();
 
 /** Publishes until the listener has heard `message` (subscriptions take a round trip to start). */
-async function deliver(heard: string[], message: string) {
+async function deliver(heard: string[], message: string, channel = 'late-test') {
   await waitUntil(async () => {
-    await direct.publish('outage-test', message);
+    await direct.publish(channel, message);
     return heard.includes(message) ? true : undefined;
   });
 }
@@ -27,7 +27,7 @@ describe('a bus whose Redis goes away', () => {
   it('polls while it is gone, resyncs when it is back, then hears messages again', async () => {
     const heard: string[] = [];
     behindProxy.subscribe('outage-test', (message) => heard.push(message));
-    await deliver(heard, 'before');
+    await deliver(heard, 'before', 'outage-test');
     expect(heard).not.toContain(BUS_RESYNC);
 
     await proxy.refuse();
@@ -35,10 +35,25 @@ describe('a bus whose Redis goes away', () => {
     await waitUntil(async () => (heard.filter((m) => m === BUS_RESYNC).length >= 3 ? true : undefined));
 
     await proxy.restore();
-    await deliver(heard, 'after');
+    await deliver(heard, 'after', 'outage-test');
     const resyncsAtRecovery = heard.filter((m) => m === BUS_RESYNC).length;
-    await deliver(heard, 'after-again');
+    await deliver(heard, 'after-again', 'outage-test');
     // Back on Redis: no more polling.
+    expect(heard.filter((m) => m === BUS_RESYNC).length).toBe(resyncsAtRecovery);
+  });
+
+  it('polls from the start when Redis is unreachable then, and resyncs once it is reachable', async () => {
+    const late = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    await late.refuse();
+    const bus = redisBus({ url: late.url(REDIS_URL), resyncEveryMs: 50 });
+    const heard: string[] = [];
+    bus.subscribe('late-test', (message) => heard.push(message));
+    await waitUntil(async () => (heard.filter((m) => m === BUS_RESYNC).length >= 3 ? true : undefined));
+
+    await late.restore();
+    await deliver(heard, 'first');
+    const resyncsAtRecovery = heard.filter((m) => m === BUS_RESYNC).length;
+    await deliver(heard, 'second');
     expect(heard.filter((m) => m === BUS_RESYNC).length).toBe(resyncsAtRecovery);
   });
 
