@@ -198,6 +198,7 @@ async function main(): Promise<number> {
     streams,
     webhooks,
     outages,
+    unexpectedExits: cluster.unexpectedExits,
   });
   const topupResult = await runTopupChecks(ctx, topupTraffic.topups);
   streams.close();
@@ -218,6 +219,7 @@ async function main(): Promise<number> {
     sms_emitted: result.smsEmitted,
     events: result.events,
     stream_reconnects: streams.reconnects,
+    stream_endings: Object.fromEntries(streams.endings),
     server_errors: traffic.serverErrors.length,
     quiescent: quiet,
     checks: { quiescent: quiet, ...result.checks, ...topupResult.checks },

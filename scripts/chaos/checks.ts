@@ -61,6 +61,8 @@ export async function runChecks(input: {
   streams: Streams;
   webhooks: WebhookReceiver;
   outages: Window[];
+  /** Nodes that went away without being killed (see startCluster). */
+  unexpectedExits: string[];
 }) {
   const { ctx, accountIds } = input;
   const details: Record<string, unknown> = {};
@@ -146,6 +148,8 @@ export async function runChecks(input: {
   );
   const unseen = events.rows.filter((e) => !input.streams.seen.get(e.account_id)?.has(Number(e.id)));
   details.sseUnseen = unseen.slice(0, 10);
+  details.sseUnseenTotal = unseen.length > 0 ? [unseen.length] : [];
+  details.unexpectedExits = input.unexpectedExits;
 
   const inOutage = (at: number) => input.outages.some((w) => at >= w.from && at <= w.to);
   const stray5xx = input.traffic.serverErrors.filter((e) => !inOutage(e.at));
@@ -163,6 +167,7 @@ export async function runChecks(input: {
     every_sse_client_saw_every_event: unseen.length === 0,
     idempotent_retries_returned_the_same_order: input.traffic.creates.replayMismatches === 0,
     no_5xx_outside_outage_windows: stray5xx.length === 0,
+    no_node_exited_by_itself: input.unexpectedExits.length === 0,
   };
   return {
     checks,

@@ -6,8 +6,11 @@
  * balancer). The run keeps a runtime of its own on the database to seed accounts and read the outcome.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Child, NUMPOOL_BIN, startNode, waitForHttp } from '../../bench/lib/processes.ts';
 import { patchPersona, startSimulatedSupply } from '../../bench/lib/simulated-supply.ts';
 import type { AppContext } from '../../src/app-context.ts';
@@ -38,6 +41,8 @@ export interface Cluster {
   apiUrls(): string[];
   /** SIGKILLs a node (its whole process group) and starts it again; resolves once it is back. */
   killAndRestart(node: NumpoolNode, downMs: number): Promise<void>;
+  /** Nodes that exited while nobody had killed them, with the end of their output. */
+  unexpectedExits: string[];
   close(): Promise<void>;
 }
 
@@ -119,6 +124,7 @@ export async function startCluster(options: { databaseUrl: string; redisUrl: str
   };
   let runtime: Runtime | undefined;
   const children: Child[] = [];
+  const unexpectedExits: string[] = [];
   const close = async () => {
     for (const node of nodes) node.alive = false;
     for (const child of [...children].reverse()) await child.stop(15_000);
@@ -145,6 +151,18 @@ export async function startCluster(options: { databaseUrl: string; redisUrl: str
         ...(port ? { PORT: port } : {}),
       });
       children.push(node.child);
+      const child = node.child;
+      // A node that goes away by itself (an unhandled error, a fatal outage path) is a finding: the run
+      // did not kill it. It is marked dead so traffic stops picking it, and started again.
+      void child.exited.then((code) => {
+        if (!node.alive || node.child !== child) return;
+        node.alive = false;
+        const saved = join(tmpdir(), `numpool-chaos-${node.name}-${Date.now()}.log`);
+        writeFileSync(saved, child.output());
+        unexpectedExits.push(`${node.name} exited with ${code}; its output is in ${saved}`);
+        children.splice(children.indexOf(child), 1);
+        void start(node).catch(() => undefined);
+      });
       if (node.url)
         await Promise.race([
           waitForHttp(`${node.url}/healthz`, START_TIMEOUT_MS),
@@ -184,6 +202,7 @@ export async function startCluster(options: { databaseUrl: string; redisUrl: str
       publicUrl: lb.url,
       nodes,
       apiUrls,
+      unexpectedExits,
       killAndRestart: async (node, downMs) => {
         node.alive = false;
         try {

@@ -295,6 +295,8 @@ export interface Streams {
   /** Event ids each account's stream carried. */
   seen: Map<number, Set<number>>;
   reconnects: number;
+  /** Why streams ended: an HTTP status that was not 200, an error's message, or `ended`. */
+  endings: Map<string, number>;
   close(): void;
 }
 
@@ -302,7 +304,8 @@ export interface Streams {
 export function openStreams(nodes: () => string[], customers: Customer[]): Streams {
   const seen = new Map<number, Set<number>>();
   const abort = new AbortController();
-  const streams: Streams = { seen, reconnects: 0, close: () => abort.abort() };
+  const endings = new Map<string, number>();
+  const streams: Streams = { seen, reconnects: 0, endings, close: () => abort.abort() };
   for (const customer of customers) {
     const ids = new Set<number>();
     seen.set(customer.accountId, ids);
@@ -314,6 +317,7 @@ export function openStreams(nodes: () => string[], customers: Customer[]): Strea
           await sleep(200);
           continue;
         }
+        let ending = 'ended';
         try {
           const response = await fetch(`${pick(live)}/v2/stream?events=all&last_event_id=${last}`, {
             headers: {
@@ -323,7 +327,11 @@ export function openStreams(nodes: () => string[], customers: Customer[]): Strea
             },
             signal: abort.signal,
           });
-          if (response.status !== 200 || !response.body) throw new Error(`stream ${response.status}`);
+          if (response.status !== 200 || !response.body) {
+            ending = `status ${response.status}`;
+            await response.body?.cancel();
+            throw new Error(ending);
+          }
           const decoder = new TextDecoder();
           let buffer = '';
           for await (const chunk of response.body) {
@@ -340,11 +348,13 @@ export function openStreams(nodes: () => string[], customers: Customer[]): Strea
               end = buffer.indexOf('\n\n');
             }
           }
-        } catch {
+        } catch (error) {
           // The node died or restarts: reconnect below.
+          if (ending === 'ended') ending = (error as Error).message;
         }
         if (!abort.signal.aborted) {
           streams.reconnects++;
+          endings.set(ending, (endings.get(ending) ?? 0) + 1);
           await sleep(200);
         }
       }

@@ -34,6 +34,7 @@ async function honest() {
   const streams: Streams = {
     seen: new Map([[buyer.account.id, new Set(events.rows.map((e) => Number(e.id)))]]),
     reconnects: 0,
+    endings: new Map<string, number>(),
     close: () => undefined,
   };
   const webhooks: WebhookReceiver = {
@@ -41,7 +42,7 @@ async function honest() {
     received: new Set(events.rows.map((e) => `${e.order_id}:${e.event}`)),
     close: async () => undefined,
   };
-  return { streams, webhooks, traffic: newTraffic() };
+  return { streams, webhooks, traffic: newTraffic(), unexpectedExits: [] as string[] };
 }
 
 const check = async (
@@ -85,6 +86,14 @@ describe('the chaos checks', () => {
     expect(outside.no_5xx_outside_outage_windows).toBe(false);
     facts.traffic.creates.replayMismatches = 1;
     expect((await check(facts)).idempotent_retries_returned_the_same_order).toBe(false);
+  });
+
+  it('see a node that went away without being killed', async () => {
+    const facts = await honest();
+    facts.unexpectedExits.push('api-1 exited with 1');
+    const checks = await check(facts);
+    expect(checks.no_node_exited_by_itself).toBe(false);
+    expect(checks.ledger_check_clean).toBe(true);
   });
 
   it('see an upstream activation left open, and a wallet whose totals drifted', async () => {
