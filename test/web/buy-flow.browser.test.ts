@@ -162,6 +162,50 @@ describe.runIf(BROWSER_TESTS)('buy flow in the browser', () => {
     }
   });
 
+  it('keeps the code and the finish button when its first read of the order answers after the SMS (desktop)', async () => {
+    const visit = await openPage(browser, 'desktop');
+    try {
+      await logIn(visit);
+      const { page } = visit;
+      // The order page's first read of the order is answered as the order was then, but only once the
+      // SMS has been shown: a slow answer overtaken by the stream.
+      let answerFirstRead!: () => void;
+      const firstReadHeld = new Promise<void>((resolve) => {
+        answerFirstRead = resolve;
+      });
+      let reads = 0;
+      await page.route('**/v2/orders/*', async (route) => {
+        reads++;
+        const response = await route.fetch();
+        if (reads === 1) await firstReadHeld;
+        await route.fulfill({ response });
+      });
+      await page.goto(`${web.url}/buy?service=${WHATSAPP}&country=${INDONESIA}`);
+      await chooseCheapestOffer(visit);
+      await Promise.all([
+        page.waitForURL(/\/orders\/\d+\?placed=1$/),
+        page.getByTestId('confirm-buy').click(),
+      ]);
+      const id = Number(/\/orders\/(\d+)/.exec(page.url())![1]);
+      await expect.poll(() => reads).toBe(1);
+
+      await deliverSms(web, id, { code: '314159', text: 'Your WhatsApp code is 314159' });
+      await expect.poll(() => page.getByTestId('otp-code').first().textContent()).toBe('314159');
+      await expect.poll(() => page.getByTestId('order-finish').isVisible()).toBe(true);
+      answerFirstRead();
+      await expect.poll(() => page.locator('[data-order]').getAttribute('data-reads')).toBe('1');
+
+      expect(await page.getByTestId('order-status').textContent()).toBe(en['orders.status.OTP_RECEIVED']);
+      expect(await page.getByTestId('otp-code').count()).toBe(1);
+      expect(await page.getByTestId('order-finish').isVisible()).toBe(true);
+      await Promise.all([page.waitForURL(/done=finish$/), page.getByTestId('order-finish').click()]);
+      expect(await page.getByTestId('order-status').textContent()).toBe(en['orders.status.COMPLETED']);
+      assertCleanConsole(visit);
+    } finally {
+      await visit.close();
+    }
+  });
+
   it('buys and reads the code with JavaScript off: the time as text, a refresh link (phone)', async () => {
     const visit = await openPage(browser, 'phone', { javaScriptEnabled: false });
     try {

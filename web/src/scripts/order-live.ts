@@ -86,11 +86,25 @@ function follow(root: HTMLElement): void {
     recheckAt(flags.resend_available_at);
   };
 
+  // Events applied so far: a read of the order that an event overtook may describe the order before
+  // that event (an SMS arriving while the first read was on its way), and must not undo it.
+  let eventsApplied = 0;
+
   /** The order as the API tells it now: for what happened before the stream connected, and timed flags. */
   const refresh = async () => {
+    const eventsBefore = eventsApplied;
+    try {
+      await readOrder(eventsBefore);
+    } finally {
+      // How many reads have settled, applied or not: what a test waits on instead of a delay.
+      root.dataset.reads = String(Number(root.dataset.reads ?? 0) + 1);
+    }
+  };
+  const readOrder = async (eventsBefore: number) => {
     const response = await fetch(`/v2/orders/${orderId}`, { headers: { accept: 'application/json' } });
     if (!response.ok) return;
     const order = ((await response.json()) as { data: Summary }).data;
+    if (eventsApplied !== eventsBefore) return;
     if (order.sms_revision > revision) {
       revision = order.sms_revision;
       addSms(order.otp_code, order.otp_message);
@@ -118,6 +132,7 @@ function follow(root: HTMLElement): void {
     stream.addEventListener(name, (event) => {
       const data = (JSON.parse((event as MessageEvent<string>).data) as { data: EventData }).data;
       if (data.order_id !== orderId) return;
+      eventsApplied++;
       if (name === 'order.otp_received' && data.sms_revision !== null && data.sms_revision > revision) {
         revision = data.sms_revision;
         addSms(data.otp_code, data.otp_message);
