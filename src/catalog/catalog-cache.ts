@@ -182,6 +182,17 @@ export class CatalogCache {
         else if (channel === SLOT_CHANNEL) this.onSlotMessage(message);
       });
       void this.subscriber.subscribe(CHANNEL, SLOT_CHANNEL).catch(() => undefined);
+      // Messages sent while the subscription was down are lost: once it is back (ioredis resubscribes
+      // before 'ready'), the snapshot is read again rather than trusted until it ages out.
+      let lost = false;
+      this.subscriber.on('close', () => {
+        lost = true;
+      });
+      this.subscriber.on('ready', () => {
+        if (!lost) return;
+        lost = false;
+        this.dropLocal();
+      });
     }
   }
 
