@@ -41,7 +41,7 @@ export interface Cluster {
   apiUrls(): string[];
   /** SIGKILLs a node (its whole process group) and starts it again; resolves once it is back. */
   killAndRestart(node: NumpoolNode, downMs: number): Promise<void>;
-  /** Nodes that exited while nobody had killed them, with the end of their output. */
+  /** Nodes that exited while nobody had killed them, with where their output was saved. */
   unexpectedExits: string[];
   close(): Promise<void>;
 }

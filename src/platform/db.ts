@@ -77,7 +77,7 @@ const MAX_ATTEMPTS = 4;
  */
 export async function checkOut(
   pool: pg.Pool,
-): Promise<{ client: pg.PoolClient; release(broken?: Error): void }> {
+): Promise<{ client: pg.PoolClient; release(discard?: boolean): void }> {
   const client = await pool.connect();
   let lost: Error | undefined;
   const onError = (error: Error) => {
@@ -86,9 +86,9 @@ export async function checkOut(
   client.on('error', onError);
   return {
     client,
-    release: (broken) => {
+    release: (discard = false) => {
       client.removeListener('error', onError);
-      client.release(lost ?? broken);
+      client.release(lost ?? discard);
     },
   };
 }
@@ -99,7 +99,7 @@ export async function withTransaction<C extends DbContext, T>(ctx: C, fn: (tx: C
   for (let attempt = 1; ; attempt++) {
     const { client, release } = await checkOut(ctx.pool);
     const committed: Array<() => void | Promise<void>> = [];
-    let broken: Error | undefined;
+    let broken = false;
     try {
       await client.query('BEGIN');
       const result = await fn({
@@ -116,8 +116,8 @@ export async function withTransaction<C extends DbContext, T>(ctx: C, fn: (tx: C
       return result;
     } catch (error) {
       // A connection whose ROLLBACK did not go through is in no known state: it is not reused.
-      await client.query('ROLLBACK').catch((failed: unknown) => {
-        broken = failed instanceof Error ? failed : new Error(String(failed));
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
       });
       if (attempt < MAX_ATTEMPTS && RETRYABLE.has(pgErrorCode(error) ?? '')) continue;
       throw error;

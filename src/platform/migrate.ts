@@ -65,8 +65,8 @@ export async function migrate(pool: Pool, log?: Logger, migrations = loadMigrati
   } finally {
     // A connection still holding the lock (its unlock failed) is not put back in the pool.
     const unlockFailed = await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).then(
-      () => undefined,
-      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      () => false,
+      () => true,
     );
     release(unlockFailed);
   }

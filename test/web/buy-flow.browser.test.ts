@@ -54,6 +54,17 @@ describe.runIf(BROWSER_TESTS)('buy flow in the browser', () => {
     expect(await visit.page.locator('h2').textContent()).toBe(en['orders.buy.confirm.title']);
   }
 
+  /** Buys the cheapest offer of WhatsApp in Indonesia with one click; the order page's order id. */
+  async function buyCheapestOffer(visit: PageVisit): Promise<number> {
+    await visit.page.goto(`${web.url}/buy?service=${WHATSAPP}&country=${INDONESIA}`);
+    await chooseCheapestOffer(visit);
+    await Promise.all([
+      visit.page.waitForURL(/\/orders\/\d+\?placed=1$/),
+      visit.page.getByTestId('confirm-buy').click(),
+    ]);
+    return Number(/\/orders\/(\d+)/.exec(visit.page.url())![1]);
+  }
+
   it('starts numpool with the sandbox catalog, a browser and a funded customer', async () => {
     [web, browser] = await Promise.all([startWebApp({ NUMPOOL_MIN_CANCEL_SECONDS: '0' }), launchBrowser()]);
     buyer = await createCustomer(web.ctx, { balance: 5_000_000 });
@@ -180,13 +191,7 @@ describe.runIf(BROWSER_TESTS)('buy flow in the browser', () => {
         if (reads === 1) await firstReadHeld;
         await route.fulfill({ response });
       });
-      await page.goto(`${web.url}/buy?service=${WHATSAPP}&country=${INDONESIA}`);
-      await chooseCheapestOffer(visit);
-      await Promise.all([
-        page.waitForURL(/\/orders\/\d+\?placed=1$/),
-        page.getByTestId('confirm-buy').click(),
-      ]);
-      const id = Number(/\/orders\/(\d+)/.exec(page.url())![1]);
+      const id = await buyCheapestOffer(visit);
       await expect.poll(() => reads).toBe(1);
 
       await deliverSms(web, id, { code: '314159', text: 'Your WhatsApp code is 314159' });
@@ -211,13 +216,7 @@ describe.runIf(BROWSER_TESTS)('buy flow in the browser', () => {
     try {
       await logIn(visit);
       const { page } = visit;
-      await page.goto(`${web.url}/buy?service=${WHATSAPP}&country=${INDONESIA}`);
-      await chooseCheapestOffer(visit);
-      await Promise.all([
-        page.waitForURL(/\/orders\/\d+\?placed=1$/),
-        page.getByTestId('confirm-buy').click(),
-      ]);
-      const id = Number(/\/orders\/(\d+)/.exec(page.url())![1]);
+      const id = await buyCheapestOffer(visit);
       expect(await page.getByRole('button', { name: en['orders.order.copy'] }).count()).toBe(0);
       expect(await page.locator('time').first().textContent()).toMatch(/UTC$/);
       await deliverSms(web, id, { code: '204571' });

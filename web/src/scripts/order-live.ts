@@ -94,23 +94,20 @@ function follow(root: HTMLElement): void {
   const refresh = async () => {
     const eventsBefore = eventsApplied;
     try {
-      await readOrder(eventsBefore);
+      const response = await fetch(`/v2/orders/${orderId}`, { headers: { accept: 'application/json' } });
+      if (!response.ok) return;
+      const order = ((await response.json()) as { data: Summary }).data;
+      if (eventsApplied !== eventsBefore) return;
+      if (order.sms_revision > revision) {
+        revision = order.sms_revision;
+        addSms(order.otp_code, order.otp_message);
+      }
+      if (order.status !== status) setStatus(order.status);
+      applyFlags(order);
     } finally {
       // How many reads have settled, applied or not: what a test waits on instead of a delay.
       root.dataset.reads = String(Number(root.dataset.reads ?? 0) + 1);
     }
-  };
-  const readOrder = async (eventsBefore: number) => {
-    const response = await fetch(`/v2/orders/${orderId}`, { headers: { accept: 'application/json' } });
-    if (!response.ok) return;
-    const order = ((await response.json()) as { data: Summary }).data;
-    if (eventsApplied !== eventsBefore) return;
-    if (order.sms_revision > revision) {
-      revision = order.sms_revision;
-      addSms(order.otp_code, order.otp_message);
-    }
-    if (order.status !== status) setStatus(order.status);
-    applyFlags(order);
   };
 
   // A window that opens with time (cancel, resend) has no event: the order is read again when it opens.
